@@ -1,0 +1,253 @@
+import { z } from 'zod';
+
+/**
+ * The shape of the routing knowledge (src/knowledge/routing.yaml).
+ * Every fact the bot can say lives in that file, in Japanese and English, citing the seed section it comes from.
+ * The enums below are the answer space of the routing engine: data and code share them, so they cannot drift.
+ */
+
+export const Lang = z.enum(['ja', 'en']);
+export type Lang = z.infer<typeof Lang>;
+
+export const FamilyId = z.enum(['azure', 'microsoft365', 'dynamics365', 'cloudAppSecurity', 'onPremises']);
+export const ProductId = z.enum([
+  'azure',
+  'office365',
+  'enterpriseMobilitySuite',
+  'intune',
+  'windows',
+  'd365FinanceOperations',
+  'd365Retail',
+  'd365Talent',
+  'd365CustomerEngagement',
+  'businessCentral',
+  'powerApps',
+  'flow',
+  'mixedReality',
+  'ai',
+  'cloudAppSecurity',
+  'onPremises',
+]);
+export const ProgramId = z.enum(['cspDirect', 'indirectProvider', 'indirectReseller', 'advisor']);
+export const TierId = z.enum(['actionPack', 'silver', 'gold']);
+export const CompetencyKind = z.enum(['cloud', 'other']);
+/** A support plan the partner bought on top of the MPN benefits. */
+export const PurchasedPlan = z.enum(['none', 'asfp', 'psfp']);
+/** On-premises incidents cover the current and the previous product version only (aka.ms/n-1). */
+export const ProductVersion = z.enum(['current', 'older']);
+export const SignInKind = z.enum(['msa', 'aad']);
+export const SeverityId = z.enum(['A', 'B', 'C']);
+
+export const PortalId = z.enum([
+  'azurePortal',
+  'microsoft365AdminCenter',
+  'lifecycleServices',
+  'powerPlatform',
+  'businessSupportWorkflow',
+  'businessSupportPortal',
+]);
+export const PlanId = z.enum([
+  'cloudSolutionProvider',
+  'signatureCloudSupport',
+  'advancedSupportForPartners',
+  'premierSupportForPartners',
+  'microsoft365NoContract',
+  'professionalNoCharge',
+  'partnerSupportCoreBenefit',
+  'payPerIncident',
+]);
+
+/** The questions the bot may ask, in the order it asks them. */
+export const QuestionId = z.enum([
+  'family',
+  'product',
+  'program',
+  'purchasedPlan',
+  'tier',
+  'competency',
+  'version',
+  'signIn',
+]);
+export type QuestionId = z.infer<typeof QuestionId>;
+
+/** Text in both languages: Japanese faithful to the seed's wording, English a faithful translation. */
+export const Text = z.object({ ja: z.string().trim().min(1), en: z.string().trim().min(1) }).strict();
+export type Text = z.infer<typeof Text>;
+
+/** Words a partner may type for an option, per language; matched on normalised text, not whitespace tokens. */
+export const Synonyms = z
+  .object({ ja: z.array(z.string().min(1)).default([]), en: z.array(z.string().min(1)).default([]) })
+  .strict();
+
+/**
+ * The seed section a fact comes from: its headings from the top, joined by " › ", each copied verbatim
+ * from the seed (a test checks each part appears in the seed text).
+ */
+export const Source = z.string().min(1);
+
+/** When a step or caveat applies to a route; an absent key means "any". */
+export const When = z
+  .object({
+    families: z.array(FamilyId).min(1).optional(),
+    portals: z.array(PortalId).min(1).optional(),
+    programs: z.array(ProgramId).min(1).optional(),
+    plans: z.array(PlanId).min(1).optional(),
+    idsRequired: z.boolean().optional(),
+    tiers: z.array(TierId).min(1).optional(),
+    versions: z.array(ProductVersion).min(1).optional(),
+    signIns: z.array(SignInKind).min(1).optional(),
+  })
+  .strict();
+export type When = z.infer<typeof When>;
+
+/** A URL; "{locale}" is replaced by ja-jp or en-us so the page opens in the user's language. */
+const Url = z.string().regex(/^https:\/\/[^\s]+$/, 'must be an https URL');
+
+const Entry = z.object({ id: z.string().min(1), source: Source });
+
+const Option = <T extends z.ZodType<string>>(id: T) =>
+  z.object({ id, label: Text, synonyms: Synonyms.default({ ja: [], en: [] }) }).strict();
+
+const Question = <T extends z.ZodType<string>>(id: T, extra: z.ZodRawShape = {}) =>
+  z
+    .object({
+      prompt: Text,
+      /** Why the answer matters, said when the user asks for help at this question. */
+      why: Text,
+      source: Source,
+      options: z.array(Option(id).extend(extra).strict()).min(2),
+    })
+    .strict();
+
+export const Step = Entry.extend({
+  text: Text,
+  when: When.default({}),
+  /** ids of entries in `links` or `kbs` that this step points to */
+  links: z.array(z.string()).default([]),
+}).strict();
+export type Step = z.infer<typeof Step>;
+
+export const Knowledge = z
+  .object({
+    meta: z
+      .object({
+        seed: z.string().min(1),
+        title: Text,
+        /** Shown on every route: the browser's country decides the support team and business hours. */
+        browserCountryNote: Text,
+        source: Source,
+      })
+      .strict(),
+
+    questions: z
+      .object({
+        family: Question(FamilyId, { portal: PortalId.optional() }),
+        product: Question(ProductId, { family: FamilyId, portal: PortalId.optional() }),
+        program: Question(ProgramId),
+        purchasedPlan: Question(PurchasedPlan),
+        tier: Question(TierId),
+        competency: Question(CompetencyKind),
+        version: Question(ProductVersion),
+        signIn: Question(SignInKind),
+      })
+      .strict(),
+
+    /** The MPN benefit table. `null` means the tier has no such benefit. */
+    benefits: z
+      .object({
+        source: Source,
+        onPremisesIncidents: z.record(TierId, z.number().int().positive()),
+        signatureCloudSupport: z.record(
+          TierId,
+          z.union([z.null(), z.record(CompetencyKind, z.union([z.literal('unlimited'), z.number().int().positive()]))]),
+        ),
+        cloudCompetencies: z
+          .array(z.object({ name: Text, retiredOn: z.iso.date().optional(), source: Source }).strict())
+          .min(1),
+      })
+      .strict(),
+
+    portals: z.array(Entry.extend({ id: PortalId, name: Text, url: Url.optional() }).strict()),
+
+    plans: z.array(
+      Entry.extend({
+        id: PlanId,
+        name: Text,
+        /** Whether an access ID and contract ID must be linked before filing. */
+        idsRequired: z.boolean(),
+        /** What the partner is told about IDs for this plan (also when none are needed). */
+        ids: Text,
+      }).strict(),
+    ),
+
+    /** Sentences for the entitlement line; {count} is replaced by a number of incidents. */
+    entitlements: z
+      .object({
+        incidents: Text,
+        unlimited: Text,
+        cloudSolutionProvider: Text,
+        microsoft365NoContract: Text,
+        professionalNoCharge: Text,
+        payPerIncident: Text,
+        advancedSupportForPartners: Text,
+        premierSupportForPartners: Text,
+        source: Source,
+      })
+      .strict(),
+
+    /** Ordered step lists; a family's route concatenates the groups it names, keeping steps whose `when` matches. */
+    stepGroups: z.record(z.string().min(1), z.array(Step).min(1)),
+    families: z.array(
+      Entry.extend({
+        id: FamilyId,
+        stepGroups: z.array(z.string()).min(1),
+      }).strict(),
+    ),
+
+    /** Facts shown on a route when their `when` matches: rules, limits, things to know before filing. */
+    caveats: z.array(Step),
+
+    /** Reasons a case gets no route, with what to do instead. */
+    notEligible: z.array(Entry.extend({ reason: Text, instead: z.array(Text).min(1), links: z.array(z.string()).default([]) }).strict()),
+
+    kbs: z.array(Entry.extend({ id: z.string().regex(/^\d{7}$/), title: Text }).strict()),
+    links: z.array(Entry.extend({ name: Text, url: Url }).strict()),
+
+    severity: z
+      .object({
+        source: Source,
+        levels: z.array(z.object({ id: SeverityId, criteria: Text }).strict()).length(3),
+        businessHoursNote: Text,
+      })
+      .strict(),
+
+    knownErrors: z.array(
+      Entry.extend({
+        title: Text,
+        /** The message exactly as the portal shows it. */
+        message: Text,
+        /** Fragments that recognise the error when a partner pastes it. */
+        patterns: Synonyms,
+        fix: z.array(Text).min(1),
+        /** The routes on whose card this error is listed as one to expect. */
+        when: When,
+        links: z.array(z.string()).default([]),
+      }).strict(),
+    ),
+
+    /** Questions that are not technical support, and where they go instead. */
+    redirects: z.array(
+      Entry.extend({
+        title: Text,
+        text: Text,
+        patterns: Synonyms,
+        links: z.array(z.string()).default([]),
+      }).strict(),
+    ),
+
+    /** General facts a partner can ask about (cloud competencies, delegated admin, helpdesk agents, …). */
+    facts: z.array(Entry.extend({ title: Text, text: Text, patterns: Synonyms }).strict()),
+  })
+  .strict();
+
+export type Knowledge = z.infer<typeof Knowledge>;
