@@ -106,16 +106,16 @@ const Url = z.string().regex(/^https:\/\/[^\s]+$/, 'must be an https URL');
 const Entry = z.object({ id: z.string().min(1), source: Source });
 
 const Option = <T extends z.ZodType<string>>(id: T) =>
-  z.object({ id, label: Text, synonyms: Synonyms.default({ ja: [], en: [] }) }).strict();
+  z.object({ id, label: Text, synonyms: Synonyms.default({ ja: [], en: [] }) });
 
-const Question = <T extends z.ZodType<string>>(id: T, extra: z.ZodRawShape = {}) =>
+const Question = <O extends z.ZodObject>(option: O) =>
   z
     .object({
       prompt: Text,
       /** Why the answer matters, said when the user asks for help at this question. */
       why: Text,
       source: Source,
-      options: z.array(Option(id).extend(extra).strict()).min(2),
+      options: z.array(option).min(2),
     })
     .strict();
 
@@ -141,14 +141,14 @@ export const Knowledge = z
 
     questions: z
       .object({
-        family: Question(FamilyId, { portal: PortalId.optional() }),
-        product: Question(ProductId, { family: FamilyId, portal: PortalId.optional() }),
-        program: Question(ProgramId),
-        purchasedPlan: Question(PurchasedPlan),
-        tier: Question(TierId),
-        competency: Question(CompetencyKind),
-        version: Question(ProductVersion),
-        signIn: Question(SignInKind),
+        family: Question(Option(FamilyId).extend({ portal: PortalId.optional() }).strict()),
+        product: Question(Option(ProductId).extend({ family: FamilyId, portal: PortalId.optional() }).strict()),
+        program: Question(Option(ProgramId).strict()),
+        purchasedPlan: Question(Option(PurchasedPlan).strict()),
+        tier: Question(Option(TierId).strict()),
+        competency: Question(Option(CompetencyKind).strict()),
+        version: Question(Option(ProductVersion).strict()),
+        signIn: Question(Option(SignInKind).strict()),
       })
       .strict(),
 

@@ -1,0 +1,317 @@
+import type { Knowledge, Lang, QuestionId, Text, When } from '../knowledge/schema';
+import type { Answers, Ask, KnownErrorOut, LinkOut, NotEligible, Outcome, Route, RouteLine } from './types';
+
+/**
+ * The routing engine: answers in, the way to technical support out. Pure: no I/O, no Bot Framework.
+ * The decision tree is here; every fact it states (steps, plans, incidents, IDs, errors) is in routing.yaml.
+ */
+
+type PlanId = Knowledge['plans'][number]['id'];
+type FamilyId = NonNullable<Answers['family']>;
+type PortalId = Knowledge['portals'][number]['id'];
+
+/** Programs whose partners open customer tickets from Partner Center with the "Cloud Solution Provider" plan. */
+const CLOUD_SOLUTION_PROVIDER_PROGRAMS: ReadonlySet<string> = new Set([
+  'cspDirect',
+  'indirectProvider',
+  'indirectReseller',
+]);
+
+/** Every support page the bot links to opens in the user's language. */
+const LOCALE: Record<Lang, string> = { ja: 'ja-jp', en: 'en-us' };
+const KB_URL = 'https://support.microsoft.com/{locale}/help/{id}';
+
+/** The engine's decision before it is put into words. */
+type Decision =
+  | { kind: 'ask'; question: QuestionId }
+  | { kind: 'notEligible'; id: string; used: Answers }
+  | { kind: 'route'; plan: PlanId; family: FamilyId; portal: PortalId; used: Answers };
+
+export function route(answers: Answers, lang: Lang, knowledge: Knowledge): Outcome {
+  const decision = decide(answers, knowledge);
+  switch (decision.kind) {
+    case 'ask':
+      return describeAsk(decision.question, answers, lang, knowledge);
+    case 'notEligible':
+      return describeNotEligible(decision.id, decision.used, lang, knowledge);
+    case 'route':
+      return describeRoute(decision, lang, knowledge);
+  }
+}
+
+/** The questions still needed, in the order the bot asks them (empty when the case is decided). */
+export function nextQuestion(answers: Answers, knowledge: Knowledge): QuestionId | undefined {
+  const decision = decide(answers, knowledge);
+  return decision.kind === 'ask' ? decision.question : undefined;
+}
+
+export interface SeveritySituation {
+  /** Ready to work on the problem 24 hours a day, 7 days a week. */
+  ready24x7: boolean;
+  /** A critical production server, service or application is down. */
+  businessDown?: boolean;
+  /** The problem may stop work company-wide, or a deployment cannot go ahead on schedule. */
+  companyWideStop?: boolean;
+}
+
+/** Severity A / B / C by the seed's guideline (オンプレミス製品 › 3. › 4.). */
+export function severityFor(situation: SeveritySituation): 'A' | 'B' | 'C' {
+  if (situation.ready24x7 && situation.businessDown) return 'A';
+  if (situation.companyWideStop) return 'B';
+  return 'C';
+}
+
+function decide(answers: Answers, knowledge: Knowledge): Decision {
+  const productOption = answers.product
+    ? knowledge.questions.product.options.find((option) => option.id === answers.product)
+    : undefined;
+  const family = answers.family ?? productOption?.family;
+  if (!family) return { kind: 'ask', question: 'family' };
+
+  // A product from another family than the one chosen is ignored rather than trusted.
+  const product = productOption?.family === family ? productOption : undefined;
+  const familyOption = knowledge.questions.family.options.find((option) => option.id === family);
+  const used: Answers = { family, ...(product && { product: product.id }) };
+
+  const portal = product?.portal ?? familyOption?.portal;
+  if (!portal) return { kind: 'ask', question: 'product' };
+  const decided = (plan: PlanId): Decision => ({ kind: 'route', plan, family, portal, used });
+
+  if (family === 'onPremises') {
+    // On-premises incidents are not linked to a customer tenant: no program question, no delegated admin.
+    if (!answers.tier) return { kind: 'ask', question: 'tier' };
+    used.tier = answers.tier;
+    if (!answers.version) return { kind: 'ask', question: 'version' };
+    used.version = answers.version;
+    if (answers.version === 'current') return decided('partnerSupportCoreBenefit');
+    if (!answers.signIn) return { kind: 'ask', question: 'signIn' };
+    used.signIn = answers.signIn;
+    return decided('payPerIncident');
+  }
+
+  // Cloud products: the partner files on behalf of the customer through delegated administration.
+  if (!answers.program) return { kind: 'ask', question: 'program' };
+  used.program = answers.program;
+  if (family === 'microsoft365') return decided('microsoft365NoContract');
+  if (family === 'cloudAppSecurity') return decided('professionalNoCharge');
+
+  // Azure and Dynamics 365 need a support plan: a bought one, CSP's own (Azure only), or Signature.
+  if (!answers.purchasedPlan) return { kind: 'ask', question: 'purchasedPlan' };
+  used.purchasedPlan = answers.purchasedPlan;
+  if (answers.purchasedPlan === 'asfp') return decided('advancedSupportForPartners');
+  if (answers.purchasedPlan === 'psfp') return decided('premierSupportForPartners');
+  if (family === 'azure' && CLOUD_SOLUTION_PROVIDER_PROGRAMS.has(answers.program)) {
+    return decided('cloudSolutionProvider');
+  }
+  if (!answers.tier) return { kind: 'ask', question: 'tier' };
+  used.tier = answers.tier;
+  if (knowledge.benefits.signatureCloudSupport[answers.tier] === null) {
+    return { kind: 'notEligible', id: 'signatureNotForActionPack', used };
+  }
+  if (!answers.competency) return { kind: 'ask', question: 'competency' };
+  used.competency = answers.competency;
+  return decided('signatureCloudSupport');
+}
+
+function describeAsk(question: QuestionId, answers: Answers, lang: Lang, knowledge: Knowledge): Ask {
+  const entry = knowledge.questions[question];
+  const family = answers.family;
+  const options =
+    question === 'product'
+      ? knowledge.questions.product.options.filter((option) => option.family === family)
+      : entry.options;
+  return {
+    kind: 'ask',
+    question,
+    prompt: entry.prompt[lang],
+    why: entry.why[lang],
+    choices: options.map((option) => ({ id: option.id, label: option.label[lang] })),
+  };
+}
+
+function describeNotEligible(id: string, used: Answers, lang: Lang, knowledge: Knowledge): NotEligible {
+  const entry = byId(knowledge.notEligible, id, 'notEligible');
+  return {
+    kind: 'notEligible',
+    id,
+    lang,
+    answers: used,
+    summary: summarise(used, undefined, lang, knowledge),
+    reason: entry.reason[lang],
+    instead: entry.instead.map((text) => text[lang]),
+    links: resolveLinks(entry.links, lang, knowledge),
+    sources: [entry.source],
+  };
+}
+
+function describeRoute(
+  decision: Extract<Decision, { kind: 'route' }>,
+  lang: Lang,
+  knowledge: Knowledge,
+): Route {
+  const { used, family, portal: portalId } = decision;
+  const plan = byId(knowledge.plans, decision.plan, 'plans');
+  const portal = byId(knowledge.portals, portalId, 'portals');
+  const context: RouteContext = { ...used, family, portal: portalId, plan: plan.id, idsRequired: plan.idsRequired };
+
+  const familyEntry = byId(knowledge.families, family, 'families');
+  const steps = familyEntry.stepGroups
+    .flatMap((group) => knowledge.stepGroups[group] ?? [])
+    .filter((step) => matches(step.when, context))
+    .map((step) => describeLine(step, lang, knowledge));
+  const caveats = knowledge.caveats
+    .filter((caveat) => matches(caveat.when, context))
+    .map((caveat) => describeLine(caveat, lang, knowledge));
+  const knownErrors: KnownErrorOut[] = knowledge.knownErrors
+    .filter((error) => matches(error.when, context))
+    .map((error) => ({
+      id: error.id,
+      title: error.title[lang],
+      message: error.message[lang],
+      fix: error.fix.map((text) => text[lang]),
+      links: resolveLinks(error.links, lang, knowledge),
+      source: error.source,
+    }));
+
+  const referenced = [...steps, ...caveats, ...knownErrors].flatMap((line) => line.links);
+  const isKb = (link: LinkOut) => knowledge.kbs.some((kb) => kb.id === link.id);
+  const familyName = optionLabel(knowledge.questions.family.options, family, lang);
+  const product = used.product
+    ? { id: used.product, name: optionLabel(knowledge.questions.product.options, used.product, lang) }
+    : undefined;
+
+  return {
+    kind: 'route',
+    id: `${family}/${plan.id}`,
+    lang,
+    answers: used,
+    summary: summarise(used, plan.name[lang], lang, knowledge),
+    family: { id: family, name: familyName },
+    ...(product && { product }),
+    portal: {
+      id: portal.id,
+      name: portal.name[lang],
+      ...(portal.url && { url: localise(portal.url, lang) }),
+    },
+    plan: { id: plan.id, name: plan.name[lang] },
+    entitlement: entitlement(decision.plan, used, lang, knowledge),
+    ids: { required: plan.idsRequired, text: plan.ids[lang] },
+    steps,
+    caveats,
+    severity: {
+      levels: knowledge.severity.levels.map((level) => ({ id: level.id, criteria: level.criteria[lang] })),
+      businessHoursNote: knowledge.severity.businessHoursNote[lang],
+    },
+    browserCountryNote: knowledge.meta.browserCountryNote[lang],
+    kbs: unique(referenced.filter(isKb)),
+    links: unique(referenced.filter((link) => !isKb(link))),
+    knownErrors,
+    sources: [
+      ...new Set([
+        plan.source,
+        familyEntry.source,
+        ...steps.map((s) => s.source),
+        ...caveats.map((c) => c.source),
+        ...knownErrors.map((e) => e.source),
+      ]),
+    ],
+  };
+}
+
+/** How many incidents (or what kind of entitlement) the chosen plan gives this partner. */
+function entitlement(plan: PlanId, used: Answers, lang: Lang, knowledge: Knowledge): string {
+  const sentences = knowledge.entitlements;
+  const incidents = (count: number) => sentences.incidents[lang].replace('{count}', String(count));
+  switch (plan) {
+    case 'partnerSupportCoreBenefit':
+      return incidents(knowledge.benefits.onPremisesIncidents[required(used.tier, 'tier')]);
+    case 'signatureCloudSupport': {
+      const byCompetency = knowledge.benefits.signatureCloudSupport[required(used.tier, 'tier')];
+      const benefit = byCompetency?.[required(used.competency, 'competency')];
+      if (benefit === undefined) throw new Error(`No Signature Cloud Support benefit for ${used.tier}`);
+      return benefit === 'unlimited' ? sentences.unlimited[lang] : incidents(benefit);
+    }
+    default:
+      return sentences[plan][lang];
+  }
+}
+
+/** The facts a step, caveat or known error may be limited to. */
+interface RouteContext extends Answers {
+  family: FamilyId;
+  portal: PortalId;
+  plan: PlanId;
+  idsRequired: boolean;
+}
+
+/** A `when` matches when every condition it names holds; a condition on an unanswered slot does not hold. */
+function matches(when: When, context: RouteContext): boolean {
+  const oneOf = <T>(allowed: readonly T[] | undefined, value: T | undefined) =>
+    allowed === undefined || (value !== undefined && allowed.includes(value));
+  return (
+    oneOf(when.families, context.family) &&
+    oneOf(when.portals, context.portal) &&
+    oneOf(when.programs, context.program) &&
+    oneOf(when.plans, context.plan) &&
+    oneOf(when.tiers, context.tier) &&
+    oneOf(when.versions, context.version) &&
+    oneOf(when.signIns, context.signIn) &&
+    (when.idsRequired === undefined || when.idsRequired === context.idsRequired)
+  );
+}
+
+function describeLine(
+  line: { id: string; text: Text; source: string; links: string[] },
+  lang: Lang,
+  knowledge: Knowledge,
+): RouteLine {
+  return { id: line.id, text: line.text[lang], source: line.source, links: resolveLinks(line.links, lang, knowledge) };
+}
+
+function resolveLinks(ids: string[], lang: Lang, knowledge: Knowledge): LinkOut[] {
+  return ids.map((id) => {
+    const kb = knowledge.kbs.find((entry) => entry.id === id);
+    if (kb) return { id, name: kb.title[lang], url: localise(KB_URL.replace('{id}', id), lang) };
+    const link = byId(knowledge.links, id, 'links');
+    return { id, name: link.name[lang], url: localise(link.url, lang) };
+  });
+}
+
+/** One line a person can read: product, program, tier and the plan to choose. */
+function summarise(used: Answers, planName: string | undefined, lang: Lang, knowledge: Knowledge): string {
+  const q = knowledge.questions;
+  const parts = [
+    used.product
+      ? optionLabel(q.product.options, used.product, lang)
+      : used.family && optionLabel(q.family.options, used.family, lang),
+    used.program && optionLabel(q.program.options, used.program, lang),
+    used.tier && optionLabel(q.tier.options, used.tier, lang),
+    used.competency && optionLabel(q.competency.options, used.competency, lang),
+    used.version && optionLabel(q.version.options, used.version, lang),
+    used.signIn && optionLabel(q.signIn.options, used.signIn, lang),
+  ].filter((part): part is string => Boolean(part));
+  return planName ? `${parts.join(' · ')} → ${planName}` : parts.join(' · ');
+}
+
+function optionLabel(options: { id: string; label: Text }[], id: string, lang: Lang): string {
+  return byId(options, id, 'option').label[lang];
+}
+
+function localise(url: string, lang: Lang): string {
+  return url.replaceAll('{locale}', LOCALE[lang]);
+}
+
+function byId<T extends { id: string }>(list: readonly T[], id: string, where: string): T {
+  const found = list.find((entry) => entry.id === id);
+  if (!found) throw new Error(`routing.yaml: no ${where} entry with id "${id}"`);
+  return found;
+}
+
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`route decided without ${name}`);
+  return value;
+}
+
+function unique(links: LinkOut[]): LinkOut[] {
+  return [...new Map(links.map((link) => [link.id, link])).values()];
+}
