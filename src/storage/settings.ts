@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** A blank line in .env (`STORAGE_CONTAINER=`) means "not set", as for the bot's other settings. */
+const blankIsUnset = (value: unknown) => (value === '' ? undefined : value);
+
+/** Azure's container naming rule: 3–63 lower-case letters, digits and single hyphens, no hyphen at either end. */
+const containerName = z
+  .string()
+  .trim()
+  .regex(
+    /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+    'must be 3-63 lower-case letters, digits or single hyphens',
+  );
+
+/** Accepts any of Azure's connection string shapes; the storage client parses the rest. */
+const connectionString = z
+  .string()
+  .trim()
+  .refine(
+    (text) =>
+      /^UseDevelopmentStorage=true;?$/i.test(text) || /(AccountKey|SharedAccessSignature)=/i.test(text),
+    'must be an Azure Storage connection string (AccountName=…;AccountKey=… or SharedAccessSignature=…)',
+  );
+
+const StorageEnvironment = z
+  .object({
+    STORAGE_CONNECTION_STRING: z.preprocess(blankIsUnset, connectionString.optional()),
+    STORAGE_CONTAINER: z.preprocess(blankIsUnset, containerName.optional()),
+    STORAGE_TRANSCRIPT_CONTAINER: z.preprocess(blankIsUnset, containerName.optional()),
+    STORAGE_TIMEOUT_MS: z.preprocess(
+      blankIsUnset,
+      z.coerce.number().int().min(100).max(60_000).default(5_000),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.STORAGE_CONNECTION_STRING && !env.STORAGE_CONTAINER) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STORAGE_CONTAINER'],
+        message: 'required with STORAGE_CONNECTION_STRING',
+      });
+    }
+    if (env.STORAGE_CONTAINER && !env.STORAGE_CONNECTION_STRING) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STORAGE_CONNECTION_STRING'],
+        message: 'required with STORAGE_CONTAINER',
+      });
+    }
+    if (env.STORAGE_CONTAINER && !env.STORAGE_TRANSCRIPT_CONTAINER && env.STORAGE_CONTAINER.length > 51) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STORAGE_TRANSCRIPT_CONTAINER'],
+        message: 'required when STORAGE_CONTAINER is longer than 51 characters',
+      });
+    }
+  });
+
+/** Where conversation state lives: in this process only, or in an Azure Blob container shared by every instance. */
+export type StorageSettings =
+  | { kind: 'memory' }
+  | {
+      kind: 'blobs';
+      connectionString: string;
+      container: string;
+      /** Transcripts get their own container so state can be listed and cleaned up on its own. */
+      transcriptContainer: string;
+      /** Per request to the store; also bounds the reachability check at start-up. */
+      timeoutMs: number;
+    };
+
+/** Thrown with one line that names every bad or unreachable storage setting, never the account key. */
+export class StorageError extends Error {
+  override name = 'StorageError';
+}
+
+export function loadStorageSettings(env: Record<string, string | undefined> = process.env): StorageSettings {
+  const parsed = StorageEnvironment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
+    throw new StorageError(`Invalid storage configuration (see .env.example): ${problems}`);
+  }
+  const { STORAGE_CONNECTION_STRING, STORAGE_CONTAINER, STORAGE_TRANSCRIPT_CONTAINER, STORAGE_TIMEOUT_MS } =
+    parsed.data;
+  if (!STORAGE_CONNECTION_STRING || !STORAGE_CONTAINER) return { kind: 'memory' };
+  return {
+    kind: 'blobs',
+    connectionString: STORAGE_CONNECTION_STRING,
+    container: STORAGE_CONTAINER,
+    transcriptContainer: STORAGE_TRANSCRIPT_CONTAINER ?? `${STORAGE_CONTAINER}-transcripts`,
+    timeoutMs: STORAGE_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,180 @@
+import type { Activity, BotState, Middleware, ResourceResponse, TurnContext } from 'botbuilder';
+import type { Lang } from '../knowledge/schema';
+import type { Logger } from '../logger';
+import { isETagConflict } from './conditional';
+import { storageMessages, type StorageMessageId } from './messages';
+import { STATE_VERSION_PROPERTY, isOutdated, isUnknownDialog } from './version';
+
+const REPLY_BUFFER = Symbol('replyBuffer');
+
+/** Holds a turn's replies until its state is saved, so an attempt that loses an eTag conflict sends nothing. */
+export class ReplyBuffer {
+  private held?: Partial<Activity>[];
+
+  constructor(context: TurnContext) {
+    context.onSendActivities(async (_context, activities, next): Promise<ResourceResponse[]> => {
+      if (!this.held) return next();
+      this.held.push(...activities);
+      return activities.map(() => ({ id: '' }));
+    });
+  }
+
+  hold(): void {
+    this.held = [];
+  }
+
+  async release(context: TurnContext): Promise<void> {
+    const held = this.held ?? [];
+    this.held = undefined;
+    if (held.length > 0) await context.sendActivities(held);
+  }
+
+  discard(): void {
+    this.held = undefined;
+  }
+}
+
+/** The turn's reply buffer, installed on first use; the middleware installs it before any other send handler. */
+export function replyBufferFor(context: TurnContext): ReplyBuffer {
+  let buffer = context.turnState.get(REPLY_BUFFER) as ReplyBuffer | undefined;
+  if (!buffer) {
+    buffer = new ReplyBuffer(context);
+    context.turnState.set(REPLY_BUFFER, buffer);
+  }
+  return buffer;
+}
+
+/**
+ * Register first (`adapter.use(replyBufferMiddleware)` before transcript logging), so that replies of an attempt
+ * that is thrown away never reach the transcript or any other send handler.
+ */
+export const replyBufferMiddleware: Middleware = {
+  async onTurn(context, next) {
+    replyBufferFor(context);
+    await next();
+  },
+};
+
+export type TurnLogic = (context: TurnContext) => Promise<void>;
+
+export interface TurnRunnerOptions {
+  conversationState: BotState;
+  /** Further states loaded fresh and saved by every attempt, e.g. user state. */
+  otherStates?: BotState[];
+  /** The current dialog state version (see stateVersionOf); conversations saved with another one restart. */
+  stateVersion: string;
+  /** The partner's language for the storage layer's few messages. */
+  languageOf?: (context: TurnContext) => Lang | Promise<Lang>;
+  log?: Logger;
+}
+
+/** Counters since start, for the health endpoint and the benchmark. */
+export interface TurnStats {
+  turns: number;
+  /** Saves that lost an eTag conflict. */
+  conflicts: number;
+  /** Turns re-run on fresh state after a conflict. */
+  retried: number;
+  /** Turns that conflicted again on the re-run and were answered with "please send it again". */
+  gaveUp: number;
+  /** Conversations restarted because the bot was updated under them. */
+  restarted: number;
+}
+
+const defaultLanguage = (context: TurnContext): Lang =>
+  context.activity.locale?.toLowerCase().startsWith('en') ? 'en' : 'ja';
+
+/**
+ * Runs one turn of bot logic on freshly loaded state and saves it conditionally. An eTag conflict (another
+ * instance saved this conversation meanwhile) re-runs the turn once on the new state; a second conflict is
+ * answered politely and leaves the stored state as the other turn wrote it. Replies of a discarded attempt are
+ * never sent. A conversation saved by an older dialog version restarts with a short notice.
+ */
+export class TurnRunner {
+  readonly stats: TurnStats = { turns: 0, conflicts: 0, retried: 0, gaveUp: 0, restarted: 0 };
+  private readonly states: BotState[];
+
+  constructor(private readonly options: TurnRunnerOptions) {
+    this.states = [options.conversationState, ...(options.otherStates ?? [])];
+  }
+
+  async run(context: TurnContext, logic: TurnLogic): Promise<void> {
+    this.stats.turns++;
+    const replies = replyBufferFor(context);
+    let conflicts = 0;
+    let unknownDialog = false;
+    for (;;) {
+      replies.hold();
+      try {
+        await Promise.all(this.states.map((state) => state.load(context, true)));
+        await this.restartIfOutdated(context, unknownDialog);
+        await logic(context);
+        this.stampVersion(context);
+        for (const state of this.states) await state.saveChanges(context);
+        await replies.release(context);
+        return;
+      } catch (error) {
+        replies.discard();
+        if (isETagConflict(error) && conflicts === 0) {
+          conflicts++;
+          this.stats.conflicts++;
+          this.stats.retried++;
+          this.options.log?.info(
+            { event: 'stateConflict', outcome: 'retried', ...where(context) },
+            'state conflict',
+          );
+        } else if (isETagConflict(error)) {
+          this.stats.conflicts++;
+          this.stats.gaveUp++;
+          this.options.log?.warn(
+            { event: 'stateConflict', outcome: 'gaveUp', ...where(context) },
+            'state conflict',
+          );
+          // What later code of this turn sees (and might save) is what the other turn stored.
+          await Promise.all(this.states.map((state) => state.load(context, true)));
+          await this.say(context, 'tooManyAtOnce');
+          return;
+        } else if (isUnknownDialog(error) && !unknownDialog) {
+          unknownDialog = true;
+        } else {
+          throw error;
+        }
+      }
+    }
+  }
+
+  /** Clears a conversation saved by another dialog version (or naming a dialog we lack) and says so. */
+  private async restartIfOutdated(context: TurnContext, unknownDialog: boolean): Promise<void> {
+    const { conversationState, stateVersion, log } = this.options;
+    const state = conversationState.get(context) as Record<string, unknown>;
+    if (!unknownDialog && !isOutdated(state, stateVersion)) return;
+    this.stats.restarted++;
+    log?.info(
+      {
+        event: 'conversationRestarted',
+        reason: unknownDialog ? 'unknownDialog' : 'stateVersion',
+        savedVersion: state[STATE_VERSION_PROPERTY],
+        ...where(context),
+      },
+      'conversation restarted after a bot update',
+    );
+    await conversationState.clear(context);
+    await this.say(context, 'botUpdated');
+  }
+
+  /** Stamps the version on every conversation that keeps something, so a later deploy can tell. */
+  private stampVersion(context: TurnContext): void {
+    const state = this.options.conversationState.get(context) as Record<string, unknown> | undefined;
+    if (state && isOutdated(state, this.options.stateVersion))
+      state[STATE_VERSION_PROPERTY] = this.options.stateVersion;
+  }
+
+  private async say(context: TurnContext, id: StorageMessageId): Promise<void> {
+    const lang = await (this.options.languageOf ?? defaultLanguage)(context);
+    await context.sendActivity(storageMessages[id][lang]);
+  }
+}
+
+function where(context: TurnContext): { conversationId?: string; channelId?: string } {
+  return { conversationId: context.activity.conversation?.id, channelId: context.activity.channelId };
+}

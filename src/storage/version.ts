@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/** Where the version sits in conversation state: beside the dialog stack it describes. */
+export const STATE_VERSION_PROPERTY = 'stateVersion';
+
+export interface DialogStateShape {
+  /** Every dialog id a saved dialog stack may name (component, waterfall and prompt ids). */
+  dialogIds: string[];
+  /** The schema of what dialogs keep in their state, e.g. the engine's Answers. */
+  answers: z.ZodType;
+  /** Bump by hand for changes the two above cannot see, such as reordered waterfall steps. */
+  revision?: number;
+}
+
+/**
+ * A short fingerprint of everything a saved dialog stack depends on. A deploy that renames or removes a dialog or
+ * changes the answer schema changes it, and conversations saved before restart politely instead of crashing.
+ */
+export function stateVersionOf(shape: DialogStateShape): string {
+  const fingerprint = JSON.stringify({
+    dialogIds: [...new Set(shape.dialogIds)].sort(),
+    answers: z.toJSONSchema(shape.answers),
+    revision: shape.revision ?? 0,
+  });
+  return createHash('sha256').update(fingerprint).digest('hex').slice(0, 12);
+}
+
+/** A saved state belongs to another version: stamped with a different one, or saved before versioning existed. */
+export function isOutdated(state: Record<string, unknown>, current: string): boolean {
+  const saved = state[STATE_VERSION_PROPERTY];
+  if (saved !== undefined) return saved !== current;
+  return Object.keys(state).some((key) => key !== 'eTag');
+}
+
+/** DialogContext's errors when a saved stack names a dialog this deploy no longer has. */
+const UNKNOWN_DIALOG = /dialog with an id of '.*' wasn't found|Can't find a dialog with an id of/;
+
+export function isUnknownDialog(error: unknown): boolean {
+  return error instanceof Error && UNKNOWN_DIALOG.test(error.message);
+}

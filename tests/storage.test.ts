@@ -1,0 +1,320 @@
+import {
+  MemoryTranscriptStore,
+  TestAdapter,
+  TranscriptLoggerMiddleware,
+  type Activity,
+  type StoreItem,
+  type TurnContext,
+} from 'botbuilder';
+import { BlobsStorage } from 'botbuilder-azure-blobs';
+import { DialogSet, TextPrompt, WaterfallDialog, type DialogState } from 'botbuilder-dialogs';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
+import {
+  ConditionalBlobsStorage,
+  ConditionalMemoryStorage,
+  createStateStore,
+  isETagConflict,
+  storageMessages,
+  stateVersionOf,
+  type ConditionalStorage,
+  type StateStore,
+} from '../src/storage';
+
+const connectionString = inject('storageConnectionString');
+
+/** Each blob test gets its own container, so runs and files never see each other's conversations. */
+function blobStore(): ConditionalBlobsStorage {
+  return new ConditionalBlobsStorage({
+    connectionString,
+    container: `state-${randomUUID()}`,
+    timeoutMs: 5_000,
+  });
+}
+
+const stores: [string, () => ConditionalStorage][] = [
+  ['memory', () => new ConditionalMemoryStorage()],
+  ['Azure Blob storage (Azurite)', blobStore],
+];
+
+/** Lets a test hold one turn between reading and saving its state while another turn runs. */
+function gate(): { wait: () => Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { wait: () => opened, open };
+}
+
+/** One bot instance: its own adapter and state objects over the shared store, like a second process. */
+function instance(
+  store: ConditionalStorage,
+  logic: (state: StateStore, context: TurnContext) => Promise<void>,
+) {
+  const state = createStateStore(store, { stateVersion: 'v1' });
+  const adapter = new TestAdapter((context) => state.runTurn(context, (ctx) => logic(state, ctx)), {
+    conversation: { id: 'conversation-1', isGroup: false, conversationType: 'personal', name: '' },
+    locale: 'en-US',
+  });
+  adapter.use(state.middleware);
+  return { state, adapter };
+}
+
+/** The smallest stateful bot: counts the partner's messages and says the count. */
+function counterBot(pauses: { wait: () => Promise<void> }[] = []) {
+  let attempt = 0;
+  return async (state: StateStore, context: TurnContext) => {
+    const count = state.conversationState.createProperty<number>('messagesSeen');
+    const seen = (await count.get(context, 0)) + 1;
+    await count.set(context, seen);
+    await context.sendActivity(`count ${seen}`);
+    const pause = pauses[attempt++];
+    if (pause) await pause.wait();
+  };
+}
+
+function texts(adapter: TestAdapter): string[] {
+  return adapter.activeQueue.splice(0).map((activity) => activity.text ?? '');
+}
+
+async function storedCount(store: ConditionalStorage): Promise<number | undefined> {
+  const items = await store.read(['test/conversations/conversation-1/']);
+  return (items['test/conversations/conversation-1/'] as { messagesSeen?: number } | undefined)?.messagesSeen;
+}
+
+describe.each(stores)('conditional writes on %s', (_name, makeStore) => {
+  it('lets only the first of two writers that read the same state save', async () => {
+    const store = makeStore();
+    await store.writeIfUnchanged('k', { answer: 'first' }, null);
+    const { k: read } = await store.read(['k']);
+    const eTag = read!.eTag as string;
+    await store.writeIfUnchanged('k', { answer: 'second' }, eTag);
+    const lost = await store
+      .writeIfUnchanged('k', { answer: 'third' }, eTag)
+      .catch((error: unknown) => error);
+    expect(isETagConflict(lost)).toBe(true);
+    expect((await store.read(['k'])).k).toMatchObject({ answer: 'second' });
+  });
+
+  it('creates a conversation only once when two turns both found nothing stored', async () => {
+    const store = makeStore();
+    await store.writeIfUnchanged('new', { by: 'a' }, null);
+    const lost = await store.writeIfUnchanged('new', { by: 'b' }, null).catch((error: unknown) => error);
+    expect(isETagConflict(lost)).toBe(true);
+    expect((await store.read(['new'])).new).toMatchObject({ by: 'a' });
+  });
+});
+
+describe.each(stores)('turns of one conversation on two instances over %s', (_name, makeStore) => {
+  it('re-runs the turn that lost the race on fresh state: no lost update, its replies sent once', async () => {
+    const store = makeStore();
+    const held = gate();
+    const a = instance(store, counterBot([held]));
+    const b = instance(store, counterBot());
+    await b.adapter.processActivity('hello');
+    texts(b.adapter);
+
+    const turnA = a.adapter.processActivity('from a');
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a has read the state and sits before its save
+    await b.adapter.processActivity('from b');
+    held.open();
+    await turnA;
+
+    expect(texts(b.adapter)).toEqual(['count 2']);
+    expect(texts(a.adapter)).toEqual(['count 3']);
+    expect(await storedCount(store)).toBe(3);
+    expect(a.state.stats()).toMatchObject({ conflicts: 1, retried: 1, gaveUp: 0 });
+  });
+
+  it('answers politely after a second conflict and keeps what the other turns stored', async () => {
+    const store = makeStore();
+    const first = gate();
+    const second = gate();
+    const a = instance(store, counterBot([first, second]));
+    const b = instance(store, counterBot());
+
+    const turnA = a.adapter.processActivity('from a');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await b.adapter.processActivity('b wins the first race');
+    first.open();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await b.adapter.processActivity('b wins the second race');
+    second.open();
+    await turnA;
+
+    expect(texts(a.adapter)).toEqual([storageMessages.tooManyAtOnce.en]);
+    expect(texts(b.adapter)).toEqual(['count 1', 'count 2']);
+    expect(await storedCount(store)).toBe(2);
+    expect(a.state.stats()).toMatchObject({ conflicts: 2, retried: 1, gaveUp: 1 });
+
+    await a.adapter.processActivity('a again');
+    expect(texts(a.adapter)).toEqual(['count 3']);
+  });
+
+  it('loses no message when many turns arrive on both instances at once', async () => {
+    const store = makeStore();
+    const a = instance(store, counterBot());
+    const b = instance(store, counterBot());
+    await a.adapter.processActivity('hello');
+    const rounds = 8;
+    for (let round = 0; round < rounds; round++) {
+      await Promise.all([a.adapter.processActivity('a'), b.adapter.processActivity('b')]);
+    }
+    const gaveUp = a.state.stats().gaveUp + b.state.stats().gaveUp;
+    expect(gaveUp).toBe(0); // a pair conflicts at most once, and the re-run then wins
+    expect(await storedCount(store)).toBe(1 + 2 * rounds);
+    const counts = [...texts(a.adapter), ...texts(b.adapter)].map((text) =>
+      Number(text.replace('count ', '')),
+    );
+    expect(counts.sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 1 + 2 * rounds }, (_, index) => index + 1),
+    );
+  });
+
+  it('creates a new conversation once when its first two messages arrive together', async () => {
+    const store = makeStore();
+    const held = gate();
+    const a = instance(store, counterBot([held]));
+    const b = instance(store, counterBot());
+    const turnA = a.adapter.processActivity('first');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await b.adapter.processActivity('second');
+    held.open();
+    await turnA;
+    expect(await storedCount(store)).toBe(2);
+    expect([...texts(a.adapter), ...texts(b.adapter)].sort()).toEqual(['count 1', 'count 2']);
+  });
+});
+
+describe('replies of a discarded attempt', () => {
+  it('never reach the transcript when the buffer middleware is registered first', async () => {
+    const store = new ConditionalMemoryStorage();
+    const held = gate();
+    const a = instance(store, counterBot([held]));
+    const transcripts = new MemoryTranscriptStore();
+    a.adapter.use(new TranscriptLoggerMiddleware(transcripts));
+    const b = instance(store, counterBot());
+
+    const turnA = a.adapter.processActivity('from a');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await b.adapter.processActivity('from b');
+    held.open();
+    await turnA;
+
+    const logged = await transcripts.getTranscriptActivities('test', 'conversation-1');
+    const botReplies = (logged.items as Activity[]).filter((activity) => activity.from.role !== 'user');
+    expect(botReplies.map((activity) => activity.text)).toEqual(['count 2']);
+  });
+});
+
+describe('state written with Japanese text', () => {
+  it('round-trips through the conditional blob write and stays readable by plain BlobsStorage', async () => {
+    const container = `state-${randomUUID()}`;
+    const store = new ConditionalBlobsStorage({ connectionString, container, timeoutMs: 5_000 });
+    const key = 'msteams/conversations/a:1/';
+    await store.writeIfUnchanged(key, { question: 'ご契約のサポートプランを教えてください' }, null);
+    const plain = new BlobsStorage(connectionString, container);
+    const read = (await plain.read([key]))[key] as StoreItem;
+    expect(read.question).toBe('ご契約のサポートプランを教えてください');
+    expect(read.eTag).toBe(((await store.read([key]))[key] as StoreItem).eTag);
+  });
+});
+
+type CaseValues = { family?: string };
+
+/** A tiny case dialog: family, then product, then a summary. */
+function caseBot(dialogId: string) {
+  return async (state: StateStore, context: TurnContext) => {
+    const dialogs = new DialogSet(state.conversationState.createProperty<DialogState>('dialogState'));
+    dialogs.add(new TextPrompt('text'));
+    dialogs.add(
+      new WaterfallDialog(dialogId, [
+        (step) => step.prompt('text', 'family?'),
+        (step) => {
+          (step.values as CaseValues).family = step.result as string;
+          return step.prompt('text', 'product?');
+        },
+        async (step) => {
+          await step.context.sendActivity(`route ${(step.values as CaseValues).family}/${step.result}`);
+          return step.endDialog();
+        },
+      ]),
+    );
+    const dialog = await dialogs.createContext(context);
+    const result = await dialog.continueDialog();
+    if (result.status === 'empty') await dialog.beginDialog(dialogId);
+  };
+}
+
+function caseInstance(store: ConditionalStorage, stateVersion: string, dialogId = 'case') {
+  const state = createStateStore(store, { stateVersion, languageOf: () => 'ja' });
+  const bot = caseBot(dialogId);
+  const adapter = new TestAdapter((context) => state.runTurn(context, (ctx) => bot(state, ctx)));
+  adapter.use(state.middleware);
+  return { state, adapter };
+}
+
+describe.each(stores)('a conversation saved by an older deploy on %s', (_name, makeStore) => {
+  const v1 = stateVersionOf({ dialogIds: ['case', 'text'], answers: z.object({ family: z.string() }) });
+
+  it('continues where it was after a restart with the same version', async () => {
+    const store = makeStore();
+    await caseInstance(store, v1)
+      .adapter.send('hi')
+      .assertReply('family?')
+      .send('azure')
+      .assertReply('product?');
+    await caseInstance(store, v1).adapter.send('vm').assertReply('route azure/vm');
+  });
+
+  it('restarts politely when the answer schema changed', async () => {
+    const store = makeStore();
+    await caseInstance(store, v1).adapter.send('hi').assertReply('family?');
+    const v2 = stateVersionOf({
+      dialogIds: ['case', 'text'],
+      answers: z.object({ family: z.enum(['azure']) }),
+    });
+    expect(v2).not.toBe(v1);
+    const restarted = caseInstance(store, v2);
+    await restarted.adapter
+      .send('azure')
+      .assertReply(storageMessages.botUpdated.ja)
+      .assertReply('family?')
+      .send('azure')
+      .assertReply('product?');
+    expect(restarted.state.stats().restarted).toBe(1);
+  });
+
+  it('restarts politely instead of crashing when the saved dialog no longer exists', async () => {
+    const store = makeStore();
+    await caseInstance(store, v1, 'case').adapter.send('hi').assertReply('family?');
+    // Same version on purpose: someone renamed the dialog and forgot to say so.
+    await caseInstance(store, v1, 'caseRenamed')
+      .adapter.send('azure')
+      .assertReply(storageMessages.botUpdated.ja)
+      .assertReply('family?');
+  });
+});
+
+describe('state version', () => {
+  const answers = z.object({ family: z.string() });
+
+  it('is the same for the same dialogs in any order and changes when a dialog is renamed', () => {
+    expect(stateVersionOf({ dialogIds: ['a', 'b'], answers })).toBe(
+      stateVersionOf({ dialogIds: ['b', 'a'], answers }),
+    );
+    expect(stateVersionOf({ dialogIds: ['a', 'b'], answers })).not.toBe(
+      stateVersionOf({ dialogIds: ['a', 'c'], answers }),
+    );
+    expect(stateVersionOf({ dialogIds: ['a'], answers })).not.toBe(
+      stateVersionOf({ dialogIds: ['a'], answers, revision: 1 }),
+    );
+  });
+});
+
+let azuriteReached = false;
+beforeAll(async () => {
+  azuriteReached = (await blobStore().read(['nothing'])) !== undefined;
+});
+afterAll(() => {
+  expect(azuriteReached).toBe(true);
+});
