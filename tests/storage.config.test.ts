@@ -94,7 +94,18 @@ describe('opening the store at start-up', () => {
     const store = await openStateStore(settings, options);
     expect(store.kind).toBe('blobs');
     expect(await new ContainerClient(connectionString, container).exists()).toBe(true);
-    expect(await store.checkStorage()).toMatchObject({ ok: true, kind: 'blobs' });
+    expect(await store.checkStorage()).toMatchObject({ kind: 'blobs' });
+  });
+
+  it('reports later, for the health endpoint, that the container is gone', async () => {
+    const container = `state-${randomUUID()}`;
+    const settings = loadStorageSettings({
+      STORAGE_CONNECTION_STRING: connectionString,
+      STORAGE_CONTAINER: container,
+    });
+    const store = await openStateStore(settings, options);
+    await new ContainerClient(connectionString, container).delete();
+    await expect(store.checkStorage()).rejects.toThrow(StorageError);
   });
 
   it('fails in one line when nothing answers at the storage address', async () => {

@@ -185,6 +185,26 @@ describe.each(stores)('turns of one conversation on two instances over %s', (_na
   });
 });
 
+describe.each(stores)('a message the channel delivers again over %s', (_name, makeStore) => {
+  it('is answered by the other instance as the first one did, without being applied twice', async () => {
+    const store = makeStore();
+    const a = instance(store, counterBot());
+    const b = instance(store, counterBot());
+    const message = { type: 'message', id: 'm-1', text: 'Azure', timestamp: new Date() } as const;
+    await a.adapter.processActivity({ ...message });
+    expect(texts(a.adapter)).toEqual(['count 1']);
+
+    // a saved its state, then died before the channel got its answer: the channel retries on b
+    await b.adapter.processActivity({ ...message });
+    expect(texts(b.adapter)).toEqual(['count 1']);
+    expect(await storedCount(store)).toBe(1);
+    expect(b.state.stats().redelivered).toBe(1);
+
+    await b.adapter.processActivity({ ...message, id: 'm-2', timestamp: new Date() });
+    expect(texts(b.adapter)).toEqual(['count 2']);
+  });
+});
+
 describe('replies of a discarded attempt', () => {
   it('never reach the transcript when the buffer middleware is registered first', async () => {
     const store = new ConditionalMemoryStorage();

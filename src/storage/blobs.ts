@@ -73,20 +73,27 @@ export function createBlobTranscriptStore(location: BlobLocation): BlobsTranscri
   });
 }
 
-export type StorageHealth =
-  { ok: true; kind: 'memory' | 'blobs'; latencyMs: number } | { ok: false; kind: 'blobs'; problem: string };
+export interface StorageHealth {
+  kind: 'memory' | 'blobs';
+  /** One round trip to the store, as measured by the check. */
+  latencyMs: number;
+}
 
-/** Creates the container if needed, within the timeout and without retries; says in one line what went wrong. */
-export async function checkBlobContainer(location: BlobLocation): Promise<StorageHealth> {
+/**
+ * Resolves when the container answers (creating it first if `create`), rejects with a one-line StorageError
+ * otherwise: within the timeout, without retries, never naming the key.
+ */
+export async function checkBlobContainer(location: BlobLocation, create: boolean): Promise<StorageHealth> {
   const container = openContainer(location, {
     retryOptions: { maxTries: 1, tryTimeoutInMs: location.timeoutMs },
   });
   const started = performance.now();
   try {
-    await container.createIfNotExists({ abortSignal: AbortSignal.timeout(location.timeoutMs) });
-    return { ok: true, kind: 'blobs', latencyMs: Math.round(performance.now() - started) };
+    const abortSignal = AbortSignal.timeout(location.timeoutMs);
+    await (create ? container.createIfNotExists({ abortSignal }) : container.getProperties({ abortSignal }));
+    return { kind: 'blobs', latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
-    return { ok: false, kind: 'blobs', problem: describeFailure(error, location, container.url) };
+    throw new StorageError(describeFailure(error, location, container.url));
   }
 }
 
@@ -94,6 +101,9 @@ function describeFailure(error: unknown, location: BlobLocation, url: string): s
   const where = `container "${location.container}" at ${url.replace(/\?.*$/, '')}`;
   if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
     return `Storage unreachable: no answer from ${where} within ${location.timeoutMs} ms`;
+  }
+  if (error instanceof RestError && error.statusCode === 404) {
+    return `Storage: ${where} does not exist (deleted after start-up?)`;
   }
   if (error instanceof RestError && error.statusCode === 403) {
     return `Storage refused access to ${where}: check the account name and key in STORAGE_CONNECTION_STRING`;

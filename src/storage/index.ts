@@ -9,7 +9,7 @@ import {
 } from './blobs';
 import { ConflictSafeStorage, type ConditionalStorage } from './conditional';
 import { ConditionalMemoryStorage } from './memory';
-import { StorageError, type StorageSettings } from './settings';
+import type { StorageSettings } from './settings';
 import { SafeConversationState, SafeUserState } from './state';
 import { TurnRunner, replyBufferMiddleware, type TurnLogic, type TurnStats } from './turn';
 
@@ -41,7 +41,7 @@ export interface StateStore {
   /** Loads state, runs the bot logic, saves conditionally; retries once on an eTag conflict. */
   runTurn(context: TurnContext, logic: TurnLogic): Promise<void>;
   stats(): TurnStats;
-  /** For the health endpoint: can the store be reached right now? */
+  /** For the health endpoint: resolves when the store answers, rejects with a one-line StorageError if not. */
   checkStorage(): Promise<StorageHealth>;
   /** Blob storage: Bot Framework's BlobsTranscriptStore in its own container. Memory: undefined (use files). */
   createTranscriptStore(): TranscriptStore | undefined;
@@ -77,20 +77,17 @@ export function createStateStore(
     middleware: replyBufferMiddleware,
     runTurn: (context, logic) => runner.run(context, logic),
     stats: () => ({ ...runner.stats }),
-    checkStorage: async () =>
-      blobs ? checkBlobContainer(blobs) : { ok: true, kind: 'memory', latencyMs: 0 },
+    checkStorage: async () => (blobs ? checkBlobContainer(blobs, false) : { kind: 'memory', latencyMs: 0 }),
     createTranscriptStore: () =>
       blobs ? createBlobTranscriptStore({ ...blobs, container: blobs.transcriptContainer }) : undefined,
   };
 }
 
-/** createStateStore, then makes sure the store is reachable: a StorageError with one clear line if it is not. */
+/** createStateStore, then creates the container if needed: a StorageError with one clear line if unreachable. */
 export async function openStateStore(
   settings: StorageSettings,
   options: StateStoreOptions,
 ): Promise<StateStore> {
-  const store = createStateStore(settings, options);
-  const health = await store.checkStorage();
-  if (!health.ok) throw new StorageError(health.problem);
-  return store;
+  if (settings.kind === 'blobs') await checkBlobContainer(settings, true);
+  return createStateStore(settings, options);
 }

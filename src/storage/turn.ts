@@ -1,11 +1,16 @@
+import { createHash } from 'node:crypto';
 import type { Activity, BotState, Middleware, ResourceResponse, TurnContext } from 'botbuilder';
 import type { Lang } from '../knowledge/schema';
 import type { Logger } from '../logger';
+import { localeLang } from '../security';
 import { isETagConflict } from './conditional';
 import { storageMessages, type StorageMessageId } from './messages';
 import { STATE_VERSION_PROPERTY, isOutdated, isUnknownDialog } from './version';
 
 const REPLY_BUFFER = Symbol('replyBuffer');
+
+/** Where conversation state keeps the last handled message and its replies. */
+export const LAST_TURN_PROPERTY = 'lastTurn';
 
 /** Holds a turn's replies until its state is saved, so an attempt that loses an eTag conflict sends nothing. */
 export class ReplyBuffer {
@@ -21,6 +26,11 @@ export class ReplyBuffer {
 
   hold(): void {
     this.held = [];
+  }
+
+  /** Replies held so far in this attempt. */
+  get pending(): readonly Partial<Activity>[] {
+    return this.held ?? [];
   }
 
   async release(context: TurnContext): Promise<void> {
@@ -79,19 +89,40 @@ export interface TurnStats {
   gaveUp: number;
   /** Conversations restarted because the bot was updated under them. */
   restarted: number;
+  /** Messages the channel delivered again after another instance had already handled them (e.g. it died). */
+  redelivered: number;
 }
 
-const defaultLanguage = (context: TurnContext): Lang =>
-  context.activity.locale?.toLowerCase().startsWith('en') ? 'en' : 'ja';
+/** The last message a conversation handled and what the bot answered, for a redelivery to another instance. */
+interface LastTurn {
+  message: string;
+  replies: Partial<Activity>[];
+}
+
+/** A redelivery repeats the channel's id, text, value and timestamp; ids alone may repeat after a channel restart. */
+function messageFingerprint(activity: Activity): string | undefined {
+  if (activity.type !== 'message' || !activity.id) return undefined;
+  const { text, value, timestamp } = activity;
+  const digest = createHash('sha256').update(JSON.stringify({ text, value, timestamp })).digest('base64url');
+  return `${activity.id} ${digest.slice(0, 16)}`;
+}
+
+const ADDRESS_FIELDS = ['id', 'from', 'recipient', 'conversation', 'serviceUrl', 'replyToId', 'channelId'];
+
+/** A reply as stored: the conversation reference is applied again when it is re-sent. */
+function storedReply(reply: Partial<Activity>): Partial<Activity> {
+  return Object.fromEntries(Object.entries(reply).filter(([field]) => !ADDRESS_FIELDS.includes(field)));
+}
 
 /**
  * Runs one turn of bot logic on freshly loaded state and saves it conditionally. An eTag conflict (another
  * instance saved this conversation meanwhile) re-runs the turn once on the new state; a second conflict is
  * answered politely and leaves the stored state as the other turn wrote it. Replies of a discarded attempt are
- * never sent. A conversation saved by an older dialog version restarts with a short notice.
+ * never sent. A conversation saved by an older dialog version restarts with a short notice, and a message the
+ * channel delivers again after it was handled (by an instance that then died) gets the same replies, not a re-run.
  */
 export class TurnRunner {
-  readonly stats: TurnStats = { turns: 0, conflicts: 0, retried: 0, gaveUp: 0, restarted: 0 };
+  readonly stats: TurnStats = { turns: 0, conflicts: 0, retried: 0, gaveUp: 0, restarted: 0, redelivered: 0 };
   private readonly states: BotState[];
 
   constructor(private readonly options: TurnRunnerOptions) {
@@ -108,8 +139,13 @@ export class TurnRunner {
       try {
         await Promise.all(this.states.map((state) => state.load(context, true)));
         await this.restartIfOutdated(context, unknownDialog);
+        if (await this.answeredBefore(context)) {
+          await replies.release(context);
+          return;
+        }
         await logic(context);
         this.stampVersion(context);
+        this.rememberLastTurn(context, replies.pending);
         for (const state of this.states) await state.saveChanges(context);
         await replies.release(context);
         return;
@@ -162,6 +198,28 @@ export class TurnRunner {
     await this.say(context, 'botUpdated');
   }
 
+  /** The channel delivered a message again that an instance (maybe a dead one) already handled: same answer. */
+  private async answeredBefore(context: TurnContext): Promise<boolean> {
+    const fingerprint = messageFingerprint(context.activity);
+    const state = this.options.conversationState.get(context) as Record<string, unknown>;
+    const last = state[LAST_TURN_PROPERTY] as LastTurn | undefined;
+    if (!fingerprint || last?.message !== fingerprint) return false;
+    this.stats.redelivered++;
+    this.options.log?.info(
+      { event: 'messageRedelivered', ...where(context) },
+      'message already handled: replies sent again',
+    );
+    if (last.replies.length > 0) await context.sendActivities(last.replies);
+    return true;
+  }
+
+  private rememberLastTurn(context: TurnContext, replies: readonly Partial<Activity>[]): void {
+    const message = messageFingerprint(context.activity);
+    const state = this.options.conversationState.get(context) as Record<string, unknown> | undefined;
+    if (message && state)
+      state[LAST_TURN_PROPERTY] = { message, replies: replies.map(storedReply) } satisfies LastTurn;
+  }
+
   /** Stamps the version on every conversation that keeps something, so a later deploy can tell. */
   private stampVersion(context: TurnContext): void {
     const state = this.options.conversationState.get(context) as Record<string, unknown> | undefined;
@@ -170,7 +228,7 @@ export class TurnRunner {
   }
 
   private async say(context: TurnContext, id: StorageMessageId): Promise<void> {
-    const lang = await (this.options.languageOf ?? defaultLanguage)(context);
+    const lang = await (this.options.languageOf ?? localeLang)(context);
     await context.sendActivity(storageMessages[id][lang]);
   }
 }

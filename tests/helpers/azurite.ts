@@ -75,7 +75,14 @@ export async function startAzurite(startTimeoutMs = 20_000): Promise<Azurite> {
   child.stderr.removeAllListeners('data');
   child.stdout.resume();
   child.stderr.resume();
-  return { port, connectionString: azuriteConnectionString(port), stop: () => stopProcess(child) };
+  // If the test run or benchmark dies first, Azurite must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    await stopProcess(child);
+  };
+  return { port, connectionString: azuriteConnectionString(port), stop };
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
