@@ -299,6 +299,7 @@ describe('key facts, checked against the seed', () => {
   it('steps the on-premises request through the business support portal in the seed order', () => {
     expect(knowledge.stepGroups.onPremisesRequest.map((s) => s.id)).toEqual([
       'onPremSignIn',
+      'onPremSignInMsa',
       'onPremProductSelection',
       'onPremProblemDetails',
       'onPremSupportPlan',
