@@ -1,0 +1,213 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** How much the local Direct Line keeps, and for how long. */
+export interface DirectLineLimits {
+  /** Largest request body a browser may send (bytes). */
+  maxClientBodyBytes: number;
+  /** Largest reply the bot may post back through the connector routes (bytes); cards can be big. */
+  maxBotBodyBytes: number;
+  /** Activities kept per conversation; the oldest are dropped first (the page has long read them). */
+  maxActivitiesPerConversation: number;
+  /** Bytes of history kept per conversation. */
+  maxHistoryBytes: number;
+  /** Conversations alive at once; a new one beyond this is refused with 503. */
+  maxConversations: number;
+  /** A token lives this long unless refreshed; Web Chat refreshes every 15 minutes. */
+  tokenLifetimeMs: number;
+  /**
+   * A turn that takes longer than this answers 502. A turn may first wait as long for the previous turn of its
+   * conversation, so twice this stays under Web Chat's 20 s request timeout.
+   */
+  turnTimeoutMs: number;
+}
+
+export const defaultLimits: DirectLineLimits = {
+  maxClientBodyBytes: 64 * 1024,
+  maxBotBodyBytes: 1024 * 1024,
+  maxActivitiesPerConversation: 200,
+  maxHistoryBytes: 512 * 1024,
+  maxConversations: 500,
+  tokenLifetimeMs: 30 * 60 * 1000,
+  turnTimeoutMs: 9_000,
+};
+
+/** An activity as JSON on the wire (what Direct Line clients and the bot's connector exchange). */
+export interface WireActivity {
+  [field: string]: unknown;
+  type: string;
+  id?: string;
+}
+
+interface Entry {
+  seq: number;
+  bytes: number;
+  activity: WireActivity;
+}
+
+export interface Conversation {
+  id: string;
+  /** The user id the server assigned; the browser cannot choose it. */
+  userId: string;
+  locale?: string;
+  /** False while only a token was issued (POST /api/directline/token) and the client has not started it. */
+  started: boolean;
+  tokenExpiresAt: number;
+  history: Entry[];
+  historyBytes: number;
+  nextSeq: number;
+  /** The turn currently running, so turns of one conversation run one after another. */
+  lastTurn: Promise<unknown>;
+}
+
+export class ConversationLimitError extends Error {
+  override name = 'ConversationLimitError';
+}
+
+const newSecret = (bytes: number) => randomBytes(bytes).toString('base64url');
+
+/** Conversations, their tokens and their activity history, all in memory (one process, local use). */
+export class ConversationStore {
+  private readonly byId = new Map<string, Conversation>();
+  private readonly byToken = new Map<string, string>();
+  private readonly tokenOf = new Map<string, string>();
+  private lastSweep = 0;
+
+  constructor(
+    private readonly limits: DirectLineLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** A conversation with a fresh random id, user id and token; not started until `start`. */
+  create(locale?: string): { conversation: Conversation; token: string } {
+    this.sweep(true);
+    if (this.byId.size >= this.limits.maxConversations) {
+      throw new ConversationLimitError(`${this.byId.size} conversations are open`);
+    }
+    const conversation: Conversation = {
+      id: newSecret(18),
+      userId: `dl_${newSecret(12)}`,
+      locale,
+      started: false,
+      tokenExpiresAt: this.now() + this.limits.tokenLifetimeMs,
+      history: [],
+      historyBytes: 0,
+      nextSeq: 1,
+      lastTurn: Promise.resolve(),
+    };
+    const token = newSecret(32);
+    this.byId.set(conversation.id, conversation);
+    this.byToken.set(token, conversation.id);
+    this.tokenOf.set(conversation.id, token);
+    return { conversation, token };
+  }
+
+  /** The conversation this bearer token opens, if the token is valid and unexpired. */
+  byBearer(token: string | undefined): { conversation: Conversation; token: string } | undefined {
+    this.sweep();
+    if (!token) return undefined;
+    const id = this.byToken.get(token);
+    const conversation = id ? this.byId.get(id) : undefined;
+    if (!conversation || conversation.tokenExpiresAt <= this.now()) return undefined;
+    return { conversation, token };
+  }
+
+  /** The conversation `id`, only when `token` is its token (compared in constant time). */
+  authorize(id: string, token: string | undefined): Conversation | undefined {
+    const found = this.byBearer(token);
+    if (!found || found.conversation.id.length !== id.length) return undefined;
+    const same = timingSafeEqual(Buffer.from(found.conversation.id), Buffer.from(id));
+    return same ? found.conversation : undefined;
+  }
+
+  /** A conversation by id alone, for the bot's connector callbacks (the id is an unguessable capability). */
+  get(id: string): Conversation | undefined {
+    const conversation = this.byId.get(id);
+    return conversation && conversation.tokenExpiresAt > this.now() ? conversation : undefined;
+  }
+
+  /** Extends the token's life; returns seconds left. */
+  refresh(conversation: Conversation): number {
+    conversation.tokenExpiresAt = this.now() + this.limits.tokenLifetimeMs;
+    return this.expiresIn(conversation);
+  }
+
+  expiresIn(conversation: Conversation): number {
+    return Math.max(0, Math.round((conversation.tokenExpiresAt - this.now()) / 1000));
+  }
+
+  /** Gives an activity the next id of this conversation, its conversation and a timestamp, without storing it. */
+  stamp(conversation: Conversation, activity: WireActivity): WireActivity {
+    return this.withIds(conversation, activity, conversation.nextSeq++);
+  }
+
+  /** Stamps and stores an activity (an update keeps its id); returns it as stored. */
+  append(conversation: Conversation, activity: WireActivity, id?: string): WireActivity {
+    const seq = conversation.nextSeq++;
+    const stored = this.withIds(conversation, activity, seq, id);
+    const bytes = Buffer.byteLength(JSON.stringify(stored));
+    conversation.history.push({ seq, bytes, activity: stored });
+    conversation.historyBytes += bytes;
+    while (
+      conversation.history.length > 1 &&
+      (conversation.history.length > this.limits.maxActivitiesPerConversation ||
+        conversation.historyBytes > this.limits.maxHistoryBytes)
+    ) {
+      conversation.historyBytes -= conversation.history.shift()!.bytes;
+    }
+    return stored;
+  }
+
+  private withIds(
+    conversation: Conversation,
+    activity: WireActivity,
+    seq: number,
+    id?: string,
+  ): WireActivity {
+    return {
+      ...activity,
+      id: id ?? `${conversation.id}|${String(seq).padStart(7, '0')}`,
+      conversation: { id: conversation.id },
+      timestamp: activity.timestamp ?? new Date(this.now()).toISOString(),
+    };
+  }
+
+  /** Activities after the watermark, and the new watermark. */
+  since(
+    conversation: Conversation,
+    watermark: string | undefined,
+  ): { activities: WireActivity[]; watermark: string } {
+    const after = Number.parseInt(watermark ?? '', 10);
+    const from = Number.isFinite(after) ? after : 0;
+    return {
+      activities: conversation.history.filter((entry) => entry.seq > from).map((entry) => entry.activity),
+      watermark: String(conversation.nextSeq - 1),
+    };
+  }
+
+  /** Drops an activity that the bot deleted. */
+  remove(conversation: Conversation, activityId: string): boolean {
+    const index = conversation.history.findIndex((entry) => entry.activity.id === activityId);
+    if (index < 0) return false;
+    conversation.historyBytes -= conversation.history[index].bytes;
+    conversation.history.splice(index, 1);
+    return true;
+  }
+
+  /** Forgets conversations whose token expired; at most every 30 s unless forced. */
+  private sweep(force = false): void {
+    const now = this.now();
+    if (!force && now - this.lastSweep < 30_000) return;
+    this.lastSweep = now;
+    for (const [id, conversation] of this.byId) {
+      if (conversation.tokenExpiresAt > now) continue;
+      this.byId.delete(id);
+      const token = this.tokenOf.get(id);
+      this.tokenOf.delete(id);
+      if (token) this.byToken.delete(token);
+    }
+  }
+}
