@@ -470,6 +470,13 @@ describe('a broken knowledge file', () => {
     expect(error.message).toMatch(/^syntax-error\.yaml: line \d+, column \d+: YAML syntax error: /);
   });
 
+  it('gives the line of a duplicate YAML key', () => {
+    const error = refusal(path.join(fixtures, 'duplicate-key.yaml'));
+    expect(error.message).toBe(
+      'duplicate-key.yaml: line 5, column 3: YAML syntax error: Map keys must be unique',
+    );
+  });
+
   it('refuses a file of the wrong shape', () => {
     const error = refusal(path.join(fixtures, 'wrong-shape.yaml'));
     expect(error.message).toMatch(/^wrong-shape\.yaml: \(top level\): /);

@@ -50,14 +50,16 @@ export function loadKnowledge(file: string = defaultKnowledgeFile): Knowledge {
     throw new KnowledgeError(file, [`${fileName}: cannot be read: ${(error as Error).message}`]);
   }
 
-  const document = parseDocument(text, { prettyErrors: true });
+  const document = parseDocument(text);
   if (document.errors.length > 0) {
     throw new KnowledgeError(
       file,
       document.errors.map((error) => {
         const at = error.linePos?.[0];
         const where = at ? `line ${at.line}, column ${at.col}` : `offset ${error.pos[0]}`;
-        return `${fileName}: ${where}: YAML syntax error: ${error.message.split('\n')[0]}`;
+        // The parser repeats the position and adds a code frame; keep its first sentence only.
+        const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        return `${fileName}: ${where}: YAML syntax error: ${message}`;
       }),
     );
   }
