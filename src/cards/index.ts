@@ -1,0 +1,18 @@
+export {
+  cardActivity,
+  CardDataError,
+  renderKnownError,
+  renderKnownErrorMenu,
+  renderNotEligible,
+  renderQuestion,
+  renderRedirect,
+  renderRedirectMenu,
+  renderRoute,
+  renderSeverity,
+  renderWelcome,
+  supportsCards,
+  type CardName,
+  type RenderedCard,
+} from './render';
+export { describeKnownError, describeLinks, describeRedirect } from './describe';
+export type { RedirectOut } from './shapes';

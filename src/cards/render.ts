@@ -1,0 +1,350 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Template } from 'adaptivecards-templating';
+import { CardFactory, MessageFactory, type Activity, type Attachment } from 'botbuilder';
+import type { z } from 'zod';
+import { QuestionId, type Knowledge, type Lang } from '../knowledge/schema';
+import type { Answers, Ask, KnownErrorOut, LinkOut, NotEligible, Route } from '../engine/types';
+import { WelcomeTopic } from '../understand/submit';
+import { cardLabels, cardText, questionNames, type CardMessageId } from '../messages/cards';
+import {
+  AskShape,
+  KnownErrorShape,
+  NotEligibleShape,
+  RedirectShape,
+  RouteShape,
+  SeverityGuideShape,
+  type RedirectOut,
+} from './shapes';
+
+/** A card ready to send, with what channels without Adaptive Cards show instead. */
+export interface RenderedCard {
+  /** Which template in cards/ this was expanded from. */
+  card: CardName;
+  attachment: Attachment;
+  /** The whole card as plain text: numbered steps, plan, IDs, links as URLs. */
+  text: string;
+  /** One line, for notifications and channels that show only a summary. */
+  summary: string;
+}
+
+export type CardName =
+  | 'result'
+  | 'notEligible'
+  | 'knownError'
+  | 'redirect'
+  | 'severity'
+  | 'welcome'
+  | 'question'
+  | 'knownErrorMenu'
+  | 'redirectMenu';
+
+/** Bad data for a card: names the card and the field, so a broken knowledge entry is found at once. */
+export class CardDataError extends Error {
+  constructor(card: CardName, error: z.ZodError) {
+    const first = error.issues[0];
+    super(`${card} card: ${first?.path.join('.') || '(root)'}: ${first?.message ?? 'invalid data'}`);
+    this.name = 'CardDataError';
+  }
+}
+
+export const cardsDirectory = path.join(import.meta.dirname, '../../cards');
+
+const templates = new Map<CardName, object>();
+
+function templateJson(card: CardName): object {
+  let json = templates.get(card);
+  if (!json) {
+    json = JSON.parse(readFileSync(path.join(cardsDirectory, `${card}.json`), 'utf8')) as object;
+    templates.set(card, json);
+  }
+  return json;
+}
+
+function checked<T>(card: CardName, shape: z.ZodType<T>, data: unknown): T {
+  const parsed = shape.safeParse(data);
+  if (!parsed.success) throw new CardDataError(card, parsed.error);
+  return parsed.data;
+}
+
+function rendered(card: CardName, data: object, text: string[], summary: string): RenderedCard {
+  const content: unknown = new Template(templateJson(card)).expand({ $root: data });
+  return { card, attachment: CardFactory.adaptiveCard(content), text: text.join('\n'), summary };
+}
+
+// ---------- view helpers ----------
+
+const numbered = (texts: string[]) => texts.map((text, index) => ({ n: `${index + 1}.`, text }));
+
+/** A link as card markdown: brackets in the name would end the link text early. */
+const linkView = (link: LinkOut) => ({
+  name: link.name.replace(/\[/g, '(').replace(/\]/g, ')'),
+  url: link.url.replace(/\(/g, '%28').replace(/\)/g, '%29'),
+});
+
+const linkLines = (links: LinkOut[], indent = '') =>
+  links.map((link) => `${indent}${link.name}: ${link.url}`);
+
+/** The questions the case was decided on, in the order the bot asks them. */
+function changeAnswers(answers: Answers, lang: Lang) {
+  return QuestionId.options
+    .filter((question) => answers[question] !== undefined)
+    .map((question) => ({ question, title: questionNames[question][lang] }));
+}
+
+// ---------- cards ----------
+
+export function renderRoute(input: Route): RenderedCard {
+  const route = checked('result', RouteShape, input);
+  const lang = route.lang;
+  const l = cardLabels(lang);
+  const links = [...route.kbs, ...route.links];
+  const checklist = [
+    // On-premises incidents are not filed for a customer tenant (no on-behalf-of process).
+    ...(route.family.id === 'onPremises' ? [] : [l.checklistCustomer]),
+    ...(route.ids.required ? [l.checklistIds] : []),
+    l.checklistProduct,
+    l.checklistDescription,
+    l.checklistSeverity,
+    l.checklistContacts,
+    l.checklistFiles,
+  ];
+  const problemTemplate = cardText('templateText', lang, {
+    product: route.product?.name ?? route.family.name,
+  });
+  const severity = route.severity.levels.map((level) => ({
+    label: cardText('severityLevel', lang, { level: level.id }),
+    criteria: level.criteria,
+  }));
+  const knownErrorsTitle = cardText('knownErrorsTitle', lang, { count: route.knownErrors.length });
+
+  const data = {
+    l,
+    route,
+    idsStyle: route.ids.required ? 'warning' : 'good',
+    steps: numbered(route.steps.map((step) => step.text)),
+    caveats: route.caveats.map((caveat) => ({ text: caveat.text })),
+    links: links.map(linkView),
+    checklist: checklist.map((text) => ({ text })),
+    problemTemplate,
+    severity,
+    knownErrors: route.knownErrors.map((error) => ({
+      title: error.title,
+      message: error.message,
+      fix: numbered(error.fix),
+      links: error.links.map(linkView),
+    })),
+    knownErrorsTitle,
+    changeAnswers: changeAnswers(route.answers, lang),
+  };
+
+  const text = [
+    l.resultTitle,
+    route.summary,
+    '',
+    `${l.planLabel}: ${route.plan.name}`,
+    `${l.entitlementLabel}: ${route.entitlement}`,
+    `${l.portalLabel}: ${route.portal.name}${route.portal.url ? ` (${route.portal.url})` : ''}`,
+    `${l.idsLabel}: ${route.ids.text}`,
+    '',
+    l.stepsTitle,
+    ...route.steps.flatMap((step, index) => [`${index + 1}. ${step.text}`, ...linkLines(step.links, '   ')]),
+    ...(route.caveats.length > 0
+      ? ['', l.caveatsTitle, ...route.caveats.map((caveat) => `- ${caveat.text}`)]
+      : []),
+    '',
+    route.browserCountryNote,
+    '',
+    l.checklistTitle,
+    ...checklist.map((item) => `- ${item}`),
+    '',
+    `${l.templateTitle}:`,
+    problemTemplate,
+    '',
+    l.severityTitle,
+    ...severity.map((level) => `- ${level.label}: ${level.criteria}`),
+    route.severity.businessHoursNote,
+    ...(route.knownErrors.length > 0
+      ? ['', knownErrorsTitle, ...route.knownErrors.flatMap((error) => knownErrorLines(error, lang))]
+      : []),
+    ...(links.length > 0 ? ['', l.linksTitle, ...linkLines(links, '- ')] : []),
+  ];
+  return rendered('result', data, text, route.summary);
+}
+
+export function renderNotEligible(input: NotEligible): RenderedCard {
+  const outcome = checked('notEligible', NotEligibleShape, input);
+  const l = cardLabels(outcome.lang);
+  const data = {
+    l,
+    outcome,
+    instead: numbered(outcome.instead),
+    links: outcome.links.map(linkView),
+    changeAnswers: changeAnswers(outcome.answers, outcome.lang),
+  };
+  const text = [
+    l.notEligibleTitle,
+    outcome.summary,
+    '',
+    outcome.reason,
+    '',
+    l.notEligibleInstead,
+    ...outcome.instead.map((item, index) => `${index + 1}. ${item}`),
+    ...(outcome.links.length > 0 ? ['', l.linksTitle, ...linkLines(outcome.links, '- ')] : []),
+  ];
+  return rendered('notEligible', data, text, `${l.notEligibleTitle}: ${outcome.summary}`);
+}
+
+function knownErrorLines(error: KnownErrorOut, lang: Lang): string[] {
+  const l = cardLabels(lang);
+  return [
+    `- ${error.title}`,
+    `  ${l.knownErrorMessage}: "${error.message}"`,
+    `  ${l.knownErrorFix}:`,
+    ...error.fix.map((step, index) => `  ${index + 1}. ${step}`),
+    ...linkLines(error.links, '  '),
+  ];
+}
+
+export function renderKnownError(input: KnownErrorOut, lang: Lang): RenderedCard {
+  const error = checked('knownError', KnownErrorShape, input);
+  const l = cardLabels(lang);
+  const data = { l, error, fix: numbered(error.fix), links: error.links.map(linkView) };
+  const text = [
+    error.title,
+    '',
+    `${l.knownErrorMessage}: "${error.message}"`,
+    '',
+    l.knownErrorFix,
+    ...error.fix.map((step, index) => `${index + 1}. ${step}`),
+    ...(error.links.length > 0 ? ['', l.linksTitle, ...linkLines(error.links, '- ')] : []),
+  ];
+  return rendered('knownError', data, text, error.title);
+}
+
+export function renderRedirect(input: RedirectOut, lang: Lang): RenderedCard {
+  const redirect = checked('redirect', RedirectShape, input);
+  const l = cardLabels(lang);
+  const data = { l, redirect, links: redirect.links.map(linkView) };
+  const text = [l.redirectTitle, redirect.title, '', redirect.text, ...linkLines(redirect.links, '- ')];
+  return rendered('redirect', data, text, redirect.title);
+}
+
+/** The severity the helper chose, its criteria, the other two, and the business-hours note. */
+export function renderSeverity(level: 'A' | 'B' | 'C', lang: Lang, knowledge: Knowledge): RenderedCard {
+  const guide = checked('severity', SeverityGuideShape, {
+    levels: knowledge.severity.levels.map((entry) => ({ id: entry.id, criteria: entry.criteria[lang] })),
+    businessHoursNote: knowledge.severity.businessHoursNote[lang],
+  });
+  const l = cardLabels(lang);
+  const levels = guide.levels.map((entry) => ({
+    id: entry.id,
+    label: cardText('severityLevel', lang, { level: entry.id }),
+    criteria: entry.criteria,
+  }));
+  const chosen = levels.find((entry) => entry.id === level);
+  if (!chosen) throw new Error(`severity card: the knowledge file has no severity ${level}`);
+  const title = cardText('severityChosen', lang, { level });
+  const data = {
+    l,
+    chosen: { title, criteria: chosen.criteria },
+    others: levels.filter((entry) => entry.id !== level),
+    businessHoursNote: guide.businessHoursNote,
+  };
+  const text = [
+    title,
+    chosen.criteria,
+    '',
+    guide.businessHoursNote,
+    '',
+    l.severityOthers,
+    ...data.others.map((entry) => `- ${entry.label}: ${entry.criteria}`),
+  ];
+  return rendered('severity', data, text, title);
+}
+
+const TOPIC_LABELS = {
+  supportCase: 'topicSupportCase',
+  severityHelp: 'topicSeverityHelp',
+  knownError: 'topicKnownError',
+  notTechnicalSupport: 'topicNotTechnical',
+} as const satisfies Record<WelcomeTopic, CardMessageId>;
+
+export function renderWelcome(lang: Lang, knowledge: Knowledge): RenderedCard {
+  const l = cardLabels(lang);
+  const title = knowledge.meta.title[lang];
+  const topics = WelcomeTopic.options.map((topic) => ({ topic, title: l[TOPIC_LABELS[topic]] }));
+  const text = [
+    title,
+    '',
+    l.welcomeIntro,
+    ...topics.map((topic, index) => `${index + 1}. ${topic.title}`),
+    '',
+    l.welcomeCommands,
+  ];
+  return rendered('welcome', { l, title, topics }, text, title);
+}
+
+/** More choices than this go into a drop-down: Teams shows at most six buttons in a row. */
+const MAX_BUTTONS = 5;
+
+/** A question of the engine as a card: buttons for a few choices, a drop-down for many (the product list). */
+export function renderQuestion(input: Ask, lang: Lang): RenderedCard {
+  const ask = checked('question', AskShape, input);
+  const l = cardLabels(lang);
+  const data = { l, ask, choices: ask.choices, asButtons: ask.choices.length <= MAX_BUTTONS };
+  const text = [ask.prompt, ask.why, ...ask.choices.map((choice, index) => `${index + 1}. ${choice.label}`)];
+  return rendered('question', data, text, ask.prompt);
+}
+
+/** The known errors to pick from when the partner says they got an error but did not paste it. */
+export function renderKnownErrorMenu(lang: Lang, knowledge: Knowledge): RenderedCard {
+  const l = cardLabels(lang);
+  const errors = knowledge.knownErrors.map((error) => ({
+    id: error.id,
+    title: error.title[lang],
+    message: error.message[lang],
+  }));
+  const text = [
+    l.knownErrorMenuTitle,
+    ...errors.map((error, index) => `${index + 1}. ${error.title}`),
+    '',
+    l.knownErrorMenuHint,
+  ];
+  return rendered('knownErrorMenu', { l, errors }, text, l.knownErrorMenuTitle);
+}
+
+/** The questions that are not technical support (presales, program and licensing), to pick from. */
+export function renderRedirectMenu(lang: Lang, knowledge: Knowledge): RenderedCard {
+  const l = cardLabels(lang);
+  const redirects = knowledge.redirects.map((redirect) => ({ id: redirect.id, title: redirect.title[lang] }));
+  const text = [
+    l.redirectMenuTitle,
+    ...redirects.map((redirect, index) => `${index + 1}. ${redirect.title}`),
+  ];
+  return rendered('redirectMenu', { l, redirects }, text, l.redirectMenuTitle);
+}
+
+// ---------- sending ----------
+
+/**
+ * Channels that render Adaptive Cards (Bot Framework channels reference: Teams, Web Chat and Direct Line clients,
+ * the Emulator; "test" is botbuilder's TestAdapter). SMS, email, Slack, Telegram, Facebook, LINE and the rest
+ * get plain text: they drop the card or turn it into an image without working buttons.
+ */
+const CARD_CHANNELS: ReadonlySet<string> = new Set(['msteams', 'webchat', 'directline', 'emulator', 'test']);
+
+export function supportsCards(channelId: string | undefined): boolean {
+  return channelId !== undefined && CARD_CHANNELS.has(channelId);
+}
+
+/**
+ * The message to send: the card with a one-line summary where cards render (no `text`, which Web Chat would
+ * show as a second bubble), the plain-text version everywhere else.
+ */
+export function cardActivity(card: RenderedCard, channelId: string | undefined): Partial<Activity> {
+  if (!supportsCards(channelId)) return MessageFactory.text(card.text);
+  const activity = MessageFactory.attachment(card.attachment);
+  activity.summary = card.summary;
+  return activity;
+}

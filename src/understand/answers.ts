@@ -1,0 +1,85 @@
+import { QuestionId, type Knowledge } from '../knowledge/schema';
+import { Answers } from '../engine/types';
+import {
+  longestFirst,
+  MAX_UNDERSTOOD_LENGTH,
+  normalise,
+  occurrences,
+  type Normalised,
+  type Span,
+} from './normalise';
+import { getPhrases, type CompiledPhrases } from './phrases';
+
+/** One way of naming an answer: an option's label or synonym, in either language, normalised. */
+interface Term {
+  question: QuestionId;
+  option: string;
+  needle: string;
+}
+
+export type AnswerMatch = Span & Term;
+
+const termsByKnowledge = new WeakMap<Knowledge, Term[]>();
+
+function termsOf(knowledge: Knowledge): Term[] {
+  let terms = termsByKnowledge.get(knowledge);
+  if (!terms) {
+    terms = QuestionId.options.flatMap((question) =>
+      knowledge.questions[question].options.flatMap((option) => {
+        const words = [option.label.ja, option.label.en, ...option.synonyms.ja, ...option.synonyms.en];
+        const needles = new Set(words.map((word) => normalise(word).compact).filter(Boolean));
+        return [...needles].map((needle) => ({ question, option: option.id, needle }));
+      }),
+    );
+    termsByKnowledge.set(knowledge, terms);
+  }
+  return terms;
+}
+
+/**
+ * Where the text names answers: the longest match wins where matches overlap ("Windows Server" over "Windows").
+ * Words too common to mean an answer on their own ("ない", "direct") count only for the question being asked.
+ */
+export function answerMatches(
+  text: Normalised,
+  knowledge: Knowledge,
+  expecting?: QuestionId,
+  phrases: CompiledPhrases = getPhrases(),
+): AnswerMatch[] {
+  const matches: AnswerMatch[] = [];
+  for (const term of termsOf(knowledge)) {
+    if (term.question !== expecting && phrases.answerOnly.has(term.needle)) continue;
+    for (const span of occurrences(text, term.needle)) matches.push({ ...span, ...term });
+  }
+  return longestFirst(matches);
+}
+
+/**
+ * The answers a partner gave in their own words, in Japanese or English ("Intune issue for my CSP customer",
+ * "オンプレミスの SQL Server 2019、シルバーです"), whatever the UI language. Only the labels and synonyms of the
+ * knowledge file count. A question named with two different answers stays unanswered, so the bot asks it;
+ * a product implies its family. `expecting` is the question the bot is asking, if any.
+ */
+export function extractAnswers(
+  text: string,
+  knowledge: Knowledge,
+  expecting?: QuestionId,
+  phrases: CompiledPhrases = getPhrases(),
+): Answers {
+  const normalised = normalise(text.slice(0, MAX_UNDERSTOOD_LENGTH));
+  const named = new Map<QuestionId, Set<string>>();
+  for (const match of answerMatches(normalised, knowledge, expecting, phrases)) {
+    const options = named.get(match.question) ?? new Set<string>();
+    options.add(match.option);
+    named.set(match.question, options);
+  }
+  const found: Record<string, string> = {};
+  for (const [question, options] of named) {
+    if (options.size === 1) found[question] = [...options][0];
+  }
+
+  const product = knowledge.questions.product.options.find((option) => option.id === found.product);
+  // A product belongs to one family; it is more precise than any family word found beside it.
+  if (product) found.family = product.family;
+  return Answers.parse(found);
+}

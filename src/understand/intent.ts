@@ -1,0 +1,99 @@
+import type { Knowledge, Lang } from '../knowledge/schema';
+import { answerMatches, type AnswerMatch } from './answers';
+import {
+  longestFirst,
+  MAX_UNDERSTOOD_LENGTH,
+  normalise,
+  occurrences,
+  overlaps,
+  type Normalised,
+  type Span,
+} from './normalise';
+import { getPhrases, messageCore, type CompiledPhrases } from './phrases';
+
+/** What a message asks the bot to do, before any slot filling. */
+export type Intent =
+  | { kind: 'help' }
+  | { kind: 'startOver' }
+  | { kind: 'back' }
+  | { kind: 'cancel' }
+  | { kind: 'switchLanguage'; lang: Lang }
+  | { kind: 'knownError'; id: string }
+  | { kind: 'severityHelp' }
+  | { kind: 'redirect'; id: string }
+  | { kind: 'fact'; id: string }
+  | { kind: 'none' };
+
+interface PatternEntry {
+  id: string;
+  patterns: { ja: string[]; en: string[] };
+}
+
+/**
+ * In order: a command that is (nearly) the whole message (help, start over, back, cancel, switch language);
+ * a pasted known error message; a severity question; a question that is not technical support; a general fact,
+ * unless the message describes a case (names a product family), which the route card answers better.
+ * Redirect and fact patterns that are part of an answer ("advisor partner") do not count: that is a case.
+ * `none` means: start or continue a support case with `extractAnswers`.
+ */
+export function detectIntent(
+  text: string,
+  knowledge: Knowledge,
+  phrases: CompiledPhrases = getPhrases(),
+): Intent {
+  const message = text.slice(0, MAX_UNDERSTOOD_LENGTH);
+  const command = phrases.commands.get(messageCore(message, phrases));
+  switch (command) {
+    case 'english':
+      return { kind: 'switchLanguage', lang: 'en' };
+    case 'japanese':
+      return { kind: 'switchLanguage', lang: 'ja' };
+    case undefined:
+      break;
+    default:
+      return { kind: command };
+  }
+
+  const normalised = normalise(message);
+  if (normalised.compact.length === 0) return { kind: 'none' };
+  const knownError = bestEntry(normalised, knowledge.knownErrors, []);
+  if (knownError) return { kind: 'knownError', id: knownError };
+  if (phrases.severityHelp.some((phrase) => occurrences(normalised, phrase).length > 0)) {
+    return { kind: 'severityHelp' };
+  }
+  const answers = answerMatches(normalised, knowledge, undefined, phrases);
+  const redirect = bestEntry(normalised, knowledge.redirects, answers);
+  if (redirect) return { kind: 'redirect', id: redirect };
+  const describesCase = answers.some((match) => match.question === 'family' || match.question === 'product');
+  const fact = describesCase ? undefined : bestEntry(normalised, knowledge.facts, answers);
+  if (fact) return { kind: 'fact', id: fact };
+  return { kind: 'none' };
+}
+
+/**
+ * The entry whose patterns cover the most text (a pasted message matches its own long pattern best).
+ * A pattern inside an answer at least as long as itself is part of that answer, not a question.
+ */
+function bestEntry(text: Normalised, entries: PatternEntry[], answers: AnswerMatch[]): string | undefined {
+  const matches: (Span & { id: string })[] = [];
+  for (const entry of entries) {
+    for (const pattern of [...entry.patterns.ja, ...entry.patterns.en]) {
+      for (const span of occurrences(text, normalise(pattern).compact)) {
+        const partOfAnswer = answers.some(
+          (answer) => overlaps(span, answer) && answer.end - answer.start >= span.end - span.start,
+        );
+        if (!partOfAnswer) matches.push({ ...span, id: entry.id });
+      }
+    }
+  }
+  const covered = new Map<string, number>();
+  for (const match of longestFirst(matches)) {
+    covered.set(match.id, (covered.get(match.id) ?? 0) + match.end - match.start);
+  }
+  let best: string | undefined;
+  let bestLength = 0;
+  for (const [id, length] of covered) {
+    if (length > bestLength) [best, bestLength] = [id, length];
+  }
+  return best;
+}

@@ -1,0 +1,82 @@
+/**
+ * Text normalised for matching in both languages. Japanese has no spaces between words, so matching is done on
+ * a compact form (NFKC, lower case, no whitespace or punctuation), and word boundaries are remembered separately
+ * so that short English words ("AI", "CSP", "Gold") only match as whole words ("email" is not "AI").
+ */
+export interface Normalised {
+  /** NFKC, lower-cased, without whitespace, punctuation or symbols. */
+  compact: string;
+  /** boundary[i]: a word boundary lies before compact[i]; boundary[compact.length] is the end. */
+  boundary: boolean[];
+}
+
+/** Understanding looks at the start of a message only: a pasted log can be long, the question is not. */
+export const MAX_UNDERSTOOD_LENGTH = 10_000;
+
+/** Whitespace, punctuation (including 、。・「」) and symbols separate words and are dropped. */
+const SEPARATOR = /[\s\p{P}\p{S}]/u;
+const ASCII_WORD_CHAR = /[a-z0-9]/;
+
+/** Needles up to this length must match whole words at both ends; longer ones only at their start ("partners"). */
+const SHORT_WORD = 4;
+
+export function normalise(text: string): Normalised {
+  let compact = '';
+  const boundary: boolean[] = [];
+  let separated = true;
+  let previous = '';
+  for (const char of text.normalize('NFKC').toLowerCase()) {
+    if (SEPARATOR.test(char)) {
+      separated = true;
+      continue;
+    }
+    const asciiPair = ASCII_WORD_CHAR.test(char) && ASCII_WORD_CHAR.test(previous);
+    // Code units, not code points, so indexes line up with String#indexOf on `compact`.
+    for (let unit = 0; unit < char.length; unit += 1) boundary.push(unit === 0 && (separated || !asciiPair));
+    compact += char;
+    previous = char;
+    separated = false;
+  }
+  boundary.push(true);
+  return { compact, boundary };
+}
+
+/** A place where a needle occurs in a text, as [start, end) in the compact form. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Every place the needle occurs, honouring word boundaries at its ASCII ends. */
+export function occurrences(text: Normalised, needle: string): Span[] {
+  const found: Span[] = [];
+  if (needle.length === 0) return found;
+  const needsStart = ASCII_WORD_CHAR.test(needle[0]);
+  const needsEnd = needle.length <= SHORT_WORD && ASCII_WORD_CHAR.test(needle[needle.length - 1]);
+  for (let at = text.compact.indexOf(needle); at !== -1; at = text.compact.indexOf(needle, at + 1)) {
+    const end = at + needle.length;
+    if ((!needsStart || text.boundary[at]) && (!needsEnd || text.boundary[end]))
+      found.push({ start: at, end });
+  }
+  return found;
+}
+
+export function overlaps(a: Span, b: Span): boolean {
+  return a.start < b.end && b.start < a.end;
+}
+
+/**
+ * Keeps the longest matches that do not overlap a longer one ("Windows Server" wins over "Windows").
+ * Matches on exactly the same span are all kept: one phrase may answer two questions.
+ */
+export function longestFirst<T extends Span>(matches: T[]): T[] {
+  const kept: T[] = [];
+  const byLength = [...matches].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  for (const match of byLength) {
+    const clash = kept.some(
+      (other) => overlaps(match, other) && !(other.start === match.start && other.end === match.end),
+    );
+    if (!clash) kept.push(match);
+  }
+  return kept;
+}

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { normalise } from './normalise';
+
+/** Phrases per language; both lists are matched whatever the UI language. */
+const PhraseList = z
+  .object({ ja: z.array(z.string().trim().min(1)).min(1), en: z.array(z.string().trim().min(1)).min(1) })
+  .strict();
+
+export const COMMANDS = ['help', 'startOver', 'back', 'cancel', 'english', 'japanese'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export const Phrases = z
+  .object({
+    fillers: z.object({ prefixes: PhraseList, suffixes: PhraseList }).strict(),
+    commands: z
+      .object(
+        Object.fromEntries(COMMANDS.map((id) => [id, PhraseList])) as Record<Command, typeof PhraseList>,
+      )
+      .strict(),
+    topics: z.object({ severityHelp: PhraseList }).strict(),
+    answerOnly: PhraseList,
+  })
+  .strict();
+export type Phrases = z.infer<typeof Phrases>;
+
+/** Phrases ready for matching: each command phrase as the core of a message, each topic phrase compacted. */
+export interface CompiledPhrases {
+  prefixes: string[];
+  suffixes: string[];
+  commands: Map<string, Command>;
+  severityHelp: string[];
+  /** Answer words that count only when their question is being asked. */
+  answerOnly: Set<string>;
+}
+
+export const defaultPhrasesFile = path.join(import.meta.dirname, 'phrases.yaml');
+
+const both = (list: z.infer<typeof PhraseList>) => [...list.ja, ...list.en];
+const compact = (phrase: string) => normalise(phrase).compact;
+
+/** Reads and checks a phrases file; throws naming the file and the field or phrase that is wrong. */
+export function loadPhrases(file: string = defaultPhrasesFile): CompiledPhrases {
+  const parsed = Phrases.safeParse(parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${path.basename(file)}: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return compilePhrases(parsed.data, path.basename(file));
+}
+
+export function compilePhrases(phrases: Phrases, fileName = 'phrases'): CompiledPhrases {
+  // Longest fillers first, so "をお願いします" goes before "を".
+  const byLength = (a: string, b: string) => b.length - a.length;
+  const compiled: CompiledPhrases = {
+    prefixes: both(phrases.fillers.prefixes).map(compact).filter(Boolean).sort(byLength),
+    suffixes: both(phrases.fillers.suffixes).map(compact).filter(Boolean).sort(byLength),
+    commands: new Map(),
+    severityHelp: both(phrases.topics.severityHelp).map(compact),
+    answerOnly: new Set(both(phrases.answerOnly).map(compact)),
+  };
+  for (const command of COMMANDS) {
+    for (const phrase of both(phrases.commands[command])) {
+      const core = messageCore(phrase, compiled);
+      if (!core) throw new Error(`${fileName}: commands.${command}: "${phrase}" is only filler words`);
+      const other = compiled.commands.get(core);
+      if (other && other !== command) {
+        throw new Error(
+          `${fileName}: commands.${command}: "${phrase}" is also a phrase of commands.${other}`,
+        );
+      }
+      compiled.commands.set(core, command);
+    }
+  }
+  for (const phrase of compiled.severityHelp) {
+    if (!phrase) throw new Error(`${fileName}: topics.severityHelp: a phrase has no letters`);
+  }
+  return compiled;
+}
+
+/** The message without the polite words around it: "help please" → "help", "日本語でお願いします" → "日本語". */
+export function messageCore(text: string, phrases: CompiledPhrases): string {
+  const { compact: whole, boundary } = normalise(text);
+  let start = 0;
+  let end = whole.length;
+  for (let changed = true; changed && start < end;) {
+    changed = false;
+    for (const prefix of phrases.prefixes) {
+      const after = start + prefix.length;
+      if (after <= end && whole.startsWith(prefix, start) && boundary[after]) {
+        start = after;
+        changed = true;
+        break;
+      }
+    }
+    for (const suffix of phrases.suffixes) {
+      const before = end - suffix.length;
+      if (before >= start && whole.endsWith(suffix, end) && boundary[before]) {
+        end = before;
+        changed = true;
+        break;
+      }
+    }
+  }
+  return whole.slice(start, end);
+}
+
+let cached: CompiledPhrases | undefined;
+
+/** The shipped phrases file, read and checked once per process. */
+export function getPhrases(): CompiledPhrases {
+  cached ??= loadPhrases();
+  return cached;
+}

@@ -1,0 +1,494 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { AdaptiveCard, SerializationContext, Versions } from 'adaptivecards';
+import { describe, expect, it } from 'vitest';
+import {
+  cardActivity,
+  CardDataError,
+  describeKnownError,
+  describeLinks,
+  describeRedirect,
+  renderKnownError,
+  renderKnownErrorMenu,
+  renderNotEligible,
+  renderQuestion,
+  renderRedirect,
+  renderRedirectMenu,
+  renderRoute,
+  renderSeverity,
+  renderWelcome,
+  supportsCards,
+  type RenderedCard,
+} from '../src/cards';
+import { cardsDirectory } from '../src/cards/render';
+import { route } from '../src/engine/route';
+import { everyDecidedCase } from '../src/engine/space';
+import type { Answers, Ask, NotEligible, Route } from '../src/engine/types';
+import { getKnowledge } from '../src/knowledge/load';
+import { Lang, SeverityId } from '../src/knowledge/schema';
+import { cardMessages, questionNames } from '../src/messages/cards';
+import { parseCardSubmit, WelcomeTopic } from '../src/understand';
+
+const knowledge = getKnowledge();
+const LANGS = Lang.options;
+const LOCALE: Record<Lang, string> = { ja: 'ja-jp', en: 'en-us' };
+/** Teams rejects messages over about 28 KB; keep the card well under it. */
+const MAX_CARD_BYTES = 24 * 1024;
+/** The Adaptive Cards SDK's default host config; Teams shows six. */
+const MAX_ACTIONS = 5;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function* nodes(value: Json): Generator<JsonObject> {
+  if (Array.isArray(value)) {
+    for (const item of value) yield* nodes(item);
+  } else if (isObject(value)) {
+    yield value;
+    for (const child of Object.values(value)) yield* nodes(child);
+  }
+}
+
+function* strings(value: Json): Generator<string> {
+  if (typeof value === 'string') yield value;
+  else if (Array.isArray(value)) for (const item of value) yield* strings(item);
+  else if (isObject(value)) for (const child of Object.values(value)) yield* strings(child);
+}
+
+const content = (card: RenderedCard) => card.attachment.content as JsonObject;
+const ofType = (card: RenderedCard, type: string) =>
+  [...nodes(content(card))].filter((node) => node.type === type);
+
+/** Everything a person reads on the card: text blocks, facts, button titles, inputs' text. */
+function visibleText(card: RenderedCard): string[] {
+  return [...nodes(content(card))].flatMap((node) => {
+    const shown: string[] = [];
+    for (const key of ['text', 'title', 'value', 'label', 'placeholder'] as const) {
+      const value = node[key];
+      if (typeof value === 'string') shown.push(value);
+    }
+    return shown;
+  });
+}
+
+/** The urls a person can open: buttons and markdown links. */
+function urls(card: RenderedCard): string[] {
+  const found: string[] = [];
+  for (const node of nodes(content(card))) {
+    if (node.type === 'Action.OpenUrl' && typeof node.url === 'string') found.push(node.url);
+  }
+  for (const text of strings(content(card))) {
+    for (const match of text.matchAll(/\]\((https?:[^)\s]+)\)/g)) found.push(match[1]);
+  }
+  return found;
+}
+
+/**
+ * Each value an Action.Submit can send: its data (unless a required input must be filled first), and its data
+ * merged with each value of the choice inputs beside it.
+ */
+function submits(card: RenderedCard): unknown[] {
+  const sent: unknown[] = [];
+  const choiceSets = ofType(card, 'Input.ChoiceSet');
+  const inputValues = choiceSets.flatMap((input) =>
+    (input.choices as JsonObject[]).map((choice) => ({ [input.id as string]: choice.value })),
+  );
+  const mustChoose = choiceSets.some((input) => input.isRequired === true);
+  for (const action of ofType(card, 'Action.Submit')) {
+    if (!mustChoose) sent.push(action.data);
+    for (const input of inputValues) sent.push({ ...(action.data as JsonObject), ...input });
+  }
+  return sent;
+}
+
+const verbs = (card: RenderedCard) =>
+  ofType(card, 'Action.Submit').map((action) => (action.data as JsonObject).verb);
+
+/** What every card the bot sends must satisfy, whatever its data. */
+function expectSendable(card: RenderedCard, lang: Lang): void {
+  expect(card.attachment.contentType).toBe('application/vnd.microsoft.card.adaptive');
+  const json = content(card);
+  expect(json.type).toBe('AdaptiveCard');
+  expect(Number(json.version)).toBeLessThanOrEqual(1.4);
+  expect(Buffer.byteLength(JSON.stringify(json))).toBeLessThan(MAX_CARD_BYTES);
+
+  const parsed = new AdaptiveCard();
+  const context = new SerializationContext(Versions.v1_4);
+  parsed.parse(json, context);
+  const parseEvents = Array.from({ length: context.eventCount }, (_, i) => context.getEventAt(i).message);
+  expect(parseEvents, `${card.card}: parse warnings`).toEqual([]);
+  const validation = parsed.validateProperties().validationEvents.map((event) => event.message);
+  expect(validation, `${card.card}: validation`).toEqual([]);
+
+  for (const text of strings(json)) {
+    expect(text, 'an unexpanded template expression').not.toContain('${');
+    expect(text, 'an unfilled label placeholder').not.toMatch(/\{[a-zA-Z]+\}/);
+  }
+  for (const node of nodes(json)) {
+    if (node.type === 'AdaptiveCard' && node.version !== undefined) {
+      expect(Number(node.version)).toBeLessThanOrEqual(1.4);
+    }
+    if (node.type === 'TextBlock') expect(String(node.text).trim(), 'an empty TextBlock').not.toBe('');
+    if (node.type === 'FactSet') {
+      expect((node.facts as JsonObject[]).length).toBeGreaterThan(0);
+      for (const fact of node.facts as JsonObject[]) {
+        expect(String(fact.title).trim()).not.toBe('');
+        expect(String(fact.value).trim()).not.toBe('');
+      }
+    }
+    if (Array.isArray(node.actions)) expect(node.actions.length).toBeLessThanOrEqual(MAX_ACTIONS);
+    if (node.type === 'Action.Submit') {
+      expect(isObject(node.data), 'Action.Submit data must be an object').toBe(true);
+      expect(typeof (node.data as JsonObject).verb).toBe('string');
+    }
+  }
+  for (const url of urls(card)) {
+    expect(url).toMatch(/^https:\/\//);
+    expect(url.toLowerCase(), 'a link in the other language').not.toContain(
+      LOCALE[lang === 'ja' ? 'en' : 'ja'],
+    );
+  }
+  // Every button and selectable row sends something the dialogs accept.
+  for (const value of submits(card)) {
+    expect(parseCardSubmit(value, knowledge), JSON.stringify(value)).toBeDefined();
+  }
+  expect(card.text.trim()).not.toBe('');
+  expect(card.summary.trim()).not.toBe('');
+}
+
+/** Each route's card, rendered once for all the tests that read it. */
+const routeCards = new Map<Route, RenderedCard>();
+function routeCard(outcome: Route): RenderedCard {
+  let card = routeCards.get(outcome);
+  if (!card) {
+    card = renderRoute(outcome);
+    routeCards.set(outcome, card);
+  }
+  return card;
+}
+
+describe.each(LANGS)('every outcome the engine can decide (%s)', (lang) => {
+  const cases = everyDecidedCase(lang, knowledge);
+  const routes = cases.map((c) => c.outcome).filter((o): o is Route => o.kind === 'route');
+  const notEligible = cases.map((c) => c.outcome).filter((o): o is NotEligible => o.kind === 'notEligible');
+
+  it('covers every route id and at least one not-eligible case', () => {
+    expect(new Set(routes.map((r) => r.id)).size).toBeGreaterThanOrEqual(11);
+    expect(notEligible.length).toBeGreaterThan(0);
+  });
+
+  it('renders a sendable result card for every route', () => {
+    for (const outcome of routes) expectSendable(routeCard(outcome), lang);
+  });
+
+  it('shows every fact of the route on the card', () => {
+    for (const outcome of routes) {
+      const card = routeCard(outcome);
+      const shown = visibleText(card);
+      const expected = [
+        outcome.summary,
+        outcome.plan.name,
+        outcome.entitlement,
+        outcome.portal.name,
+        outcome.ids.text,
+        outcome.browserCountryNote,
+        outcome.severity.businessHoursNote,
+        ...outcome.caveats.map((caveat) => caveat.text),
+        ...outcome.severity.levels.map((level) => level.criteria),
+        ...outcome.knownErrors.flatMap((error) => [error.title, error.message, ...error.fix]),
+      ];
+      for (const text of expected) expect(shown, `${outcome.id}: ${text}`).toContain(text);
+
+      const linked = urls(card);
+      for (const link of [...outcome.kbs, ...outcome.links]) expect(linked).toContain(link.url);
+      if (outcome.portal.url) expect(linked).toContain(outcome.portal.url);
+    }
+  });
+
+  it('numbers the steps in the engine order', () => {
+    for (const outcome of routes) {
+      const [steps] = ofType(routeCard(outcome), 'FactSet').filter((set) =>
+        (set.facts as JsonObject[]).some((fact) => fact.value === outcome.steps[0].text),
+      );
+      expect(steps.facts).toEqual(outcome.steps.map((step, i) => ({ title: `${i + 1}.`, value: step.text })));
+    }
+  });
+
+  it('lists what to have ready, with the IDs only where the plan needs them, and a template to copy', () => {
+    const l = cardMessages;
+    for (const outcome of routes) {
+      const shown = visibleText(routeCard(outcome));
+      for (const item of [
+        'checklistProduct',
+        'checklistDescription',
+        'checklistSeverity',
+        'checklistContacts',
+        'checklistFiles',
+      ] as const) {
+        expect(shown).toContain(l[item][lang]);
+      }
+      expect(shown.includes(l.checklistIds[lang])).toBe(outcome.ids.required);
+      expect(shown.includes(l.checklistCustomer[lang])).toBe(outcome.family.id !== 'onPremises');
+      const template = ofType(routeCard(outcome), 'Input.Text')[0];
+      expect(template.isMultiline).toBe(true);
+      expect(String(template.value)).toContain(outcome.product?.name ?? outcome.family.name);
+    }
+  });
+
+  it('offers start over and change-an-answer for exactly the answers the route was decided on', () => {
+    for (const outcome of routes) {
+      const card = routeCard(outcome);
+      expect(verbs(card)).toEqual(expect.arrayContaining(['startOver', 'changeAnswer']));
+      const choices = ofType(card, 'Input.ChoiceSet').find((input) => input.id === 'question');
+      const offered = (choices?.choices as JsonObject[]).map((choice) => choice.value);
+      expect(offered).toEqual(Object.keys(outcome.answers).sort(byQuestionOrder));
+    }
+  });
+
+  it('gives a plain-text fallback with the numbered steps, the plan, the IDs and every link as a URL', () => {
+    for (const outcome of routes) {
+      const { text } = routeCard(outcome);
+      outcome.steps.forEach((step, i) => expect(text).toContain(`${i + 1}. ${step.text}`));
+      expect(text).toContain(outcome.plan.name);
+      expect(text).toContain(outcome.entitlement);
+      expect(text).toContain(outcome.ids.text);
+      for (const link of [...outcome.kbs, ...outcome.links]) expect(text).toContain(link.url);
+      if (outcome.portal.url) expect(text).toContain(outcome.portal.url);
+    }
+  });
+
+  it('renders every not-eligible case with its reason, what to do instead and its links', () => {
+    for (const outcome of notEligible) {
+      const card = renderNotEligible(outcome);
+      expectSendable(card, lang);
+      const shown = visibleText(card);
+      for (const text of [outcome.reason, outcome.summary, ...outcome.instead]) expect(shown).toContain(text);
+      for (const link of outcome.links) expect(urls(card)).toContain(link.url);
+      expect(verbs(card)).toEqual(expect.arrayContaining(['startOver', 'changeAnswer']));
+      outcome.instead.forEach((item, i) => expect(card.text).toContain(`${i + 1}. ${item}`));
+    }
+  });
+
+  it('resolves links on known-error and redirect cards exactly as the engine does on routes', () => {
+    for (const outcome of routes) {
+      for (const link of [...outcome.kbs, ...outcome.links]) {
+        expect(describeLinks([link.id], lang, knowledge)).toEqual([link]);
+      }
+      for (const error of outcome.knownErrors)
+        expect(describeKnownError(error.id, lang, knowledge)).toEqual(error);
+    }
+  });
+});
+
+const QUESTION_ORDER = Object.keys(questionNames);
+function byQuestionOrder(a: string, b: string) {
+  return QUESTION_ORDER.indexOf(a) - QUESTION_ORDER.indexOf(b);
+}
+
+/** Every question the engine asks on the way to any outcome, once per question and family. */
+function everyAsk(lang: Lang): Ask[] {
+  const asks = new Map<string, Ask>();
+  const walk = (answers: Answers) => {
+    const outcome = route(answers, lang, knowledge);
+    if (outcome.kind !== 'ask') return;
+    asks.set(`${outcome.question}/${answers.family ?? ''}`, outcome);
+    for (const choice of outcome.choices) walk({ ...answers, [outcome.question]: choice.id });
+  };
+  walk({});
+  return [...asks.values()];
+}
+
+describe.each(LANGS)('the other cards (%s)', (lang) => {
+  it('renders each question with a way to send every choice', () => {
+    for (const ask of everyAsk(lang)) {
+      const card = renderQuestion(ask, lang);
+      expectSendable(card, lang);
+      const sent = submits(card)
+        .map((value) => parseCardSubmit(value, knowledge))
+        .filter((submit) => submit?.verb === 'answer' && 'option' in submit)
+        .map((submit) => (submit && 'option' in submit ? submit.option : undefined));
+      expect(new Set(sent)).toEqual(new Set(ask.choices.map((choice) => choice.id)));
+      expect(visibleText(card)).toContain(ask.prompt);
+      ask.choices.forEach((choice, i) => expect(card.text).toContain(`${i + 1}. ${choice.label}`));
+    }
+  });
+
+  it('renders each known error with its message, fix and links', () => {
+    for (const entry of knowledge.knownErrors) {
+      const error = describeKnownError(entry.id, lang, knowledge);
+      if (!error) throw new Error(`no known error ${entry.id}`);
+      const card = renderKnownError(error, lang);
+      expectSendable(card, lang);
+      const shown = visibleText(card);
+      for (const text of [error.title, error.message, ...error.fix]) expect(shown).toContain(text);
+      for (const link of error.links) {
+        expect(urls(card)).toContain(link.url);
+        expect(card.text).toContain(link.url);
+      }
+      error.fix.forEach((step, i) => expect(card.text).toContain(`${i + 1}. ${step}`));
+    }
+  });
+
+  it('renders each redirect with a button to where the question goes instead', () => {
+    for (const entry of knowledge.redirects) {
+      const redirect = describeRedirect(entry.id, lang, knowledge);
+      if (!redirect) throw new Error(`no redirect ${entry.id}`);
+      const card = renderRedirect(redirect, lang);
+      expectSendable(card, lang);
+      expect(visibleText(card)).toEqual(expect.arrayContaining([redirect.title, redirect.text]));
+      const buttons = ofType(card, 'Action.OpenUrl').map((action) => action.url);
+      for (const link of redirect.links) {
+        expect(buttons).toContain(link.url);
+        expect(card.text).toContain(link.url);
+      }
+    }
+  });
+
+  it.each(SeverityId.options)(
+    'renders severity %s with its criteria, the others and the business-hours note',
+    (level) => {
+      const card = renderSeverity(level, lang, knowledge);
+      expectSendable(card, lang);
+      const shown = visibleText(card);
+      for (const entry of knowledge.severity.levels) expect(shown).toContain(entry.criteria[lang]);
+      expect(shown).toContain(knowledge.severity.businessHoursNote[lang]);
+      const chosen = knowledge.severity.levels.find((entry) => entry.id === level)?.criteria[lang];
+      expect(card.summary).toContain(level);
+      expect(card.text.split('\n').slice(0, 2)).toContain(chosen);
+    },
+  );
+
+  it('welcomes with the four first choices', () => {
+    const card = renderWelcome(lang, knowledge);
+    expectSendable(card, lang);
+    const topics = ofType(card, 'Action.Submit').map((action) => (action.data as JsonObject).topic);
+    expect(topics).toEqual(WelcomeTopic.options);
+    expect(visibleText(card)).toContain(knowledge.meta.title[lang]);
+  });
+
+  it('offers every known error and every redirect to pick from', () => {
+    const errors = renderKnownErrorMenu(lang, knowledge);
+    expectSendable(errors, lang);
+    expect(submits(errors).map((value) => (value as JsonObject).id)).toEqual(
+      knowledge.knownErrors.map((e) => e.id),
+    );
+    const redirects = renderRedirectMenu(lang, knowledge);
+    expectSendable(redirects, lang);
+    expect(submits(redirects).map((value) => (value as JsonObject).id)).toEqual(
+      knowledge.redirects.map((r) => r.id),
+    );
+  });
+});
+
+describe('card data is checked before expansion', () => {
+  const [sample] = everyDecidedCase('en', knowledge)
+    .map((c) => c.outcome)
+    .filter((o): o is Route => o.kind === 'route');
+
+  it('refuses an empty step, naming the field', () => {
+    const broken = { ...sample, steps: [{ ...sample.steps[0], text: '  ' }] };
+    expect(() => renderRoute(broken)).toThrow(CardDataError);
+    expect(() => renderRoute(broken)).toThrow(/result card: steps\.0\.text/);
+  });
+
+  it('refuses a link that is not https', () => {
+    const broken = { ...sample, kbs: [{ id: '2904733', name: 'KB', url: 'http://example.com/x' }] };
+    expect(() => renderRoute(broken)).toThrow(/kbs\.0\.url/);
+  });
+
+  it('refuses a not-eligible case with nothing to do instead', () => {
+    const [outcome] = everyDecidedCase('en', knowledge)
+      .map((c) => c.outcome)
+      .filter((o): o is NotEligible => o.kind === 'notEligible');
+    expect(() => renderNotEligible({ ...outcome, instead: [] })).toThrow(CardDataError);
+  });
+});
+
+describe('sending a card', () => {
+  const [sample] = everyDecidedCase('ja', knowledge)
+    .map((c) => c.outcome)
+    .filter((o): o is Route => o.kind === 'route');
+  const card = renderRoute(sample);
+
+  it.each(['msteams', 'webchat', 'directline', 'emulator'])(
+    'sends the card with a summary on %s',
+    (channelId) => {
+      const activity = cardActivity(card, channelId);
+      expect(supportsCards(channelId)).toBe(true);
+      expect(activity.attachments).toEqual([card.attachment]);
+      expect(activity.summary).toBe(sample.summary);
+      // Web Chat would show `text` as a second bubble above the card.
+      expect(activity.text).toBeUndefined();
+    },
+  );
+
+  it.each(['sms', 'email', 'slack', 'telegram', 'facebook', 'line', undefined])(
+    'sends plain text with the steps on %s',
+    (channelId) => {
+      const activity = cardActivity(card, channelId);
+      expect(supportsCards(channelId)).toBe(false);
+      expect(activity.attachments ?? []).toEqual([]);
+      expect(activity.text).toContain(`1. ${sample.steps[0].text}`);
+    },
+  );
+});
+
+describe('templates and labels', () => {
+  const files = readdirSync(cardsDirectory).filter((file) => file.endsWith('.json'));
+
+  it.each(files)('%s is an Adaptive Card of version 1.4 or lower with no inline label', (file) => {
+    const json = JSON.parse(readFileSync(path.join(cardsDirectory, file), 'utf8')) as JsonObject;
+    expect(json.type).toBe('AdaptiveCard');
+    expect(Number(json.version)).toBeLessThanOrEqual(1.4);
+    for (const node of nodes(json)) {
+      for (const key of ['text', 'title', 'label', 'placeholder', 'value', 'fallbackText']) {
+        const value = node[key];
+        if (typeof value !== 'string') continue;
+        // Labels come from src/messages/cards.ts or the route: only markup may be written in the template.
+        expect(value.replace(/\$\{[^}]*\}/g, ''), `${file}: ${key} "${value}"`).not.toMatch(/\p{L}/u);
+      }
+    }
+  });
+
+  it('every template is one the renderer fills', () => {
+    const outcomes = everyDecidedCase('en', knowledge).map((c) => c.outcome);
+    const firstRoute = outcomes.find((o): o is Route => o.kind === 'route');
+    const firstNotEligible = outcomes.find((o): o is NotEligible => o.kind === 'notEligible');
+    const error = describeKnownError(knowledge.knownErrors[0].id, 'en', knowledge);
+    const redirect = describeRedirect(knowledge.redirects[0].id, 'en', knowledge);
+    if (!firstRoute || !firstNotEligible || !error || !redirect) throw new Error('knowledge has no sample');
+    const cards = [
+      renderRoute(firstRoute),
+      renderNotEligible(firstNotEligible),
+      renderKnownError(error, 'en'),
+      renderRedirect(redirect, 'en'),
+      renderSeverity('A', 'en', knowledge),
+      renderWelcome('en', knowledge),
+      renderQuestion(everyAsk('en')[0], 'en'),
+      renderKnownErrorMenu('en', knowledge),
+      renderRedirectMenu('en', knowledge),
+    ];
+    expect(cards.map((card) => card.card).sort()).toEqual(
+      files.map((file) => path.basename(file, '.json')).sort(),
+    );
+  });
+
+  it('every label exists in both languages with the same placeholders', () => {
+    for (const [id, text] of Object.entries({ ...cardMessages, ...questionNames })) {
+      expect(text.ja.trim(), id).not.toBe('');
+      expect(text.en.trim(), id).not.toBe('');
+      const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      expect(placeholders(text.ja), id).toEqual(placeholders(text.en));
+    }
+  });
+
+  it('question names fit a Teams button (20 characters)', () => {
+    for (const text of Object.values(questionNames)) {
+      expect([...text.ja].length).toBeLessThanOrEqual(20);
+      expect([...text.en].length).toBeLessThanOrEqual(20);
+    }
+  });
+});

@@ -1,0 +1,419 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { parse, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { getKnowledge } from '../src/knowledge/load';
+import {
+  detectIntent,
+  extractAnswers,
+  getPhrases,
+  languageFromLocale,
+  loadPhrases,
+  MAX_UNDERSTOOD_LENGTH,
+  parseCardSubmit,
+} from '../src/understand';
+import { defaultPhrasesFile } from '../src/understand/phrases';
+import { normalise } from '../src/understand/normalise';
+
+const knowledge = getKnowledge();
+
+describe('extractAnswers: free text fills the answers, in either language', () => {
+  it.each([
+    ['Intune issue for my CSP customer', { product: 'intune', family: 'microsoft365', program: 'cspDirect' }],
+    ['オンプレミスの SQL Server 2019、シルバーです', { family: 'onPremises', tier: 'silver' }],
+    [
+      'Business Central, we are an advisor partner',
+      { product: 'businessCentral', family: 'dynamics365', program: 'advisor' },
+    ],
+    ['Gold partner with a cloud competency, Azure', { tier: 'gold', competency: 'cloud', family: 'azure' }],
+    ['CSP の顧客の Intune の問題です', { product: 'intune', family: 'microsoft365', program: 'cspDirect' }],
+    ['ゴールド コンピテンシーで Azure の問題', { tier: 'gold', family: 'azure' }],
+    [
+      'Dynamics 365 Finance and Operations, indirect reseller',
+      { product: 'd365FinanceOperations', family: 'dynamics365', program: 'indirectReseller' },
+    ],
+    [
+      'Power Apps のことで、アドバイザーです',
+      { product: 'powerApps', family: 'dynamics365', program: 'advisor' },
+    ],
+    ['We bought Premier Support for Partners for Azure', { purchasedPlan: 'psfp', family: 'azure' }],
+    [
+      'SQL Server 2008 の古いバージョン、MSA でサインイン',
+      { family: 'onPremises', version: 'older', signIn: 'msa' },
+    ],
+  ])('%s', (text, expected) => {
+    expect(extractAnswers(text, knowledge)).toMatchObject(expected);
+  });
+
+  it('understands Japanese written in full-width letters and without spaces', () => {
+    expect(extractAnswers('ＣＳＰの顧客のＩｎｔｕｎｅ', knowledge)).toMatchObject({
+      program: 'cspDirect',
+      product: 'intune',
+    });
+    expect(extractAnswers('オンプレミスのSQLServer、シルバー', knowledge)).toMatchObject({
+      family: 'onPremises',
+      tier: 'silver',
+    });
+  });
+
+  it('lets a product imply its family', () => {
+    expect(extractAnswers('Business Central', knowledge)).toEqual({
+      product: 'businessCentral',
+      family: 'dynamics365',
+    });
+    expect(extractAnswers('インチューン', knowledge)).toEqual({ product: 'intune', family: 'microsoft365' });
+  });
+
+  it('prefers the longest match: Windows Server is on-premises, not the Windows product', () => {
+    const answers = extractAnswers('Windows Server 2019 crashes', knowledge);
+    expect(answers.family).toBe('onPremises');
+    expect(answers.product).not.toBe('windows');
+  });
+
+  it('matches short English words only as whole words', () => {
+    expect(extractAnswers('I sent an email to the customer', knowledge)).toEqual({});
+    expect(extractAnswers('Dynamics 365 AI', knowledge)).toMatchObject({ product: 'ai' });
+    expect(extractAnswers('the goldfish tank', knowledge)).toEqual({});
+    expect(extractAnswers('Golden partner', knowledge).tier).toBeUndefined();
+  });
+
+  it('leaves a question unanswered when the text names two answers to it', () => {
+    expect(extractAnswers('Silver or Gold?', knowledge).tier).toBeUndefined();
+  });
+
+  it('does not answer questions nobody asked from words common in any sentence', () => {
+    expect(extractAnswers('Azure のサポート要求が作成できない', knowledge)).toEqual({
+      family: 'azure',
+      product: 'azure',
+    });
+    expect(extractAnswers('I have no idea which portal to use', knowledge)).toEqual({});
+    expect(extractAnswers('The flow fails on the latest build', knowledge)).toEqual({});
+    expect(extractAnswers('その他の質問です', knowledge)).toEqual({});
+    expect(extractAnswers('ビジネス サポート ワークフローが開きません', knowledge)).toEqual({});
+  });
+
+  it('takes those common words as the answer to the question being asked', () => {
+    expect(extractAnswers('いいえ', knowledge, 'purchasedPlan')).toEqual({ purchasedPlan: 'none' });
+    expect(extractAnswers('no', knowledge, 'purchasedPlan')).toEqual({ purchasedPlan: 'none' });
+    expect(extractAnswers('latest', knowledge, 'version')).toEqual({ version: 'current' });
+    expect(extractAnswers('other', knowledge, 'competency')).toEqual({ competency: 'other' });
+  });
+
+  it('recognises every option by its own label, in both languages', () => {
+    for (const question of Object.keys(knowledge.questions) as (keyof typeof knowledge.questions)[]) {
+      for (const option of knowledge.questions[question].options) {
+        for (const label of [option.label.ja, option.label.en]) {
+          expect(extractAnswers(label, knowledge, question)[question], `${question}: ${label}`).toBe(
+            option.id,
+          );
+        }
+      }
+    }
+  });
+
+  it('never throws and returns valid answers for any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => {
+        extractAnswers(text, knowledge);
+      }),
+    );
+    expect(extractAnswers('', knowledge)).toEqual({});
+    expect(extractAnswers('x'.repeat(1_000_000), knowledge)).toEqual({});
+  });
+});
+
+describe('detectIntent: interruptions only when they are (nearly) the whole message', () => {
+  it.each([
+    ['help', 'help'],
+    ['Help!', 'help'],
+    ['help please', 'help'],
+    ['Can you help me?', 'help'],
+    ['ヘルプ', 'help'],
+    ['ヘルプをお願いします', 'help'],
+    ['使い方を教えて', 'help'],
+    ['start over', 'startOver'],
+    ['Start over, please', 'startOver'],
+    ['最初から', 'startOver'],
+    ['最初からやり直してください', 'startOver'],
+    ['やり直し', 'startOver'],
+    ['back', 'back'],
+    ['go back', 'back'],
+    ['change', 'back'],
+    ['change my answer', 'back'],
+    ['戻る', 'back'],
+    ['変更', 'back'],
+    ['回答を変更したい', 'back'],
+    ['cancel', 'cancel'],
+    ['Cancel.', 'cancel'],
+    ['キャンセル', 'cancel'],
+    ['やめる', 'cancel'],
+    ['やめます', 'cancel'],
+  ])('%s → %s', (text, kind) => {
+    expect(detectIntent(text, knowledge)).toEqual({ kind });
+  });
+
+  it.each([
+    ['English please', 'en'],
+    ['in English', 'en'],
+    ['英語で', 'en'],
+    ['英語でお願いします', 'en'],
+    ['日本語で', 'ja'],
+    ['日本語でお願いします', 'ja'],
+    ['Japanese please', 'ja'],
+    ['にほんご', 'ja'],
+  ])('%s switches the language to %s', (text, lang) => {
+    expect(detectIntent(text, knowledge)).toEqual({ kind: 'switchLanguage', lang });
+  });
+
+  it.each([
+    'I need help with Azure',
+    'Help me file an Intune request for my CSP customer',
+    'Azure のサポート要求の作成を手伝ってください',
+    'I want to go back to the Azure portal',
+    'The English version of SQL Server 2019',
+    'Business Central, we are an advisor partner',
+    'Intune issue for my CSP customer',
+    'オンプレミスの SQL Server 2019、シルバーです',
+    'hello',
+    '',
+    '   ',
+  ])('"%s" is not an interruption', (text) => {
+    expect(detectIntent(text, knowledge)).toEqual({ kind: 'none' });
+  });
+
+  it('recognises every known error message pasted as the portal shows it, in both languages', () => {
+    for (const error of knowledge.knownErrors) {
+      for (const message of [error.message.ja, error.message.en]) {
+        expect(detectIntent(message, knowledge), message).toEqual({ kind: 'knownError', id: error.id });
+        expect(detectIntent(`I get this: "${message}" when I add the contract`, knowledge)).toEqual({
+          kind: 'knownError',
+          id: error.id,
+        });
+      }
+    }
+  });
+
+  it('recognises Code:8 however it is typed', () => {
+    for (const text of ['Code:8', 'code 8 error', 'エラー コード 8 が出ます', 'ｃｏｄｅ：８']) {
+      expect(detectIntent(text, knowledge), text).toEqual({ kind: 'knownError', id: 'code8' });
+    }
+  });
+
+  it('sends severity questions to the severity helper', () => {
+    for (const text of [
+      'Which severity should I choose?',
+      '重大度はどれを選べばいいですか',
+      '重要度の決め方',
+      'severity',
+    ]) {
+      expect(detectIntent(text, knowledge), text).toEqual({ kind: 'severityHelp' });
+    }
+  });
+
+  it('redirects questions that are not technical support', () => {
+    expect(detectIntent('We need presales help to design an Azure deployment', knowledge)).toEqual({
+      kind: 'redirect',
+      id: 'presales',
+    });
+    expect(detectIntent('MPN メンバーシップの更新について', knowledge)).toEqual({
+      kind: 'redirect',
+      id: 'programSupport',
+    });
+    expect(detectIntent('license activation problem', knowledge)).toEqual({
+      kind: 'redirect',
+      id: 'programSupport',
+    });
+  });
+
+  it('answers general questions with a fact, unless the message describes a case', () => {
+    expect(detectIntent('How many incidents does a gold partner get?', knowledge)).toEqual({
+      kind: 'fact',
+      id: 'incidentsByTier',
+    });
+    expect(detectIntent('What is delegated administration?', knowledge)).toEqual({
+      kind: 'fact',
+      id: 'delegatedAdministration',
+    });
+    expect(detectIntent('Intune for my CSP customer, do I need an access ID?', knowledge)).toEqual({
+      kind: 'none',
+    });
+  });
+
+  it('never throws for any text, and only reads the start of a huge one', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => {
+        detectIntent(text, knowledge);
+      }),
+    );
+    const pasted = `${'log line\n'.repeat(MAX_UNDERSTOOD_LENGTH)}Code:8`;
+    expect(detectIntent(pasted, knowledge)).toEqual({ kind: 'none' });
+  });
+});
+
+describe('phrases.yaml', () => {
+  const raw = parse(readFileSync(defaultPhrasesFile, 'utf8')) as Record<string, unknown>;
+  const write = (data: unknown) => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'phrases-')), 'phrases.yaml');
+    writeFileSync(file, stringify(data));
+    return file;
+  };
+
+  it('loads and validates', () => {
+    expect(getPhrases().commands.size).toBeGreaterThan(20);
+  });
+
+  it('refuses a phrase that belongs to two commands, naming both', () => {
+    const broken = structuredClone(raw) as { commands: { cancel: { en: string[] } } };
+    broken.commands.cancel.en.push('go back');
+    expect(() => loadPhrases(write(broken))).toThrow(
+      /commands\.cancel: "go back" is also a phrase of commands\.back/,
+    );
+  });
+
+  it('refuses a command made only of filler words', () => {
+    const broken = structuredClone(raw) as { commands: { help: { en: string[] } } };
+    broken.commands.help.en.push('please');
+    expect(() => loadPhrases(write(broken))).toThrow(/commands\.help: "please" is only filler words/);
+  });
+
+  it('refuses a file of the wrong shape, naming the field', () => {
+    const broken = structuredClone(raw) as { commands: Record<string, unknown> };
+    delete broken.commands.help;
+    expect(() => loadPhrases(write(broken))).toThrow(/phrases\.yaml: commands\.help/);
+  });
+
+  it('lists as answer-only words only labels or synonyms that routing.yaml has', () => {
+    const words = new Set(
+      Object.values(knowledge.questions).flatMap((question) =>
+        question.options.flatMap((option) =>
+          [option.label.ja, option.label.en, ...option.synonyms.ja, ...option.synonyms.en].map(
+            (word) => normalise(word).compact,
+          ),
+        ),
+      ),
+    );
+    for (const word of getPhrases().answerOnly) expect(words, word).toContain(word);
+  });
+});
+
+describe('parseCardSubmit: card buttons arrive as activity.value', () => {
+  it.each([
+    [
+      { verb: 'start', topic: 'supportCase' },
+      { verb: 'start', topic: 'supportCase' },
+    ],
+    [{ verb: 'startOver' }, { verb: 'startOver' }],
+    [{ verb: 'changeAnswer' }, { verb: 'changeAnswer' }],
+    [
+      { verb: 'changeAnswer', question: 'tier' },
+      { verb: 'changeAnswer', question: 'tier' },
+    ],
+    [
+      { verb: 'knownError', id: 'code8' },
+      { verb: 'knownError', id: 'code8' },
+    ],
+    [
+      { verb: 'redirect', id: 'presales' },
+      { verb: 'redirect', id: 'presales' },
+    ],
+    [
+      { verb: 'answer', question: 'program', option: 'advisor' },
+      { verb: 'answer', question: 'program', option: 'advisor', answer: { program: 'advisor' } },
+    ],
+    [
+      { verb: 'severity', ready24x7: 'no', businessDown: true, companyWideStop: 'yes' },
+      { verb: 'severity', ready24x7: false, businessDown: true, companyWideStop: true },
+    ],
+    [
+      { verb: 'severity', ready24x7: 'true' },
+      { verb: 'severity', ready24x7: true },
+    ],
+  ])('%j', (value, expected) => {
+    expect(parseCardSubmit(value, knowledge)).toEqual(expected);
+  });
+
+  it('drops what the card inputs add (the problem description) and anything unknown', () => {
+    expect(
+      parseCardSubmit(
+        { verb: 'startOver', problemDescription: 'x'.repeat(100_000), question: 'tier' },
+        knowledge,
+      ),
+    ).toEqual({ verb: 'startOver' });
+  });
+
+  it.each([
+    ['no value', undefined],
+    ['null', null],
+    ['a string', 'startOver'],
+    ['a number', 42],
+    ['an array', [{ verb: 'startOver' }]],
+    ['no verb', { topic: 'supportCase' }],
+    ['an unknown verb', { verb: 'deleteEverything' }],
+    ['a verb of the wrong type', { verb: ['startOver'] }],
+    ['an unknown topic', { verb: 'start', topic: 'billing' }],
+    ['an unknown question', { verb: 'answer', question: 'budget', option: 'gold' }],
+    ['an option of another question', { verb: 'answer', question: 'tier', option: 'advisor' }],
+    ['a missing option (drop-down left empty)', { verb: 'answer', question: 'product' }],
+    ['an option of the wrong type', { verb: 'answer', question: 'tier', option: 1 }],
+    ['an unknown known error', { verb: 'knownError', id: 'code9' }],
+    ['an unknown redirect', { verb: 'redirect', id: 'sales' }],
+    ['a huge id', { verb: 'knownError', id: 'x'.repeat(1_000_000) }],
+    ['a severity answer that is not yes or no', { verb: 'severity', ready24x7: 'maybe' }],
+    ['a changeAnswer for an unknown question', { verb: 'changeAnswer', question: '__proto__' }],
+  ])('refuses %s', (_, value) => {
+    expect(parseCardSubmit(value, knowledge)).toBeUndefined();
+  });
+
+  it('refuses values that try to reach an object prototype', () => {
+    for (const json of [
+      '{"verb":"startOver","__proto__":{"polluted":true}}',
+      '{"verb":"answer","question":"tier","option":"gold","constructor":{"prototype":{"polluted":true}}}',
+      '{"verb":"startOver","prototype":{}}',
+    ]) {
+      expect(parseCardSubmit(JSON.parse(json), knowledge), json).toBeUndefined();
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses objects that are not plain data', () => {
+    class Submit {
+      verb = 'startOver';
+    }
+    expect(parseCardSubmit(new Submit(), knowledge)).toBeUndefined();
+    expect(parseCardSubmit(new Date(), knowledge)).toBeUndefined();
+    const bare = Object.assign(Object.create(null) as object, { verb: 'startOver' });
+    expect(parseCardSubmit(bare, knowledge)).toEqual({ verb: 'startOver' });
+  });
+
+  it('never throws, whatever arrives', () => {
+    fc.assert(
+      fc.property(fc.anything(), (value) => {
+        parseCardSubmit(value, knowledge);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        parseCardSubmit(value, knowledge);
+      }),
+    );
+  });
+});
+
+describe('languageFromLocale', () => {
+  it.each([
+    ['ja', 'ja'],
+    ['ja-JP', 'ja'],
+    ['JA-jp', 'ja'],
+    ['ja_JP', 'ja'],
+    ['en-US', 'en'],
+    ['en', 'en'],
+    ['fr-FR', 'en'],
+    ['jam', 'en'],
+    ['', 'en'],
+    [undefined, 'en'],
+  ])('%s → %s', (locale, lang) => {
+    expect(languageFromLocale(locale)).toBe(lang);
+  });
+});
