@@ -52,7 +52,8 @@ function converse(wanted: Answers, prefilled: Answers = {}): { asked: QuestionId
     const outcome = route(answers, 'en', knowledge);
     if (outcome.kind !== 'ask') return { asked, outcome };
     const value = wanted[outcome.question];
-    if (value === undefined) throw new Error(`engine asked ${outcome.question}, not given in ${JSON.stringify(wanted)}`);
+    if (value === undefined)
+      throw new Error(`engine asked ${outcome.question}, not given in ${JSON.stringify(wanted)}`);
     asked.push(outcome.question);
     answers = { ...answers, [outcome.question]: value };
   }
@@ -60,7 +61,8 @@ function converse(wanted: Answers, prefilled: Answers = {}): { asked: QuestionId
 
 function routeOf(wanted: Answers): Route {
   const { outcome } = converse(wanted);
-  if (outcome.kind !== 'route') throw new Error(`expected a route, got ${outcome.kind} ${JSON.stringify(outcome)}`);
+  if (outcome.kind !== 'route')
+    throw new Error(`expected a route, got ${outcome.kind} ${JSON.stringify(outcome)}`);
   return outcome;
 }
 
@@ -110,37 +112,44 @@ describe('the whole answer space', () => {
       it('covers every family, program, tier and plan', () => {
         const routes = cases.map((c) => c.outcome).filter((o): o is Route => o.kind === 'route');
         expect(new Set(routes.map((r) => r.family.id))).toEqual(new Set(FamilyId.options));
-        expect(new Set(routes.map((r) => r.plan.id))).toEqual(new Set(knowledge.plans.map((plan) => plan.id)));
-        expect(new Set(cases.map((c) => c.answers.program).filter(Boolean))).toEqual(new Set(ProgramId.options));
+        expect(new Set(routes.map((r) => r.plan.id))).toEqual(
+          new Set(knowledge.plans.map((plan) => plan.id)),
+        );
+        expect(new Set(cases.map((c) => c.answers.program).filter(Boolean))).toEqual(
+          new Set(ProgramId.options),
+        );
         expect(new Set(cases.map((c) => c.answers.tier).filter(Boolean))).toEqual(new Set(TierId.options));
       });
 
-      it.each(cases.map((c) => [JSON.stringify(c.answers), c] as const))('%s says everything a partner needs', (_, c) => {
-        const { outcome } = c;
-        const text = JSON.stringify(outcome);
-        expect(text).not.toContain('{locale}');
-        expect(text).not.toContain('{count}');
-        expect(outcome.sources.length).toBeGreaterThan(0);
-        if (outcome.kind === 'notEligible') {
-          expect(outcome.reason).not.toBe('');
-          expect(outcome.instead.length).toBeGreaterThan(0);
-          return;
-        }
-        expect(outcome.steps.length).toBeGreaterThanOrEqual(3);
-        expect(outcome.entitlement).not.toBe('');
-        expect(outcome.ids.text).not.toBe('');
-        expect(outcome.severity.levels.map((level) => level.id)).toEqual(['A', 'B', 'C']);
-        for (const link of [...outcome.kbs, ...outcome.links]) {
-          expect(link.url).toMatch(/^https:\/\//);
-          if (link.url.includes('support.microsoft.com') || link.url.includes('partner.microsoft.com/')) {
-            expect(link.url).not.toMatch(lang === 'ja' ? /en-us/ : /ja-jp/);
+      it.each(cases.map((c) => [JSON.stringify(c.answers), c] as const))(
+        '%s says everything a partner needs',
+        (_, c) => {
+          const { outcome } = c;
+          const text = JSON.stringify(outcome);
+          expect(text).not.toContain('{locale}');
+          expect(text).not.toContain('{count}');
+          expect(outcome.sources.length).toBeGreaterThan(0);
+          if (outcome.kind === 'notEligible') {
+            expect(outcome.reason).not.toBe('');
+            expect(outcome.instead.length).toBeGreaterThan(0);
+            return;
           }
-        }
-        // Japanese cards speak Japanese; English cards do not fall back to Japanese text.
-        for (const step of outcome.steps) expect(japanese.test(step.text)).toBe(lang === 'ja');
-        // The route's own answers lead straight back to it.
-        expect(route(c.answers, lang, knowledge)).toEqual(outcome);
-      });
+          expect(outcome.steps.length).toBeGreaterThanOrEqual(3);
+          expect(outcome.entitlement).not.toBe('');
+          expect(outcome.ids.text).not.toBe('');
+          expect(outcome.severity.levels.map((level) => level.id)).toEqual(['A', 'B', 'C']);
+          for (const link of [...outcome.kbs, ...outcome.links]) {
+            expect(link.url).toMatch(/^https:\/\//);
+            if (link.url.includes('support.microsoft.com') || link.url.includes('partner.microsoft.com/')) {
+              expect(link.url).not.toMatch(lang === 'ja' ? /en-us/ : /ja-jp/);
+            }
+          }
+          // Japanese cards speak Japanese; English cards do not fall back to Japanese text.
+          for (const step of outcome.steps) expect(japanese.test(step.text)).toBe(lang === 'ja');
+          // The route's own answers lead straight back to it.
+          expect(route(c.answers, lang, knowledge)).toEqual(outcome);
+        },
+      );
     });
   }
 });
@@ -197,7 +206,11 @@ describe('routes checked line by line against the seed', () => {
     expect(routeOf({ ...azure, tier: 'silver', competency: 'cloud' }).entitlement).toBe(
       knowledge.entitlements.unlimited.en,
     );
-    expect(routeOf({ ...azure, tier: 'silver', competency: 'other' }).entitlement).toContain('5');
+    const fivePack = routeOf({ ...azure, tier: 'silver', competency: 'other' });
+    expect(fivePack.entitlement).toContain('5');
+    // Only partners on a 5 or 10 pack are told to compare support plans.
+    expect(fivePack.caveats.map((c) => c.id)).toContain('signatureTenOrFivePack');
+    expect(unlimited.caveats.map((c) => c.id)).not.toContain('signatureTenOrFivePack');
     expect(routeOf({ ...azure, tier: 'gold', competency: 'other' }).entitlement).toContain('10');
   });
 
@@ -219,17 +232,35 @@ describe('routes checked line by line against the seed', () => {
     expect(routeOf({ family: 'azure', program: 'cspDirect', purchasedPlan: 'asfp' }).id).toBe(
       'azure/advancedSupportForPartners',
     );
-    const premier = routeOf({ family: 'dynamics365', product: 'powerApps', program: 'advisor', purchasedPlan: 'psfp' });
+    const premier = routeOf({
+      family: 'dynamics365',
+      product: 'powerApps',
+      program: 'advisor',
+      purchasedPlan: 'psfp',
+    });
     expect(premier.id).toBe('dynamics365/premierSupportForPartners');
     expect(premier.ids.required).toBe(true);
   });
 
   it('Dynamics 365 opens Lifecycle Services or the Power Platform depending on the app', () => {
-    const base = { family: 'dynamics365', program: 'cspDirect', purchasedPlan: 'none', tier: 'gold', competency: 'cloud' } as const;
+    const base = {
+      family: 'dynamics365',
+      program: 'cspDirect',
+      purchasedPlan: 'none',
+      tier: 'gold',
+      competency: 'cloud',
+    } as const;
     for (const product of ['d365FinanceOperations', 'd365Retail', 'd365Talent'] as const) {
       expect(routeOf({ ...base, product }).portal.id).toBe('lifecycleServices');
     }
-    for (const product of ['d365CustomerEngagement', 'businessCentral', 'powerApps', 'flow', 'mixedReality', 'ai'] as const) {
+    for (const product of [
+      'd365CustomerEngagement',
+      'businessCentral',
+      'powerApps',
+      'flow',
+      'mixedReality',
+      'ai',
+    ] as const) {
       expect(routeOf({ ...base, product }).portal.id).toBe('powerPlatform');
     }
     // Dynamics 365 needs a support contract even for CSP partners.
@@ -260,7 +291,13 @@ describe('routes checked line by line against the seed', () => {
   });
 
   it('is pure: the same answers give the same route, and the answers are not changed', () => {
-    const answers: Answers = { family: 'azure', program: 'advisor', purchasedPlan: 'none', tier: 'gold', competency: 'other' };
+    const answers: Answers = {
+      family: 'azure',
+      program: 'advisor',
+      purchasedPlan: 'none',
+      tier: 'gold',
+      competency: 'other',
+    };
     const copy = structuredClone(answers);
     expect(route(answers, 'ja', knowledge)).toEqual(route(answers, 'ja', knowledge));
     expect(answers).toEqual(copy);

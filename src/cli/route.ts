@@ -112,7 +112,11 @@ export function formatMatrix(lang: Lang, knowledge: Knowledge): string {
 
 /** Finds the option a flag value names: its id, or a label or synonym in either language. */
 export function resolveFlag(question: QuestionId, value: string, knowledge: Knowledge): string {
-  const normalise = (text: string) => text.normalize('NFKC').toLowerCase().replace(/[\s_-]+/g, '');
+  const normalise = (text: string) =>
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[\s_-]+/g, '');
   const wanted = normalise(value);
   const options = knowledge.questions[question].options as {
     id: string;

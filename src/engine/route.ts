@@ -152,7 +152,13 @@ function describeRoute(
   const { used, family, portal: portalId } = decision;
   const plan = byId(knowledge.plans, decision.plan, 'plans');
   const portal = byId(knowledge.portals, portalId, 'portals');
-  const context: RouteContext = { ...used, family, portal: portalId, plan: plan.id, idsRequired: plan.idsRequired };
+  const context: RouteContext = {
+    ...used,
+    family,
+    portal: portalId,
+    plan: plan.id,
+    idsRequired: plan.idsRequired,
+  };
 
   const familyEntry = byId(knowledge.families, family, 'families');
   const steps = familyEntry.stepGroups
@@ -254,6 +260,7 @@ function matches(when: When, context: RouteContext): boolean {
     oneOf(when.programs, context.program) &&
     oneOf(when.plans, context.plan) &&
     oneOf(when.tiers, context.tier) &&
+    oneOf(when.competencies, context.competency) &&
     oneOf(when.versions, context.version) &&
     oneOf(when.signIns, context.signIn) &&
     (when.idsRequired === undefined || when.idsRequired === context.idsRequired)
@@ -265,7 +272,12 @@ function describeLine(
   lang: Lang,
   knowledge: Knowledge,
 ): RouteLine {
-  return { id: line.id, text: line.text[lang], source: line.source, links: resolveLinks(line.links, lang, knowledge) };
+  return {
+    id: line.id,
+    text: line.text[lang],
+    source: line.source,
+    links: resolveLinks(line.links, lang, knowledge),
+  };
 }
 
 function resolveLinks(ids: string[], lang: Lang, knowledge: Knowledge): LinkOut[] {

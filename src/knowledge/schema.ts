@@ -94,6 +94,7 @@ export const When = z
     plans: z.array(PlanId).min(1).optional(),
     idsRequired: z.boolean().optional(),
     tiers: z.array(TierId).min(1).optional(),
+    competencies: z.array(CompetencyKind).min(1).optional(),
     versions: z.array(ProductVersion).min(1).optional(),
     signIns: z.array(SignInKind).min(1).optional(),
   })
@@ -142,7 +143,9 @@ export const Knowledge = z
     questions: z
       .object({
         family: Question(Option(FamilyId).extend({ portal: PortalId.optional() }).strict()),
-        product: Question(Option(ProductId).extend({ family: FamilyId, portal: PortalId.optional() }).strict()),
+        product: Question(
+          Option(ProductId).extend({ family: FamilyId, portal: PortalId.optional() }).strict(),
+        ),
         program: Question(Option(ProgramId).strict()),
         purchasedPlan: Question(Option(PurchasedPlan).strict()),
         tier: Question(Option(TierId).strict()),
@@ -159,7 +162,10 @@ export const Knowledge = z
         onPremisesIncidents: z.record(TierId, z.number().int().positive()),
         signatureCloudSupport: z.record(
           TierId,
-          z.union([z.null(), z.record(CompetencyKind, z.union([z.literal('unlimited'), z.number().int().positive()]))]),
+          z.union([
+            z.null(),
+            z.record(CompetencyKind, z.union([z.literal('unlimited'), z.number().int().positive()])),
+          ]),
         ),
         cloudCompetencies: z
           .array(z.object({ name: Text, retiredOn: z.iso.date().optional(), source: Source }).strict())
@@ -208,7 +214,13 @@ export const Knowledge = z
     caveats: z.array(Step),
 
     /** Reasons a case gets no route, with what to do instead. */
-    notEligible: z.array(Entry.extend({ reason: Text, instead: z.array(Text).min(1), links: z.array(z.string()).default([]) }).strict()),
+    notEligible: z.array(
+      Entry.extend({
+        reason: Text,
+        instead: z.array(Text).min(1),
+        links: z.array(z.string()).default([]),
+      }).strict(),
+    ),
 
     kbs: z.array(Entry.extend({ id: z.string().regex(/^\d{7}$/), title: Text }).strict()),
     links: z.array(Entry.extend({ name: Text, url: Url }).strict()),
