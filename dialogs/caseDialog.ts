@@ -1,0 +1,138 @@
+import type { TurnContext } from 'botbuilder';
+import { QuestionId, type Lang } from '../src/knowledge/schema';
+import { Answers, type Ask } from '../src/engine/types';
+import { route } from '../src/engine/route';
+import { renderQuestion } from '../src/cards';
+import { questionNames } from '../src/messages/cards';
+import { extractAnswers } from '../src/understand/answers';
+import type { CardSubmit } from '../src/understand/submit';
+import { logCaseFinished, type Logger } from '../src/logger';
+import { InterruptibleDialog, type DialogDeps, type LoopState, type Question } from './interruptible';
+
+export interface CaseOptions {
+  /** Answers already known, e.g. from the opening message. */
+  answers?: Answers;
+  /** The answer the partner chose to change on a result card: asked again first. */
+  change?: QuestionId;
+}
+
+/** What a finished case returns: the answers (kept to reopen the case) and the card it ended on. */
+export interface CaseResult {
+  kind: 'route' | 'notEligible';
+  /** Route or not-eligible id, e.g. "azure/cloudSolutionProvider". */
+  outcomeId: string;
+  answers: Answers;
+}
+
+/** Teams shows up to six buttons in a row; longer lists (the Dynamics 365 products) go out as a drop-down card. */
+const MAX_BUTTONS = 5;
+
+/**
+ * A technical-support case: asks the routing engine what it still needs, asks exactly that (skipping what the
+ * partner already said), and ends with the engine's answer as a card.
+ */
+export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
+  static readonly id = 'case';
+
+  constructor(
+    deps: DialogDeps,
+    private readonly log: Logger,
+  ) {
+    super(CaseDialog.id, deps);
+  }
+
+  protected startState(options: CaseOptions | undefined): LoopState {
+    const answers = Answers.safeParse(options?.answers ?? {});
+    const given: Record<string, string> = answers.success ? { ...answers.data } : {};
+    const answered = QuestionId.options.filter((question) => question in given);
+    return { answers: given, answered, ...(options?.change && { mustAsk: options.change }) };
+  }
+
+  protected describeQuestion(id: string, state: LoopState, lang: Lang): Question | undefined {
+    const question = QuestionId.safeParse(id);
+    if (!question.success) return undefined;
+    const entry = this.deps.knowledge.questions[question.data];
+    const family = answersOf(state).family;
+    const options =
+      question.data === 'product'
+        ? this.deps.knowledge.questions.product.options.filter(
+            (option) => !family || option.family === family,
+          )
+        : entry.options;
+    // A question with one possible answer (the product "Azure" of Azure) is not worth asking.
+    if (options.length < 2) return undefined;
+    return this.toQuestion(
+      {
+        kind: 'ask',
+        question: question.data,
+        prompt: entry.prompt[lang],
+        why: entry.why[lang],
+        choices: options.map((option) => ({ id: option.id, label: option.label[lang] })),
+      },
+      lang,
+    );
+  }
+
+  protected nextQuestion(state: LoopState, lang: Lang): Question | undefined {
+    const outcome = route(answersOf(state), lang, this.deps.knowledge);
+    return outcome.kind === 'ask' ? this.toQuestion(outcome, lang) : undefined;
+  }
+
+  private toQuestion(ask: Ask, lang: Lang): Question {
+    return {
+      id: ask.question,
+      prompt: ask.prompt,
+      why: ask.why,
+      choices: ask.choices,
+      card: ask.choices.length > MAX_BUTTONS ? renderQuestion(ask, lang) : undefined,
+    };
+  }
+
+  protected async finish(context: TurnContext, state: LoopState, lang: Lang): Promise<CaseResult> {
+    const answers = answersOf(state);
+    const outcome = route(answers, lang, this.deps.knowledge);
+    if (outcome.kind === 'ask')
+      throw new Error(`CaseDialog.finish: the engine still asks ${outcome.question}`);
+    await this.deps.replies.outcome(context, outcome);
+    logCaseFinished(this.log, {
+      conversationId: context.activity.conversation.id,
+      channelId: context.activity.channelId,
+      lang,
+      routeId: outcome.id,
+      kind: outcome.kind,
+      answers: { ...outcome.answers },
+    });
+    return { kind: outcome.kind, outcomeId: outcome.id, answers };
+  }
+
+  protected answersIn(text: string): Record<string, string> {
+    return { ...extractAnswers(text, this.deps.knowledge) };
+  }
+
+  protected recognizeText(text: string, question: string): string | undefined {
+    const answers: Record<string, string | undefined> = extractAnswers(text, this.deps.knowledge);
+    return answers[question];
+  }
+
+  protected recognizeSubmit(submit: CardSubmit, question: string): string | undefined {
+    return submit.verb === 'answer' && submit.question === question ? submit.option : undefined;
+  }
+
+  protected submitValue(question: string, option: string): Record<string, unknown> {
+    return { verb: 'answer', question, option };
+  }
+
+  protected answerName(question: string, lang: Lang): string | undefined {
+    const parsed = QuestionId.safeParse(question);
+    return parsed.success ? questionNames[parsed.data][lang] : undefined;
+  }
+}
+
+/** The loop state holds only enum ids it put there itself; anything else is dropped, not trusted. */
+function answersOf(state: LoopState): Answers {
+  const answers: Record<string, string> = {};
+  for (const [slot, option] of Object.entries(state.answers)) {
+    if (Answers.safeParse({ [slot]: option }).success) answers[slot] = option;
+  }
+  return Answers.parse(answers);
+}

@@ -1,0 +1,351 @@
+import {
+  ActionTypes,
+  ActivityTypes,
+  CardFactory,
+  Channels,
+  InputHints,
+  MessageFactory,
+  type Activity,
+  type TurnContext,
+} from 'botbuilder';
+import {
+  ComponentDialog,
+  Dialog,
+  DialogTurnStatus,
+  ListStyle,
+  WaterfallDialog,
+  type Choice,
+  type DialogContext,
+  type DialogTurnResult,
+  type FoundChoice,
+  type PromptOptions,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { z } from 'zod';
+import type { Knowledge, Lang } from '../src/knowledge/schema';
+import { cardActivity, type RenderedCard } from '../src/cards';
+import { detectIntent } from '../src/understand/intent';
+import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
+import { say } from '../src/messages/conversation';
+import { AnswerPrompt } from './answerPrompt';
+import type { ConversationMemory } from './memory';
+import type { Replies } from './replies';
+
+/** What every dialog is built with (constructor injection; tests pass their own). */
+export interface DialogDeps {
+  knowledge: Knowledge;
+  memory: ConversationMemory;
+  replies: Replies;
+}
+
+export interface QuestionChoice {
+  id: string;
+  /** At most 20 characters, so Teams shows buttons (the knowledge file's loader checks its labels). */
+  label: string;
+  synonyms?: string[];
+}
+
+/** One question of a dialog, in the user's language. */
+export interface Question {
+  id: string;
+  prompt: string;
+  /** Why the answer matters; said when the user asks for help at this question. */
+  why: string;
+  choices: QuestionChoice[];
+  /** Too many choices for buttons: the question goes out as this card (a drop-down) instead. */
+  card?: RenderedCard;
+}
+
+/** The dialog's own state: small on purpose (option ids only, never routes or cards). */
+const LoopState = z.object({
+  answers: z.record(z.string(), z.string()),
+  /** Slots in the order the user gave them, so "back" drops the latest. */
+  answered: z.array(z.string()),
+  /** The question on screen. */
+  asking: z.string().optional(),
+  /** A question the partner chose to change: asked again even where the engine would not need it. */
+  mustAsk: z.string().optional(),
+});
+export type LoopState = z.infer<typeof LoopState>;
+
+/** The result a dialog ends with when the user picks another topic mid-way: MainDialog handles that message afresh. */
+export const HANDOFF = { handoff: true } as const;
+export const isHandoff = (result: unknown): boolean =>
+  typeof result === 'object' && result !== null && 'handoff' in result;
+
+const LOOP = 'loop';
+const PROMPT = 'answer';
+
+/**
+ * A dialog that asks questions until it can answer, and that listens before each answer for what a person may say
+ * at any prompt, in either language: help (what the bot does and what it is asking now, and why), start over,
+ * back, change an earlier answer, cancel, a language switch, or a pasted known error.
+ *
+ * Subclasses say what to ask next (`next`) and how to read answers; the loop, the prompt (choices as buttons that
+ * fit each channel, card submits accepted) and the interruptions are here.
+ */
+export abstract class InterruptibleDialog<Result, Options extends object> extends ComponentDialog<Options> {
+  protected constructor(
+    dialogId: string,
+    protected readonly deps: DialogDeps,
+  ) {
+    super(dialogId);
+    this.addDialog(
+      new AnswerPrompt(PROMPT, deps.knowledge, {
+        text: (text, question) => this.recognizeText(text, question),
+        submit: (submit, question) => this.recognizeSubmit(submit, question),
+      }),
+    );
+    this.addDialog(new WaterfallDialog(LOOP, [this.askStep.bind(this), this.recordStep.bind(this)]));
+    this.initialDialogId = LOOP;
+  }
+
+  /** The next question that still matters, or undefined when the dialog can answer. No side effects. */
+  protected abstract nextQuestion(state: LoopState, lang: Lang): Question | undefined;
+  /** Any one question by id, for "change this answer"; undefined when it cannot be asked now. */
+  protected abstract describeQuestion(id: string, state: LoopState, lang: Lang): Question | undefined;
+  /** Sends the answer (a card) and returns the dialog's result. */
+  protected abstract finish(context: TurnContext, state: LoopState, lang: Lang): Promise<Result>;
+  /** The state to start from, given the options the dialog was begun with (answers pre-filled from free text). */
+  protected abstract startState(options: Options | undefined): LoopState;
+  /** Every slot a typed answer fills ("Gold, cloud competency" answers two questions). */
+  protected abstract answersIn(text: string): Record<string, string>;
+  /** The option a typed answer names for this question. */
+  protected abstract recognizeText(text: string, question: string): string | undefined;
+  /** The option a card submit carries for this question. */
+  protected abstract recognizeSubmit(submit: CardSubmit, question: string): string | undefined;
+  /** What a button for this option sends back (Teams channel buttons send values, not text). */
+  protected abstract submitValue(question: string, option: string): Record<string, unknown>;
+  /** A short name of a question, for "which answer do you want to change?"; none: "change" means back. */
+  protected abstract answerName(question: string, lang: Lang): string | undefined;
+
+  protected override async onBeginDialog(
+    innerDc: DialogContext,
+    options?: Options,
+  ): Promise<DialogTurnResult> {
+    ownState(innerDc).loop = this.startState(options);
+    return super.onBeginDialog(innerDc, options);
+  }
+
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    return (await this.interruption(innerDc)) ?? super.onContinueDialog(innerDc);
+  }
+
+  private async askStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = loopOf(step);
+    const lang = await this.deps.memory.language(step.context);
+    const question = this.questionFor(state, lang);
+    if (!question) return step.endDialog(await this.finish(step.context, state, lang));
+    state.asking = question.id;
+    return step.prompt(PROMPT, this.promptOptions(step.context, question, lang));
+  }
+
+  private questionFor(state: LoopState, lang: Lang): Question | undefined {
+    const { mustAsk } = state;
+    const changing = mustAsk !== undefined && !(mustAsk in state.answers);
+    return (changing && this.describeQuestion(mustAsk, state, lang)) || this.nextQuestion(state, lang);
+  }
+
+  private async recordStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = loopOf(step);
+    const found = step.result as FoundChoice;
+    if (state.asking) answer(state, state.asking, found.value);
+    const { text, value } = step.context.activity;
+    if (value === undefined && text) {
+      for (const [slot, option] of Object.entries(this.answersIn(text))) {
+        if (!(slot in state.answers)) answer(state, slot, option);
+      }
+    }
+    return step.replaceDialog(LOOP);
+  }
+
+  private promptOptions(context: TurnContext, question: Question, lang: Lang): PromptOptions {
+    const teamsButtons = listStyleFor(context) === ListStyle.heroCard;
+    const choices: Choice[] = question.choices.map((choice) => ({
+      value: choice.id,
+      synonyms: choice.synonyms,
+      action: teamsButtons
+        ? // messageBack carries the answer as a value: Teams channels deliver it without an @mention.
+          {
+            type: ActionTypes.MessageBack,
+            title: choice.label,
+            text: choice.label,
+            displayText: choice.label,
+            value: this.submitValue(question.id, choice.id),
+          }
+        : { type: ActionTypes.ImBack, title: choice.label, value: choice.label },
+    }));
+    // ChoiceFactory.heroCard drops each choice's action (it always sends imBack of the id), so the hero card is built here.
+    const prompt: Partial<Activity> = question.card
+      ? cardActivity(question.card, context.activity.channelId)
+      : teamsButtons
+        ? MessageFactory.attachment(
+            CardFactory.heroCard(
+              '',
+              question.prompt,
+              undefined,
+              choices.flatMap((choice) => choice.action ?? []),
+            ),
+          )
+        : MessageFactory.text(question.prompt, undefined, InputHints.ExpectingInput);
+    const retryText = [say('retryChoice', lang), question.card ? prompt.text : question.prompt].filter(
+      Boolean,
+    );
+    return {
+      prompt,
+      retryPrompt: { ...prompt, text: retryText.join('\n\n') },
+      choices,
+      style: question.card || teamsButtons ? ListStyle.none : ListStyle.suggestedAction,
+      validations: { question: question.id },
+    };
+  }
+
+  /** Handles what may be said at any prompt; undefined lets the prompt read the message as an answer. */
+  private async interruption(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
+    const { context } = innerDc;
+    const activity = context.activity;
+    if (activity.type !== ActivityTypes.Message) return undefined;
+    const lang = await this.deps.memory.language(context);
+    if (activity.value !== undefined) {
+      const submit = parseCardSubmit(activity.value, this.deps.knowledge);
+      return submit && this.onSubmit(innerDc, submit, lang);
+    }
+    const text = activity.text?.trim();
+    if (!text) return undefined;
+    const intent = detectIntent(text, this.deps.knowledge);
+    switch (intent.kind) {
+      case 'help':
+        return this.help(innerDc, lang);
+      case 'startOver':
+        return handOff(innerDc);
+      case 'back':
+        return this.back(innerDc, lang);
+      case 'cancel':
+        await this.deps.replies.say(context, 'cancelled', lang);
+        await innerDc.cancelAllDialogs();
+        return { status: DialogTurnStatus.complete };
+      case 'switchLanguage':
+        await this.deps.memory.switchLanguage(context, intent.lang);
+        await this.deps.replies.say(context, 'languageSwitched', intent.lang);
+        return restartLoop(innerDc);
+      case 'knownError':
+        await this.deps.replies.knownError(context, intent.id, lang);
+        return reprompt(innerDc);
+      default:
+        return undefined;
+    }
+  }
+
+  private async onSubmit(
+    innerDc: DialogContext,
+    submit: CardSubmit,
+    lang: Lang,
+  ): Promise<DialogTurnResult | undefined> {
+    switch (submit.verb) {
+      case 'start':
+      case 'startOver':
+        return handOff(innerDc);
+      case 'changeAnswer':
+        return submit.question
+          ? this.change(innerDc, submit.question, lang)
+          : this.offerChange(innerDc, lang);
+      case 'knownError':
+        await this.deps.replies.knownError(innerDc.context, submit.id, lang);
+        return reprompt(innerDc);
+      case 'redirect':
+        await this.deps.replies.redirect(innerDc.context, submit.id, lang);
+        return reprompt(innerDc);
+      default:
+        return undefined;
+    }
+  }
+
+  private async help(innerDc: DialogContext, lang: Lang): Promise<DialogTurnResult> {
+    // The question on screen, worked out again from the answers (state keeps ids, not texts).
+    const question = this.questionFor(loopOf(innerDc), lang);
+    const asking = question
+      ? say('helpAsking', lang, { prompt: question.prompt, why: question.why })
+      : say('helpIdle', lang);
+    await innerDc.context.sendActivity(
+      MessageFactory.text([say('intro', lang), asking, say('commands', lang)].join('\n\n')),
+    );
+    return reprompt(innerDc);
+  }
+
+  private async back(innerDc: DialogContext, lang: Lang): Promise<DialogTurnResult> {
+    const state = loopOf(innerDc);
+    const last = state.answered.pop();
+    if (last === undefined) {
+      await this.deps.replies.say(innerDc.context, 'nothingToGoBackTo', lang);
+      return reprompt(innerDc);
+    }
+    delete state.answers[last];
+    await this.deps.replies.say(innerDc.context, 'goingBack', lang);
+    return restartLoop(innerDc);
+  }
+
+  private async change(innerDc: DialogContext, question: string, lang: Lang): Promise<DialogTurnResult> {
+    const state = loopOf(innerDc);
+    if (!(question in state.answers)) return reprompt(innerDc);
+    delete state.answers[question];
+    state.answered = state.answered.filter((slot) => slot !== question);
+    state.mustAsk = question;
+    await this.deps.replies.say(innerDc.context, 'goingBack', lang);
+    return restartLoop(innerDc);
+  }
+
+  /** "Change an answer" without saying which: list the answers given so far as buttons. */
+  private async offerChange(innerDc: DialogContext, lang: Lang): Promise<DialogTurnResult> {
+    const answered = loopOf(innerDc).answered.flatMap((slot) => {
+      const name = this.answerName(slot, lang);
+      return name ? [{ slot, name }] : [];
+    });
+    if (answered.length === 0) return this.back(innerDc, lang);
+    await this.deps.replies.whichAnswer(innerDc.context, answered, lang);
+    return Dialog.EndOfTurn;
+  }
+}
+
+function answer(state: LoopState, slot: string, option: string): void {
+  state.answers[slot] = option;
+  state.answered = [...state.answered.filter((given) => given !== slot), slot];
+}
+
+/** Buttons as each client shows them: suggested actions where they exist, hero card buttons in Teams teams/groups. */
+function listStyleFor(context: TurnContext): ListStyle {
+  const { channelId, conversation } = context.activity;
+  if (channelId !== Channels.Msteams) return ListStyle.suggestedAction;
+  // Teams shows suggested actions in personal chat only.
+  return conversation?.conversationType === 'personal' ? ListStyle.suggestedAction : ListStyle.heroCard;
+}
+
+/** The component's own instance state (beside its inner dialog stack), reached from the inner context. */
+function ownState(innerDc: DialogContext): Record<string, unknown> {
+  const instance = innerDc.parent?.activeDialog;
+  if (!instance) throw new Error('InterruptibleDialog: no active component instance');
+  return instance.state as Record<string, unknown>;
+}
+
+function loopOf(innerDc: DialogContext): LoopState {
+  const holder = ownState(innerDc);
+  const parsed = LoopState.safeParse(holder.loop);
+  // A state that does not parse (an older shape) starts empty instead of failing the turn.
+  if (!parsed.success) holder.loop = { answers: {}, answered: [] };
+  return holder.loop as LoopState;
+}
+
+async function reprompt(innerDc: DialogContext): Promise<DialogTurnResult> {
+  await innerDc.repromptDialog();
+  return Dialog.EndOfTurn;
+}
+
+/** Ask again from the answers as they are now (after back, change or a language switch). */
+async function restartLoop(innerDc: DialogContext): Promise<DialogTurnResult> {
+  await innerDc.cancelAllDialogs();
+  return innerDc.beginDialog(LOOP);
+}
+
+async function handOff(innerDc: DialogContext): Promise<DialogTurnResult> {
+  await innerDc.cancelAllDialogs();
+  return { status: DialogTurnStatus.complete, result: HANDOFF };
+}

@@ -1,0 +1,183 @@
+import { ActivityTypes } from 'botbuilder';
+import {
+  ComponentDialog,
+  WaterfallDialog,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { QuestionId, type Lang } from '../src/knowledge/schema';
+import type { Answers } from '../src/engine/types';
+import { questionNames } from '../src/messages/cards';
+import { detectIntent } from '../src/understand/intent';
+import { extractAnswers } from '../src/understand/answers';
+import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
+import { CaseDialog, type CaseOptions, type CaseResult } from './caseDialog';
+import { SeverityDialog, type SeverityOptions } from './severityDialog';
+import { isHandoff, type DialogDeps } from './interruptible';
+
+const ROUTE = 'route';
+
+/**
+ * The opening of every exchange: reads what the partner said or pressed and sends it where it belongs —
+ * a support case (pre-filled from their words), the fix for a pasted known error, the severity helper,
+ * the right place for questions that are not technical support, or a fact. Runs again for each new exchange,
+ * so everything stays reachable later in the same conversation.
+ */
+export class MainDialog extends ComponentDialog {
+  static readonly id = 'main';
+
+  constructor(
+    private readonly deps: DialogDeps,
+    caseDialog: CaseDialog,
+    severityDialog: SeverityDialog,
+  ) {
+    super(MainDialog.id);
+    this.addDialog(caseDialog);
+    this.addDialog(severityDialog);
+    this.addDialog(new WaterfallDialog(ROUTE, [this.openStep.bind(this), this.closeStep.bind(this)]));
+    this.initialDialogId = ROUTE;
+  }
+
+  private async openStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { context } = step;
+    const { memory, replies, knowledge } = this.deps;
+    const lang = await memory.language(context);
+    const activity = context.activity;
+    if (activity.type !== ActivityTypes.Message) return step.endDialog();
+
+    if (activity.value !== undefined) {
+      const submit = parseCardSubmit(activity.value, knowledge);
+      if (submit) return this.onSubmit(step, submit, lang);
+      await replies.say(context, 'staleSubmit', lang);
+      await replies.welcome(context, lang);
+      return step.endDialog();
+    }
+
+    const text = activity.text?.trim() ?? '';
+    if (!text) {
+      await replies.welcome(context, lang);
+      return step.endDialog();
+    }
+    const intent = detectIntent(text, knowledge);
+    switch (intent.kind) {
+      case 'help':
+        await replies.sayAll(context, ['intro', 'helpIdle', 'commands'], lang);
+        return step.endDialog();
+      case 'startOver':
+        await replies.say(context, 'startOver', lang);
+        await replies.welcome(context, lang);
+        return step.endDialog();
+      case 'cancel':
+        await replies.say(context, 'cancelled', lang);
+        return step.endDialog();
+      case 'back':
+        return this.offerChange(step, lang);
+      case 'switchLanguage':
+        await memory.switchLanguage(context, intent.lang);
+        await replies.say(context, 'languageSwitched', intent.lang);
+        await replies.welcome(context, intent.lang);
+        return step.endDialog();
+      case 'knownError':
+        await replies.knownError(context, intent.id, lang);
+        return step.endDialog();
+      case 'severityHelp':
+        return step.beginDialog(SeverityDialog.id, {} satisfies SeverityOptions);
+      case 'redirect':
+        await replies.redirect(context, intent.id, lang);
+        return step.endDialog();
+      case 'fact': {
+        await replies.fact(context, intent.id, lang);
+        // "Business Central, we are an advisor partner" names a fact and a case: answer both.
+        const answers = extractAnswers(text, knowledge);
+        return Object.keys(answers).length > 0 ? this.startCase(step, answers) : step.endDialog();
+      }
+      case 'none':
+        return this.startCase(step, extractAnswers(text, knowledge));
+    }
+  }
+
+  private async onSubmit(
+    step: WaterfallStepContext,
+    submit: CardSubmit,
+    lang: Lang,
+  ): Promise<DialogTurnResult> {
+    const { context } = step;
+    const { replies, memory } = this.deps;
+    switch (submit.verb) {
+      case 'start':
+        switch (submit.topic) {
+          case 'supportCase':
+            return this.startCase(step, {});
+          case 'severityHelp':
+            return step.beginDialog(SeverityDialog.id, {} satisfies SeverityOptions);
+          case 'knownError':
+            await replies.knownErrorMenu(context, lang);
+            return step.endDialog();
+          case 'notTechnicalSupport':
+            await replies.redirectMenu(context, lang);
+            return step.endDialog();
+        }
+        break;
+      case 'startOver':
+        await replies.say(context, 'startOver', lang);
+        await replies.welcome(context, lang);
+        return step.endDialog();
+      case 'changeAnswer': {
+        const last = await memory.lastAnswers(context);
+        if (!last) return this.startCase(step, {});
+        if (!submit.question) return this.offerChange(step, lang);
+        const answers: Answers = { ...last };
+        delete answers[submit.question];
+        return this.startCase(step, answers, submit.question);
+      }
+      case 'answer':
+        // A button of a question from an earlier case: start a new case from that answer.
+        return this.startCase(step, submit.answer);
+      case 'severity': {
+        const { ready24x7, businessDown, companyWideStop } = submit;
+        const situation = { ready24x7, businessDown, companyWideStop };
+        return step.beginDialog(SeverityDialog.id, { situation } satisfies SeverityOptions);
+      }
+      case 'knownError':
+        await replies.knownError(context, submit.id, lang);
+        return step.endDialog();
+      case 'redirect':
+        await replies.redirect(context, submit.id, lang);
+        return step.endDialog();
+    }
+    return step.endDialog();
+  }
+
+  /** "Back" or "change" with no question on screen: offer the answers of the last case, if there was one. */
+  private async offerChange(step: WaterfallStepContext, lang: Lang): Promise<DialogTurnResult> {
+    const last = await this.deps.memory.lastAnswers(step.context);
+    const answered = QuestionId.options
+      .filter((question) => last?.[question] !== undefined)
+      .map((slot) => ({ slot, name: questionNames[slot][lang] }));
+    if (answered.length === 0) {
+      await this.deps.replies.sayAll(step.context, ['nothingToGoBackTo', 'helpIdle'], lang);
+    } else {
+      await this.deps.replies.whichAnswer(step.context, answered, lang);
+    }
+    return step.endDialog();
+  }
+
+  private startCase(
+    step: WaterfallStepContext,
+    answers: Answers,
+    change?: QuestionId,
+  ): Promise<DialogTurnResult> {
+    return step.beginDialog(CaseDialog.id, { answers, change } satisfies CaseOptions);
+  }
+
+  private async closeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    // The partner chose another topic mid-way: handle the same message again from the top.
+    if (isHandoff(step.result)) return step.replaceDialog(ROUTE);
+    if (isCaseResult(step.result)) await this.deps.memory.rememberAnswers(step.context, step.result.answers);
+    return step.endDialog();
+  }
+}
+
+function isCaseResult(result: unknown): result is CaseResult {
+  return typeof result === 'object' && result !== null && 'outcomeId' in result && 'answers' in result;
+}

@@ -1,0 +1,102 @@
+import { ActionTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { Knowledge, Lang } from '../src/knowledge/schema';
+import type { NotEligible, Route } from '../src/engine/types';
+import {
+  cardActivity,
+  describeKnownError,
+  describeRedirect,
+  renderKnownError,
+  renderKnownErrorMenu,
+  renderNotEligible,
+  renderRedirect,
+  renderRedirectMenu,
+  renderRoute,
+  renderSeverity,
+  renderWelcome,
+  type RenderedCard,
+} from '../src/cards';
+import { say, type ConversationMessageId } from '../src/messages/conversation';
+
+/**
+ * What the dialogs send, in one place: cards from src/cards (with their plain-text fallback on channels
+ * without Adaptive Cards), facts from the knowledge file, and sentences from the message catalogue.
+ */
+export class Replies {
+  constructor(private readonly knowledge: Knowledge) {}
+
+  async say(
+    context: TurnContext,
+    id: ConversationMessageId,
+    lang: Lang,
+    values?: Record<string, string | number>,
+  ): Promise<void> {
+    await context.sendActivity(MessageFactory.text(say(id, lang, values)));
+  }
+
+  /** Several catalogue messages as one message, one paragraph each. */
+  async sayAll(context: TurnContext, ids: ConversationMessageId[], lang: Lang): Promise<void> {
+    await context.sendActivity(MessageFactory.text(ids.map((id) => say(id, lang)).join('\n\n')));
+  }
+
+  /** "Which answer do you want to change?" with one button per answer given; each sends a changeAnswer submit. */
+  async whichAnswer(
+    context: TurnContext,
+    answers: { slot: string; name: string }[],
+    lang: Lang,
+  ): Promise<void> {
+    const buttons = answers.map(({ slot, name }) => ({
+      type: ActionTypes.MessageBack,
+      title: name,
+      text: name,
+      displayText: name,
+      value: { verb: 'changeAnswer', question: slot },
+    }));
+    await context.sendActivity(
+      MessageFactory.attachment(
+        CardFactory.heroCard('', say('whichAnswerToChange', lang), undefined, buttons),
+      ),
+    );
+  }
+
+  welcome(context: TurnContext, lang: Lang): Promise<void> {
+    return this.card(context, renderWelcome(lang, this.knowledge));
+  }
+
+  outcome(context: TurnContext, outcome: Route | NotEligible): Promise<void> {
+    return this.card(context, outcome.kind === 'route' ? renderRoute(outcome) : renderNotEligible(outcome));
+  }
+
+  severity(context: TurnContext, level: 'A' | 'B' | 'C', lang: Lang): Promise<void> {
+    return this.card(context, renderSeverity(level, lang, this.knowledge));
+  }
+
+  async knownError(context: TurnContext, id: string, lang: Lang): Promise<void> {
+    const error = describeKnownError(id, lang, this.knowledge);
+    await (error ? this.card(context, renderKnownError(error, lang)) : this.knownErrorMenu(context, lang));
+  }
+
+  knownErrorMenu(context: TurnContext, lang: Lang): Promise<void> {
+    return this.card(context, renderKnownErrorMenu(lang, this.knowledge));
+  }
+
+  async redirect(context: TurnContext, id: string, lang: Lang): Promise<void> {
+    const redirect = describeRedirect(id, lang, this.knowledge);
+    await (redirect ? this.card(context, renderRedirect(redirect, lang)) : this.redirectMenu(context, lang));
+  }
+
+  redirectMenu(context: TurnContext, lang: Lang): Promise<void> {
+    return this.card(context, renderRedirectMenu(lang, this.knowledge));
+  }
+
+  /** A general fact of the seed (cloud competencies, delegated admin …), as its title and text. */
+  async fact(context: TurnContext, id: string, lang: Lang): Promise<boolean> {
+    const fact = this.knowledge.facts.find((entry) => entry.id === id);
+    if (!fact) return false;
+    await context.sendActivity(MessageFactory.text(`${fact.title[lang]}\n\n${fact.text[lang]}`));
+    return true;
+  }
+
+  private async card(context: TurnContext, card: RenderedCard): Promise<void> {
+    await context.sendActivity(cardActivity(card, context.activity.channelId));
+  }
+}

@@ -1,0 +1,128 @@
+import {
+  ActivityHandler,
+  ActivityTypes,
+  Channels,
+  TurnContext,
+  type BotState,
+  type StatePropertyAccessor,
+} from 'botbuilder';
+import { runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
+import type { Logger } from 'pino';
+import type { ConversationMemory } from '../dialogs/memory';
+import { languageFromLocale } from '../dialogs/memory';
+import type { Replies } from '../dialogs/replies';
+
+export interface SupportBotDeps {
+  conversationState: BotState;
+  /** The root dialog (MainDialog). */
+  dialog: Dialog;
+  memory: ConversationMemory;
+  replies: Replies;
+  log: Logger;
+}
+
+/** Longer messages are not a question but a pasted log: the partner is asked for the error line instead. */
+export const MAX_MESSAGE_CHARS = 5_000;
+
+/**
+ * The bot: welcomes each new conversation in the user's language with the first choices, runs the main dialog
+ * on every message addressed to it, and saves conversation state at the end of each turn.
+ * In Teams channels and group chats it answers only when @mentioned (or when its own card buttons are pressed).
+ */
+export class SupportBot extends ActivityHandler {
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+
+  constructor(private readonly deps: SupportBotDeps) {
+    super();
+    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+
+    this.onMembersAdded(async (context, next) => {
+      if (joinedIsWelcome(context) && (await deps.memory.welcomeDue(context))) {
+        await deps.replies.welcome(context, await deps.memory.language(context));
+      }
+      await next();
+    });
+
+    this.onMessage(async (context, next) => {
+      if (addressedToBot(context)) await this.converse(context);
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.deps.conversationState.saveChanges(context, false);
+  }
+
+  /**
+   * For CloudAdapter.onTurnError: logs with the conversation id, tells the user in their language, and clears
+   * the dialog state that broke so the next message starts cleanly (the language and last case are kept).
+   */
+  async onTurnError(context: TurnContext, error: unknown): Promise<void> {
+    const { activity } = context;
+    this.deps.log.error(
+      {
+        err: error,
+        conversationId: activity.conversation?.id,
+        channelId: activity.channelId,
+        type: activity.type,
+      },
+      'turn failed',
+    );
+    let lang = languageFromLocale(activity.locale);
+    try {
+      lang = await this.deps.memory.language(context);
+      await this.dialogState.delete(context);
+      await this.deps.conversationState.saveChanges(context, true);
+    } catch (stateError) {
+      this.deps.log.error(
+        { err: stateError, conversationId: activity.conversation?.id },
+        'could not clear state',
+      );
+      await this.deps.conversationState.delete(context).catch(() => undefined);
+    }
+    if (activity.type === ActivityTypes.Message) {
+      await this.deps.replies.say(context, 'turnError', lang).catch((sendError: unknown) => {
+        this.deps.log.error(
+          { err: sendError, conversationId: activity.conversation?.id },
+          'could not apologise',
+        );
+      });
+    }
+  }
+
+  private async converse(context: TurnContext): Promise<void> {
+    const text = context.activity.text ?? '';
+    if (text.length > MAX_MESSAGE_CHARS) {
+      const lang = await this.deps.memory.language(context);
+      await this.deps.replies.say(context, 'tooLong', lang, { max: MAX_MESSAGE_CHARS });
+      return;
+    }
+    await runDialog(this.deps.dialog, context, this.dialogState);
+  }
+}
+
+/**
+ * Personal chats, Web Chat and the Emulator always talk to the bot. In Teams channels and group chats the bot
+ * hears only @mentions; its mention is removed so "@Bot help" reads as "help". Card submits come with no text.
+ */
+function addressedToBot(context: TurnContext): boolean {
+  const { activity } = context;
+  if (activity.channelId !== Channels.Msteams) return true;
+  const mentioned = TurnContext.getMentions(activity).some(
+    (mention) => mention.mentioned?.id === activity.recipient?.id,
+  );
+  if (mentioned) TurnContext.removeRecipientMention(activity);
+  const kind = activity.conversation?.conversationType;
+  return (kind !== 'channel' && kind !== 'groupChat') || mentioned || activity.value !== undefined;
+}
+
+/**
+ * Who joined decides whether to welcome: a person joining Web Chat or the Emulator, or the bot being added in
+ * Teams (installed in personal chat, a team or a group chat), where the people are already there.
+ */
+function joinedIsWelcome(context: TurnContext): boolean {
+  const { membersAdded = [], recipient, channelId } = context.activity;
+  if (channelId === Channels.Msteams) return membersAdded.some((member) => member.id === recipient?.id);
+  return membersAdded.some((member) => member.id !== recipient?.id);
+}

@@ -1,0 +1,121 @@
+import type { AddressInfo } from 'node:net';
+import restify from 'restify';
+import { ActivityTypes, type CloudAdapter, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import type { Logger } from 'pino';
+
+/** The bot as the server sees it: something that runs one turn (an ActivityHandler). */
+export interface TurnHandler {
+  run(context: TurnContext): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** A CloudAdapter with its onTurnError already set (built by the composition root). */
+  adapter: CloudAdapter;
+  bot: TurnHandler;
+  log: Logger;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Interface to listen on; defaults to loopback. */
+  host?: string;
+  /** Largest request body accepted on any route; bigger ones get 413. */
+  maxBodyBytes?: number;
+  /**
+   * Adds routes and middleware (Direct Line, the web chat page, health, security checks) before the server
+   * starts listening. Middleware added with `server.use` sees /api/messages bodies already parsed; other
+   * routes read their own bodies (with their own limits).
+   */
+  extend?: (server: restify.Server) => void | Promise<void>;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:3978 */
+  url: string;
+  /** The Bot Framework messaging endpoint, e.g. http://127.0.0.1:3978/api/messages */
+  messagesUrl: string;
+  server: restify.Server;
+  close(): Promise<void>;
+}
+
+/** Teams caps a message at about 28 KB; 256 KB leaves room for cards and attachments, nothing more. */
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
+export const MESSAGES_PATH = '/api/messages';
+
+const knownActivityTypes: ReadonlySet<string> = new Set(Object.values(ActivityTypes));
+
+/** The fields every turn needs (state keys, replies); anything else passes through untouched. */
+const IncomingActivity = z
+  .object({
+    type: z.string().refine((type) => knownActivityTypes.has(type), 'is not a Bot Framework activity type'),
+    channelId: z.string().min(1),
+    conversation: z.looseObject({ id: z.string().min(1) }),
+    from: z.looseObject({ id: z.string().min(1) }),
+    recipient: z.looseObject({ id: z.string().min(1) }),
+    text: z.string().optional(),
+    locale: z.string().optional(),
+  })
+  .loose();
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { adapter, bot, log } = options;
+  const server = restify.createServer({ name: 'partner-support-router', handleUncaughtExceptions: false });
+  const parseActivity = restify.plugins.bodyParser({
+    maxBodySize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    mapParams: false,
+  });
+  server.use(onlyOn(MESSAGES_PATH, parseActivity));
+
+  if (options.extend) await options.extend(server);
+
+  server.post(MESSAGES_PATH, async (req, res) => {
+    const checked = IncomingActivity.safeParse(req.body);
+    if (!checked.success) {
+      const problem = checked.error.issues
+        .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+        .join('; ');
+      log.warn({ problem }, 'refused a request that is not a Bot Framework activity');
+      res.send(400, { error: `Not a Bot Framework activity (${problem}).` });
+      return;
+    }
+    await adapter.process(req, res, (context) => bot.run(context));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log.info({ url: `${url}${MESSAGES_PATH}` }, 'bot listening');
+
+  return {
+    url,
+    messagesUrl: `${url}${MESSAGES_PATH}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.server.closeIdleConnections();
+      }),
+  };
+}
+
+/** Runs restify handlers (a chain such as bodyParser's) for one path only, passing other requests through. */
+function onlyOn(path: string, handlers: restify.RequestHandler[]): restify.RequestHandler {
+  return (req, res, next) => {
+    if (req.getPath() !== path) return next();
+    let index = 0;
+    const step: restify.Next = (outcome?: unknown) => {
+      if (outcome !== undefined) return next(outcome as Error | false);
+      const handler = handlers[index++];
+      return handler ? handler(req, res, step) : next();
+    };
+    return step();
+  };
+}

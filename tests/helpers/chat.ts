@@ -1,0 +1,63 @@
+import { Writable } from 'node:stream';
+import { TestAdapter, type Activity } from 'botbuilder';
+import { pino, type Logger } from 'pino';
+import { createBot } from '../../src/index';
+import { joins, says, submits, type Client } from './channels';
+
+/** Log lines a test can read (the bot logs one `caseFinished` line with the route id per finished case). */
+export class LogLines {
+  readonly lines: Record<string, unknown>[] = [];
+  readonly logger: Logger;
+
+  constructor() {
+    const sink = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+          this.lines.push(JSON.parse(line) as Record<string, unknown>);
+        }
+        done();
+      },
+    });
+    this.logger = pino({ level: 'info' }, sink);
+  }
+
+  /** Route ids of the cases finished so far, in order. */
+  routeIds(): string[] {
+    return this.lines.filter((line) => line.event === 'caseFinished').map((line) => String(line.routeId));
+  }
+}
+
+/**
+ * One conversation between a client and the real bot (the same dialogs, cards and knowledge as production),
+ * on botbuilder's TestAdapter. Each call returns the replies of that turn.
+ */
+export class TestChat {
+  readonly log = new LogLines();
+  private readonly adapter: TestAdapter;
+
+  constructor(readonly client: Client) {
+    const { bot } = createBot({ log: this.log.logger });
+    this.adapter = new TestAdapter((context) => bot.run(context));
+    this.adapter.onTurnError = (context, error) => bot.onTurnError(context, error);
+  }
+
+  async send(activity: Partial<Activity>): Promise<Partial<Activity>[]> {
+    await this.adapter.processActivity(activity);
+    const replies: Partial<Activity>[] = [];
+    for (let reply = this.adapter.getNextReply(); reply; reply = this.adapter.getNextReply())
+      replies.push(reply);
+    return replies.filter((reply) => reply.type === 'message');
+  }
+
+  join(): Promise<Partial<Activity>[]> {
+    return this.send(joins(this.client));
+  }
+
+  say(text: string, options?: { mention?: boolean }): Promise<Partial<Activity>[]> {
+    return this.send(says(this.client, text, options));
+  }
+
+  submit(value: Record<string, unknown>): Promise<Partial<Activity>[]> {
+    return this.send(submits(this.client, value));
+  }
+}

@@ -1,0 +1,151 @@
+import type { Activity, Attachment, CardAction } from 'botbuilder';
+import { says, submits, type Client } from './channels';
+
+/**
+ * Reading the bot's replies as a person would: the text they show (message text, hero cards, Adaptive Cards,
+ * suggested actions) and the buttons they offer — and pressing a button the way each client does.
+ */
+
+type Json = Record<string, unknown>;
+const isJson = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Every string a person sees in one reply, joined by newlines. */
+export function visibleText(activity: Partial<Activity>): string {
+  const parts: string[] = [];
+  if (activity.text) parts.push(activity.text);
+  for (const attachment of activity.attachments ?? []) parts.push(...attachmentText(attachment));
+  for (const action of activity.suggestedActions?.actions ?? []) parts.push(action.title);
+  return parts.join('\n');
+}
+
+export function allText(replies: Partial<Activity>[]): string {
+  return replies.map(visibleText).join('\n');
+}
+
+function attachmentText(attachment: Attachment): string[] {
+  const content: unknown = attachment.content;
+  if (!isJson(content)) return [];
+  if (attachment.contentType === 'application/vnd.microsoft.card.hero') {
+    const buttons = Array.isArray(content.buttons) ? content.buttons.filter(isJson) : [];
+    return [content.title, content.subtitle, content.text, ...buttons.map((b) => b.title)].filter(
+      (text): text is string => typeof text === 'string' && text.length > 0,
+    );
+  }
+  const found: string[] = [];
+  walk(content, (node) => {
+    for (const key of ['text', 'title', 'value', 'placeholder']) {
+      const text = node[key];
+      if (typeof text === 'string' && text.length > 0) found.push(text);
+    }
+  });
+  return found;
+}
+
+function walk(node: unknown, visit: (node: Json) => void): void {
+  if (Array.isArray(node)) node.forEach((child) => walk(child, visit));
+  else if (isJson(node)) {
+    visit(node);
+    Object.values(node).forEach((child) => walk(child, visit));
+  }
+}
+
+export function adaptiveCards(replies: Partial<Activity>[]): Json[] {
+  return replies.flatMap((reply) =>
+    (reply.attachments ?? [])
+      .filter((attachment) => attachment.contentType === 'application/vnd.microsoft.card.adaptive')
+      .map((attachment) => attachment.content as Json),
+  );
+}
+
+export interface Button {
+  title: string;
+  /** The activity the client sends when the button is pressed. */
+  press(client: Client): Partial<Activity>;
+  /** Where the button was: suggested actions, a hero card, an Adaptive Card action or drop-down choice. */
+  kind: 'suggestedAction' | 'heroCard' | 'adaptiveCard';
+}
+
+/** Buttons on the last replies; for Adaptive Card drop-downs each choice counts as a button. */
+export function buttonsOf(replies: Partial<Activity>[]): Button[] {
+  const buttons: Button[] = [];
+  for (const reply of replies) {
+    for (const action of reply.suggestedActions?.actions ?? [])
+      buttons.push(cardActionButton(action, 'suggestedAction'));
+    for (const attachment of reply.attachments ?? []) {
+      const content: unknown = attachment.content;
+      if (!isJson(content)) continue;
+      if (attachment.contentType === 'application/vnd.microsoft.card.hero') {
+        const actions = Array.isArray(content.buttons) ? (content.buttons as CardAction[]) : [];
+        buttons.push(...actions.map((action) => cardActionButton(action, 'heroCard')));
+      } else if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') {
+        buttons.push(...adaptiveButtons(content));
+      }
+    }
+  }
+  return buttons;
+}
+
+function cardActionButton(action: CardAction, kind: Button['kind']): Button {
+  return {
+    title: action.title,
+    kind,
+    press: (client) => {
+      if (action.type === 'messageBack') {
+        return {
+          ...says(client, String(action.text ?? ''), { mention: false }),
+          value: action.value as Json,
+        };
+      }
+      return says(client, String(action.value), { mention: false });
+    },
+  };
+}
+
+/** Action.Submit buttons, and each choice of an Input.ChoiceSet submitted with the action that follows it. */
+function adaptiveButtons(card: Json): Button[] {
+  const buttons: Button[] = [];
+  const choiceSets: Json[] = [];
+  walk(card, (node) => {
+    if (node.type === 'Input.ChoiceSet') choiceSets.push(node);
+  });
+  const submitActions: Json[] = [];
+  walk(card, (node) => {
+    if (node.type === 'Action.Submit') submitActions.push(node);
+  });
+  for (const action of submitActions) {
+    const data = isJson(action.data) ? action.data : {};
+    if (choiceSets.length > 0 && typeof data.verb === 'string' && !('option' in data)) {
+      for (const set of choiceSets) {
+        const id = String(set.id);
+        const choices = Array.isArray(set.choices) ? set.choices.filter(isJson) : [];
+        for (const choice of choices) {
+          buttons.push({
+            title: String(choice.title),
+            kind: 'adaptiveCard',
+            press: (client) => submits(client, { ...data, [id]: choice.value }),
+          });
+        }
+      }
+    } else {
+      buttons.push({
+        title: String(action.title),
+        kind: 'adaptiveCard',
+        press: (client) => submits(client, data),
+      });
+    }
+  }
+  return buttons;
+}
+
+/** The button with this title, or a clear failure naming the buttons there are. */
+export function button(replies: Partial<Activity>[], title: string): Button {
+  const buttons = buttonsOf(replies);
+  const found = buttons.filter((candidate) => candidate.title === title).pop();
+  if (!found) {
+    throw new Error(
+      `no button "${title}" among: ${buttons.map((candidate) => candidate.title).join(' | ') || '(none)'}`,
+    );
+  }
+  return found;
+}

@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { MemoryStorage, type Activity, type StoreItems } from 'botbuilder';
+import { pino } from 'pino';
+import { startBot, type RunningBot } from '../src/index';
+import { loadConfig } from '../src/config';
+import { getKnowledge } from '../src/knowledge/load';
+import { say } from '../src/messages/conversation';
+import { client, joins, says, type Client } from './helpers/channels';
+import { allText, button } from './helpers/replies';
+
+/**
+ * The real server over real HTTP: restify + CloudAdapter, no app id (as with the Emulator), every turn sent with
+ * deliveryMode "expectReplies" so the replies come back in the response body.
+ */
+
+const knowledge = getKnowledge();
+const silent = pino({ level: 'silent' });
+
+/** A store that fails its next write on demand, to make a turn break the way a storage outage would. */
+class FlakyStorage extends MemoryStorage {
+  failNextWrite = false;
+  override async write(changes: StoreItems): Promise<void> {
+    if (this.failNextWrite) {
+      this.failNextWrite = false;
+      throw new Error('storage unavailable');
+    }
+    return super.write(changes);
+  }
+}
+
+const storage = new FlakyStorage();
+let bot: RunningBot;
+
+beforeAll(async () => {
+  bot = await startBot({ config: loadConfig({}), storage, log: silent, port: 0, host: '127.0.0.1' });
+});
+
+afterAll(async () => {
+  await bot?.close();
+});
+
+async function post(body: string, contentType = 'application/json') {
+  const response = await fetch(bot.messagesUrl, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, text };
+}
+
+/** One turn over HTTP; the replies the bot sent in it. */
+async function turn(activity: Partial<Activity>): Promise<Partial<Activity>[]> {
+  const { status, text } = await post(JSON.stringify({ ...activity, deliveryMode: 'expectReplies' }));
+  expect(status, text).toBe(200);
+  const body = JSON.parse(text) as { activities: Partial<Activity>[] };
+  return body.activities.filter((reply) => reply.type === 'message');
+}
+
+const planName = (id: string, lang: 'ja' | 'en') =>
+  knowledge.plans.find((plan) => plan.id === id)?.name[lang] ?? id;
+const prompt = (question: keyof typeof knowledge.questions, lang: 'ja' | 'en') =>
+  knowledge.questions[question].prompt[lang];
+const label = (question: keyof typeof knowledge.questions, option: string, lang: 'ja' | 'en') =>
+  knowledge.questions[question].options.find((entry) => entry.id === option)?.label[lang] ?? option;
+
+/** After a refused request, the same conversation still gets to its card. */
+async function stillWorks(c: Client) {
+  const replies = await turn(says(c, 'Intune issue for my CSP customer'));
+  expect(allText(replies)).toContain(planName('microsoft365NoContract', 'en'));
+}
+
+describe('HTTP: whole conversations with deliveryMode expectReplies', () => {
+  test('the Emulator joins and gets the welcome with its first choices, in English', async () => {
+    const replies = await turn(joins(client('emulator', 'en-US')));
+    expect(allText(replies)).toContain(knowledge.meta.title.en);
+    expect(button(replies, 'Support case')).toBeDefined();
+  });
+
+  test('Web Chat in Japanese joins and gets the welcome in Japanese', async () => {
+    const replies = await turn(joins(client('webchat', 'ja-JP')));
+    expect(allText(replies)).toContain(knowledge.meta.title.ja);
+  });
+
+  test('English: one sentence is enough for a Microsoft 365 case', async () => {
+    const c = client('webchat', 'en-US');
+    const replies = await turn(says(c, 'Intune issue for my CSP customer'));
+    expect(allText(replies)).toContain(planName('microsoft365NoContract', 'en'));
+  });
+
+  test('Japanese: on-premises SQL Server, Silver → version → sign-in → pay per incident', async () => {
+    const c = client('emulator', 'ja-JP');
+    let replies = await turn(says(c, 'オンプレミスの SQL Server 2019、シルバーです'));
+    expect(allText(replies)).toContain(prompt('version', 'ja'));
+    replies = await turn(button(replies, label('version', 'older', 'ja')).press(c));
+    expect(allText(replies)).toContain(prompt('signIn', 'ja'));
+    replies = await turn(button(replies, label('signIn', 'msa', 'ja')).press(c));
+    expect(allText(replies)).toContain(planName('payPerIncident', 'ja'));
+  });
+
+  test('Teams channel: card buttons arrive as values and reach the card', async () => {
+    const c = client('teamsChannel', 'en-US');
+    let replies = await turn(says(c, 'Azure, we are an advisor partner'));
+    expect(allText(replies)).toContain(prompt('purchasedPlan', 'en'));
+    replies = await turn(button(replies, label('purchasedPlan', 'asfp', 'en')).press(c));
+    expect(allText(replies)).toContain(planName('advancedSupportForPartners', 'en'));
+  });
+});
+
+describe('HTTP: bad requests get a clear 4xx and the next turn still works', () => {
+  const c = client('webchat', 'en-US');
+
+  test('malformed JSON → 400', async () => {
+    const { status, text } = await post('{"type": "message", "text": ');
+    expect(status).toBe(400);
+    expect(text).toMatch(/JSON/i);
+    await stillWorks(c);
+  });
+
+  test('empty body → 400', async () => {
+    const { status, text } = await post('');
+    expect(status).toBe(400);
+    expect(text).toMatch(/activity/i);
+    await stillWorks(c);
+  });
+
+  test('unknown activity type → 400 naming the type field', async () => {
+    const { status, text } = await post(JSON.stringify({ ...says(c, 'hello'), type: 'carrierPigeon' }));
+    expect(status).toBe(400);
+    expect(text).toMatch(/type/);
+    await stillWorks(c);
+  });
+
+  test('an activity without a conversation → 400', async () => {
+    const { status } = await post(JSON.stringify({ ...says(c, 'hello'), conversation: undefined }));
+    expect(status).toBe(400);
+    await stillWorks(c);
+  });
+
+  test('a 1 MB text → 413', async () => {
+    const { status } = await post(JSON.stringify(says(c, 'x'.repeat(1024 * 1024))));
+    expect(status).toBe(413);
+    await stillWorks(c);
+  });
+
+  test('a long pasted log within the size limit gets a polite reply', async () => {
+    const replies = await turn(says(c, 'error '.repeat(20_000)));
+    expect(allText(replies)).toContain(say('tooLong', 'en', { max: 5000 }).slice(0, 30));
+    await stillWorks(c);
+  });
+});
+
+describe('HTTP: a turn that fails', () => {
+  test('is apologised for in the user language, and the conversation goes on', async () => {
+    const c = client('emulator', 'ja-JP');
+    let replies = await turn(says(c, 'Azure'));
+    expect(allText(replies)).toContain(prompt('program', 'ja'));
+
+    storage.failNextWrite = true;
+    replies = await turn(button(replies, label('program', 'advisor', 'ja')).press(c));
+    expect(allText(replies)).toContain(say('turnError', 'ja'));
+
+    replies = await turn(says(c, 'Intune の問題、CSP の顧客です'));
+    expect(allText(replies)).toContain(planName('microsoft365NoContract', 'ja'));
+  });
+});
