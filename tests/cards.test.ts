@@ -37,6 +37,9 @@ const MAX_CARD_BYTES = 24 * 1024;
 /** The Adaptive Cards SDK's default host config; Teams shows six. */
 const MAX_ACTIONS = 5;
 
+/** A line markdown renders as a list item. */
+const MARKDOWN_LIST = /^\s*(\d+[.)]|[-*+])[ \t]/m;
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
@@ -68,7 +71,8 @@ function visibleText(card: RenderedCard): string[] {
     const shown: string[] = [];
     for (const key of ['text', 'title', 'value', 'label', 'placeholder'] as const) {
       const value = node[key];
-      if (typeof value === 'string') shown.push(value);
+      // The card keeps a no-break space after a leading "2." so markdown does not make it a list.
+      if (typeof value === 'string') shown.push(value.replace(/\u00a0/g, ' '));
     }
     return shown;
   });
@@ -131,12 +135,16 @@ function expectSendable(card: RenderedCard, lang: Lang): void {
     if (node.type === 'AdaptiveCard' && node.version !== undefined) {
       expect(Number(node.version)).toBeLessThanOrEqual(1.4);
     }
-    if (node.type === 'TextBlock') expect(String(node.text).trim(), 'an empty TextBlock').not.toBe('');
+    if (node.type === 'TextBlock') {
+      expect(String(node.text).trim(), 'an empty TextBlock').not.toBe('');
+      expect(String(node.text), 'markdown would make this a list').not.toMatch(MARKDOWN_LIST);
+    }
     if (node.type === 'FactSet') {
       expect((node.facts as JsonObject[]).length).toBeGreaterThan(0);
       for (const fact of node.facts as JsonObject[]) {
         expect(String(fact.title).trim()).not.toBe('');
         expect(String(fact.value).trim()).not.toBe('');
+        expect(String(fact.value), 'markdown would make this a list').not.toMatch(MARKDOWN_LIST);
       }
     }
     if (Array.isArray(node.actions)) expect(node.actions.length).toBeLessThanOrEqual(MAX_ACTIONS);
@@ -213,7 +221,11 @@ describe.each(LANGS)('every outcome the engine can decide (%s)', (lang) => {
       const [steps] = ofType(routeCard(outcome), 'FactSet').filter((set) =>
         (set.facts as JsonObject[]).some((fact) => fact.value === outcome.steps[0].text),
       );
-      expect(steps.facts).toEqual(outcome.steps.map((step, i) => ({ title: `${i + 1}.`, value: step.text })));
+      const shown = (steps.facts as JsonObject[]).map((fact) => ({
+        title: fact.title,
+        value: String(fact.value).replace(/\u00a0/g, ' '),
+      }));
+      expect(shown).toEqual(outcome.steps.map((step, i) => ({ title: `${i + 1}.`, value: step.text })));
     }
   });
 

@@ -67,8 +67,24 @@ function checked<T>(card: CardName, shape: z.ZodType<T>, data: unknown): T {
   return parsed.data;
 }
 
+/** A line starting like a markdown list ("2. Problem details", the portal's own step names). */
+const LIST_MARKER = /^(\s*(?:\d+[.)]|[-*+]))[ \t]+/gm;
+
+/**
+ * Card text is markdown: a line starting with a list marker would render as a nested list. A no-break space
+ * after the marker is not a list separator in markdown, and reads the same.
+ */
+function notAList<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(LIST_MARKER, '$1\u00a0') as T;
+  if (Array.isArray(value)) return value.map(notAList) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, notAList(item)])) as T;
+  }
+  return value;
+}
+
 function rendered(card: CardName, data: object, text: string[], summary: string): RenderedCard {
-  const content: unknown = new Template(templateJson(card)).expand({ $root: data });
+  const content: unknown = new Template(templateJson(card)).expand({ $root: notAList(data) });
   return { card, attachment: CardFactory.adaptiveCard(content), text: text.join('\n'), summary };
 }
 
