@@ -14,5 +14,6 @@ export {
   type CardName,
   type RenderedCard,
 } from './render';
-export { describeKnownError, describeLinks, describeRedirect } from './describe';
+export { describeKnownError, describeLinks } from '../engine/describe';
+export { describeRedirect } from './describe';
 export type { RedirectOut } from './shapes';

@@ -1,4 +1,5 @@
 import type { Knowledge, Lang, QuestionId, Text, When } from '../knowledge/schema';
+import { describeKnownError, describeLinks, localise } from './describe';
 import type { Answers, Ask, KnownErrorOut, LinkOut, NotEligible, Outcome, Route, RouteLine } from './types';
 
 /**
@@ -16,10 +17,6 @@ const CLOUD_SOLUTION_PROVIDER_PROGRAMS: ReadonlySet<string> = new Set([
   'indirectProvider',
   'indirectReseller',
 ]);
-
-/** Every support page the bot links to opens in the user's language. */
-const LOCALE: Record<Lang, string> = { ja: 'ja-jp', en: 'en-us' };
-const KB_URL = 'https://support.microsoft.com/{locale}/help/{id}';
 
 /** The engine's decision before it is put into words. */
 type Decision =
@@ -139,7 +136,7 @@ function describeNotEligible(id: string, used: Answers, lang: Lang, knowledge: K
     summary: summarise(used, undefined, lang, knowledge),
     reason: entry.reason[lang],
     instead: entry.instead.map((text) => text[lang]),
-    links: resolveLinks(entry.links, lang, knowledge),
+    links: describeLinks(entry.links, lang, knowledge),
     sources: [entry.source],
   };
 }
@@ -170,14 +167,7 @@ function describeRoute(
     .map((caveat) => describeLine(caveat, lang, knowledge));
   const knownErrors: KnownErrorOut[] = knowledge.knownErrors
     .filter((error) => matches(error.when, context))
-    .map((error) => ({
-      id: error.id,
-      title: error.title[lang],
-      message: error.message[lang],
-      fix: error.fix.map((text) => text[lang]),
-      links: resolveLinks(error.links, lang, knowledge),
-      source: error.source,
-    }));
+    .flatMap((error) => describeKnownError(error.id, lang, knowledge) ?? []);
 
   const referenced = [...steps, ...caveats, ...knownErrors].flatMap((line) => line.links);
   const isKb = (link: LinkOut) => knowledge.kbs.some((kb) => kb.id === link.id);
@@ -276,17 +266,8 @@ function describeLine(
     id: line.id,
     text: line.text[lang],
     source: line.source,
-    links: resolveLinks(line.links, lang, knowledge),
+    links: describeLinks(line.links, lang, knowledge),
   };
-}
-
-function resolveLinks(ids: string[], lang: Lang, knowledge: Knowledge): LinkOut[] {
-  return ids.map((id) => {
-    const kb = knowledge.kbs.find((entry) => entry.id === id);
-    if (kb) return { id, name: kb.title[lang], url: localise(KB_URL.replace('{id}', id), lang) };
-    const link = byId(knowledge.links, id, 'links');
-    return { id, name: link.name[lang], url: localise(link.url, lang) };
-  });
 }
 
 /** One line a person can read: product, program, tier and the plan to choose. */
@@ -307,10 +288,6 @@ function summarise(used: Answers, planName: string | undefined, lang: Lang, know
 
 function optionLabel(options: { id: string; label: Text }[], id: string, lang: Lang): string {
   return byId(options, id, 'option').label[lang];
-}
-
-function localise(url: string, lang: Lang): string {
-  return url.replaceAll('{locale}', LOCALE[lang]);
 }
 
 function byId<T extends { id: string }>(list: readonly T[], id: string, where: string): T {
