@@ -6,7 +6,6 @@ import { describe, expect, inject, it } from 'vitest';
 import { StorageError, createStateStore, loadStorageSettings, openStateStore } from '../src/storage';
 
 const connectionString = inject('storageConnectionString');
-const options = { stateVersion: 'v1' };
 
 /** A port nobody listens on: taken from the OS, then released. */
 async function closedPort(): Promise<number> {
@@ -91,7 +90,7 @@ describe('opening the store at start-up', () => {
       STORAGE_CONNECTION_STRING: connectionString,
       STORAGE_CONTAINER: container,
     });
-    const store = await openStateStore(settings, options);
+    const store = await openStateStore(settings);
     expect(store.kind).toBe('blobs');
     expect(await new ContainerClient(connectionString, container).exists()).toBe(true);
     expect(await store.checkStorage()).toMatchObject({ kind: 'blobs' });
@@ -103,7 +102,7 @@ describe('opening the store at start-up', () => {
       STORAGE_CONNECTION_STRING: connectionString,
       STORAGE_CONTAINER: container,
     });
-    const store = await openStateStore(settings, options);
+    const store = await openStateStore(settings);
     await new ContainerClient(connectionString, container).delete();
     await expect(store.checkStorage()).rejects.toThrow(StorageError);
   });
@@ -119,7 +118,7 @@ describe('opening the store at start-up', () => {
       STORAGE_CONTAINER: 'bot-state',
       STORAGE_TIMEOUT_MS: '2000',
     });
-    const error = await openStateStore(settings, options).catch((caught: unknown) => caught);
+    const error = await openStateStore(settings).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StorageError);
     expect((error as Error).message).toMatch(
       /^Storage unreachable: container "bot-state" at http:\/\/127\.0\.0\.1:\d+/,
@@ -140,7 +139,7 @@ describe('opening the store at start-up', () => {
         STORAGE_CONTAINER: 'bot-state',
         STORAGE_TIMEOUT_MS: '300',
       });
-      const error = await openStateStore(settings, options).catch((caught: unknown) => caught);
+      const error = await openStateStore(settings).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(StorageError);
       expect((error as Error).message).toMatch(
         /^Storage unreachable: no answer from container "bot-state" .* within 300 ms$/,
@@ -161,14 +160,14 @@ describe('opening the store at start-up', () => {
       STORAGE_CONNECTION_STRING: wrongKey,
       STORAGE_CONTAINER: 'bot-state',
     });
-    const error = await openStateStore(settings, options).catch((caught: unknown) => caught);
+    const error = await openStateStore(settings).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StorageError);
     expect((error as Error).message).toMatch(/refused access/);
     expect((error as Error).message).not.toContain(Buffer.from('not the key').toString('base64'));
   });
 
   it('needs nothing for memory storage', async () => {
-    const store = await openStateStore({ kind: 'memory' }, options);
+    const store = await openStateStore({ kind: 'memory' });
     expect(store.kind).toBe('memory');
     expect(store.createTranscriptStore()).toBeUndefined();
   });
@@ -179,7 +178,6 @@ describe('transcripts with blob storage', () => {
     const container = `state-${randomUUID()}`;
     const store = createStateStore(
       loadStorageSettings({ STORAGE_CONNECTION_STRING: connectionString, STORAGE_CONTAINER: container }),
-      options,
     );
     const transcripts = store.createTranscriptStore();
     expect(transcripts).toBeDefined();

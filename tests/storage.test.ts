@@ -7,7 +7,14 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
-import { DialogSet, TextPrompt, WaterfallDialog, type DialogState } from 'botbuilder-dialogs';
+import {
+  ComponentDialog,
+  TextPrompt,
+  WaterfallDialog,
+  runDialog,
+  type DialogState,
+  type WaterfallStep,
+} from 'botbuilder-dialogs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
@@ -50,13 +57,14 @@ function instance(
   store: ConditionalStorage,
   logic: (state: StateStore, context: TurnContext) => Promise<void>,
 ) {
-  const state = createStateStore(store, { stateVersion: 'v1' });
-  const adapter = new TestAdapter((context) => state.runTurn(context, (ctx) => logic(state, ctx)), {
+  const state = createStateStore(store);
+  const turns = state.turnRunner({ stateVersion: 'v1' });
+  const adapter = new TestAdapter((context) => turns.run(context, (ctx) => logic(state, ctx)), {
     conversation: { id: 'conversation-1', isGroup: false, conversationType: 'personal', name: '' },
     locale: 'en-US',
   });
   adapter.use(state.middleware);
-  return { state, adapter };
+  return { state, adapter, stats: () => ({ ...turns.stats }) };
 }
 
 /** The smallest stateful bot: counts the partner's messages and says the count. */
@@ -122,7 +130,7 @@ describe.each(stores)('turns of one conversation on two instances over %s', (_na
     expect(texts(b.adapter)).toEqual(['count 2']);
     expect(texts(a.adapter)).toEqual(['count 3']);
     expect(await storedCount(store)).toBe(3);
-    expect(a.state.stats()).toMatchObject({ conflicts: 1, retried: 1, gaveUp: 0 });
+    expect(a.stats()).toMatchObject({ conflicts: 1, retried: 1, gaveUp: 0 });
   });
 
   it('answers politely after a second conflict and keeps what the other turns stored', async () => {
@@ -144,7 +152,7 @@ describe.each(stores)('turns of one conversation on two instances over %s', (_na
     expect(texts(a.adapter)).toEqual([storageMessages.tooManyAtOnce.en]);
     expect(texts(b.adapter)).toEqual(['count 1', 'count 2']);
     expect(await storedCount(store)).toBe(2);
-    expect(a.state.stats()).toMatchObject({ conflicts: 2, retried: 1, gaveUp: 1 });
+    expect(a.stats()).toMatchObject({ conflicts: 2, retried: 1, gaveUp: 1 });
 
     await a.adapter.processActivity('a again');
     expect(texts(a.adapter)).toEqual(['count 3']);
@@ -159,7 +167,7 @@ describe.each(stores)('turns of one conversation on two instances over %s', (_na
     for (let round = 0; round < rounds; round++) {
       await Promise.all([a.adapter.processActivity('a'), b.adapter.processActivity('b')]);
     }
-    const gaveUp = a.state.stats().gaveUp + b.state.stats().gaveUp;
+    const gaveUp = a.stats().gaveUp + b.stats().gaveUp;
     expect(gaveUp).toBe(0); // a pair conflicts at most once, and the re-run then wins
     expect(await storedCount(store)).toBe(1 + 2 * rounds);
     const counts = [...texts(a.adapter), ...texts(b.adapter)].map((text) =>
@@ -198,7 +206,7 @@ describe.each(stores)('a message the channel delivers again over %s', (_name, ma
     await b.adapter.processActivity({ ...message });
     expect(texts(b.adapter)).toEqual(['count 1']);
     expect(await storedCount(store)).toBe(1);
-    expect(b.state.stats().redelivered).toBe(1);
+    expect(b.stats().redelivered).toBe(1);
 
     await b.adapter.processActivity({ ...message, id: 'm-2', timestamp: new Date() });
     expect(texts(b.adapter)).toEqual(['count 2']);
@@ -241,74 +249,86 @@ describe('state written with Japanese text', () => {
 
 type CaseValues = { family?: string };
 
-/** A tiny case dialog: family, then product, then a summary. */
-function caseBot(dialogId: string) {
-  return async (state: StateStore, context: TurnContext) => {
-    const dialogs = new DialogSet(state.conversationState.createProperty<DialogState>('dialogState'));
-    dialogs.add(new TextPrompt('text'));
-    dialogs.add(
-      new WaterfallDialog(dialogId, [
-        (step) => step.prompt('text', 'family?'),
-        (step) => {
-          (step.values as CaseValues).family = step.result as string;
-          return step.prompt('text', 'product?');
-        },
-        async (step) => {
-          await step.context.sendActivity(`route ${(step.values as CaseValues).family}/${step.result}`);
-          return step.endDialog();
-        },
-      ]),
-    );
-    const dialog = await dialogs.createContext(context);
-    const result = await dialog.continueDialog();
-    if (result.status === 'empty') await dialog.beginDialog(dialogId);
-  };
+/** A tiny case dialog like the real ones: family, then product, then a summary, inside a component. */
+function caseDialog(waterfallId = 'case', extraStep = false): ComponentDialog {
+  const steps: WaterfallStep[] = [
+    (step) => step.prompt('text', 'family?'),
+    (step) => {
+      (step.values as CaseValues).family = step.result as string;
+      return step.prompt('text', 'product?');
+    },
+    async (step) => {
+      await step.context.sendActivity(`route ${(step.values as CaseValues).family}/${step.result}`);
+      return step.endDialog();
+    },
+  ];
+  if (extraStep) steps.unshift((step) => step.next());
+  const root = new ComponentDialog('main');
+  root.addDialog(new WaterfallDialog(waterfallId, steps)); // the first one added is where the component starts
+  root.addDialog(new TextPrompt('text'));
+  return root;
 }
 
-function caseInstance(store: ConditionalStorage, stateVersion: string, dialogId = 'case') {
-  const state = createStateStore(store, { stateVersion, languageOf: () => 'ja' });
-  const bot = caseBot(dialogId);
-  const adapter = new TestAdapter((context) => state.runTurn(context, (ctx) => bot(state, ctx)));
+const caseAnswers = z.object({ family: z.string() });
+
+function caseInstance(
+  store: ConditionalStorage,
+  root: ComponentDialog,
+  stateVersion = stateVersionOf({ dialogs: root, answers: caseAnswers }),
+) {
+  const state = createStateStore(store);
+  const turns = state.turnRunner({ stateVersion, languageOf: () => 'ja' });
+  const dialogState = state.conversationState.createProperty<DialogState>('dialogState');
+  const adapter = new TestAdapter((context) =>
+    turns.run(context, (ctx) => runDialog(root, ctx, dialogState)),
+  );
   adapter.use(state.middleware);
-  return { state, adapter };
+  return { adapter, stats: () => ({ ...turns.stats }) };
 }
 
 describe.each(stores)('a conversation saved by an older deploy on %s', (_name, makeStore) => {
-  const v1 = stateVersionOf({ dialogIds: ['case', 'text'], answers: z.object({ family: z.string() }) });
-
-  it('continues where it was after a restart with the same version', async () => {
+  it('continues where it was after a restart with the same dialogs', async () => {
     const store = makeStore();
-    await caseInstance(store, v1)
+    await caseInstance(store, caseDialog())
       .adapter.send('hi')
       .assertReply('family?')
       .send('azure')
       .assertReply('product?');
-    await caseInstance(store, v1).adapter.send('vm').assertReply('route azure/vm');
+    await caseInstance(store, caseDialog()).adapter.send('vm').assertReply('route azure/vm');
   });
 
   it('restarts politely when the answer schema changed', async () => {
     const store = makeStore();
-    await caseInstance(store, v1).adapter.send('hi').assertReply('family?');
-    const v2 = stateVersionOf({
-      dialogIds: ['case', 'text'],
-      answers: z.object({ family: z.enum(['azure']) }),
-    });
-    expect(v2).not.toBe(v1);
-    const restarted = caseInstance(store, v2);
+    await caseInstance(store, caseDialog()).adapter.send('hi').assertReply('family?');
+    const v2 = stateVersionOf({ dialogs: caseDialog(), answers: z.object({ family: z.enum(['azure']) }) });
+    const restarted = caseInstance(store, caseDialog(), v2);
     await restarted.adapter
       .send('azure')
       .assertReply(storageMessages.botUpdated.ja)
       .assertReply('family?')
       .send('azure')
       .assertReply('product?');
-    expect(restarted.state.stats().restarted).toBe(1);
+    expect(restarted.stats().restarted).toBe(1);
+  });
+
+  it('restarts politely when a waterfall gained a step', async () => {
+    const store = makeStore();
+    await caseInstance(store, caseDialog()).adapter.send('hi').assertReply('family?');
+    await caseInstance(store, caseDialog('case', true))
+      .adapter.send('azure')
+      .assertReply(storageMessages.botUpdated.ja)
+      .assertReply('family?');
   });
 
   it('restarts politely instead of crashing when the saved dialog no longer exists', async () => {
     const store = makeStore();
-    await caseInstance(store, v1, 'case').adapter.send('hi').assertReply('family?');
-    // Same version on purpose: someone renamed the dialog and forgot to say so.
-    await caseInstance(store, v1, 'caseRenamed')
+    await caseInstance(store, caseDialog('case')).adapter.send('hi').assertReply('family?');
+    // the same version on purpose: the rename slipped past the fingerprint
+    await caseInstance(
+      store,
+      caseDialog('caseRenamed'),
+      stateVersionOf({ dialogs: caseDialog('case'), answers: caseAnswers }),
+    )
       .adapter.send('azure')
       .assertReply(storageMessages.botUpdated.ja)
       .assertReply('family?');
@@ -316,18 +336,13 @@ describe.each(stores)('a conversation saved by an older deploy on %s', (_name, m
 });
 
 describe('state version', () => {
-  const answers = z.object({ family: z.string() });
-
-  it('is the same for the same dialogs in any order and changes when a dialog is renamed', () => {
-    expect(stateVersionOf({ dialogIds: ['a', 'b'], answers })).toBe(
-      stateVersionOf({ dialogIds: ['b', 'a'], answers }),
-    );
-    expect(stateVersionOf({ dialogIds: ['a', 'b'], answers })).not.toBe(
-      stateVersionOf({ dialogIds: ['a', 'c'], answers }),
-    );
-    expect(stateVersionOf({ dialogIds: ['a'], answers })).not.toBe(
-      stateVersionOf({ dialogIds: ['a'], answers, revision: 1 }),
-    );
+  it('is the same for the same dialogs and changes when a dialog is renamed, reshaped or revised', () => {
+    const version = (root: ComponentDialog, revision?: number) =>
+      stateVersionOf({ dialogs: root, answers: caseAnswers, revision });
+    expect(version(caseDialog())).toBe(version(caseDialog()));
+    expect(version(caseDialog('caseRenamed'))).not.toBe(version(caseDialog()));
+    expect(version(caseDialog('case', true))).not.toBe(version(caseDialog()));
+    expect(version(caseDialog(), 1)).not.toBe(version(caseDialog()));
   });
 });
 

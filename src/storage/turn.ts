@@ -4,7 +4,7 @@ import type { Lang } from '../knowledge/schema';
 import type { Logger } from '../logger';
 import { localeLang } from '../security';
 import { isETagConflict } from './conditional';
-import { storageMessages, type StorageMessageId } from './messages';
+import { storageMessages } from './messages';
 import { STATE_VERSION_PROPERTY, isOutdated, isUnknownDialog } from './version';
 
 const REPLY_BUFFER = Symbol('replyBuffer');
@@ -168,7 +168,7 @@ export class TurnRunner {
           );
           // What later code of this turn sees (and might save) is what the other turn stored.
           await Promise.all(this.states.map((state) => state.load(context, true)));
-          await this.say(context, 'tooManyAtOnce');
+          await context.sendActivity(storageMessages.tooManyAtOnce[await this.language(context)]);
           return;
         } else if (isUnknownDialog(error) && !unknownDialog) {
           unknownDialog = true;
@@ -185,6 +185,7 @@ export class TurnRunner {
     const state = conversationState.get(context) as Record<string, unknown>;
     if (!unknownDialog && !isOutdated(state, stateVersion)) return;
     this.stats.restarted++;
+    const lang = await this.language(context); // before clearing: the language the partner was using
     log?.info(
       {
         event: 'conversationRestarted',
@@ -195,7 +196,7 @@ export class TurnRunner {
       'conversation restarted after a bot update',
     );
     await conversationState.clear(context);
-    await this.say(context, 'botUpdated');
+    await context.sendActivity(storageMessages.botUpdated[lang]);
   }
 
   /** The channel delivered a message again that an instance (maybe a dead one) already handled: same answer. */
@@ -227,9 +228,8 @@ export class TurnRunner {
       state[STATE_VERSION_PROPERTY] = this.options.stateVersion;
   }
 
-  private async say(context: TurnContext, id: StorageMessageId): Promise<void> {
-    const lang = await (this.options.languageOf ?? localeLang)(context);
-    await context.sendActivity(storageMessages[id][lang]);
+  private language(context: TurnContext): Lang | Promise<Lang> {
+    return (this.options.languageOf ?? localeLang)(context);
   }
 }
 

@@ -1,25 +1,38 @@
 import { createHash } from 'node:crypto';
+import { DialogContainer, type Dialog } from 'botbuilder-dialogs';
 import { z } from 'zod';
 
 /** Where the version sits in conversation state: beside the dialog stack it describes. */
 export const STATE_VERSION_PROPERTY = 'stateVersion';
 
 export interface DialogStateShape {
-  /** Every dialog id a saved dialog stack may name (component, waterfall and prompt ids). */
-  dialogIds: string[];
+  /** The root dialog; every dialog inside it counts, with its waterfall step count (Dialog.getVersion). */
+  dialogs: Dialog;
   /** The schema of what dialogs keep in their state, e.g. the engine's Answers. */
   answers: z.ZodType;
   /** Bump by hand for changes the two above cannot see, such as reordered waterfall steps. */
   revision?: number;
 }
 
+/** "id" or "id:steps" of the root and of every dialog inside it, in a stable order. */
+function dialogVersions(root: Dialog): string[] {
+  const versions = new Set<string>();
+  const visit = (dialog: Dialog) => {
+    versions.add(dialog.getVersion());
+    if (dialog instanceof DialogContainer) dialog.dialogs.getDialogs().forEach(visit);
+  };
+  visit(root);
+  return [...versions].sort();
+}
+
 /**
- * A short fingerprint of everything a saved dialog stack depends on. A deploy that renames or removes a dialog or
- * changes the answer schema changes it, and conversations saved before restart politely instead of crashing.
+ * A short fingerprint of everything a saved dialog stack depends on. A deploy that renames, removes or reshapes a
+ * dialog or changes the answer schema changes it, and conversations saved before restart politely instead of
+ * crashing or resuming at the wrong step.
  */
 export function stateVersionOf(shape: DialogStateShape): string {
   const fingerprint = JSON.stringify({
-    dialogIds: [...new Set(shape.dialogIds)].sort(),
+    dialogs: dialogVersions(shape.dialogs),
     answers: z.toJSONSchema(shape.answers),
     revision: shape.revision ?? 0,
   });

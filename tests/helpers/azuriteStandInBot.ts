@@ -7,7 +7,7 @@ import { loadStorageSettings, openStateStore, StorageError } from '../../src/sto
 
 const log = createLogger();
 const settings = loadStorageSettings();
-const store = await openStateStore(settings, { stateVersion: 'stand-in-1', log }).catch((error: unknown) => {
+const store = await openStateStore(settings, { log }).catch((error: unknown) => {
   if (error instanceof StorageError) {
     console.error(error.message);
     process.exit(1);
@@ -34,9 +34,10 @@ dialogs.add(
   ]),
 );
 
+const turns = store.turnRunner({ stateVersion: 'stand-in-1' });
 const bot = {
   run: (context: TurnContext) =>
-    store.runTurn(context, async (ctx) => {
+    turns.run(context, async (ctx) => {
       if (ctx.activity.type !== 'message') return;
       const dialog = await dialogs.createContext(ctx);
       const result = await dialog.continueDialog();
