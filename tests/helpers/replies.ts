@@ -102,40 +102,60 @@ function cardActionButton(action: CardAction, kind: Button['kind']): Button {
   };
 }
 
-/** Action.Submit buttons, and each choice of an Input.ChoiceSet submitted with the action that follows it. */
+/**
+ * Action.Submit buttons; a submit that sits in the same card as an Input.ChoiceSet (a drop-down, or the
+ * "change an answer" list of a ShowCard) counts once per choice, sent with that choice's value as the client does.
+ */
 function adaptiveButtons(card: Json): Button[] {
   const buttons: Button[] = [];
-  const choiceSets: Json[] = [];
-  walk(card, (node) => {
-    if (node.type === 'Input.ChoiceSet') choiceSets.push(node);
-  });
-  const submitActions: Json[] = [];
-  walk(card, (node) => {
-    if (node.type === 'Action.Submit') submitActions.push(node);
-  });
-  for (const action of submitActions) {
-    const data = isJson(action.data) ? action.data : {};
-    if (choiceSets.length > 0 && typeof data.verb === 'string' && !('option' in data)) {
-      for (const set of choiceSets) {
-        const id = String(set.id);
+  for (const scope of cardScopes(card)) {
+    for (const action of scope.submits) {
+      const data = isJson(action.data) ? action.data : {};
+      const inputs = scope.choiceSets.filter((set) => !(String(set.id) in data));
+      if (inputs.length === 0) {
+        buttons.push({
+          title: String(action.title),
+          kind: 'adaptiveCard',
+          press: (client) => submits(client, data),
+        });
+        continue;
+      }
+      for (const set of inputs) {
         const choices = Array.isArray(set.choices) ? set.choices.filter(isJson) : [];
         for (const choice of choices) {
           buttons.push({
             title: String(choice.title),
             kind: 'adaptiveCard',
-            press: (client) => submits(client, { ...data, [id]: choice.value }),
+            press: (client) => submits(client, { ...data, [String(set.id)]: choice.value }),
           });
         }
       }
-    } else {
-      buttons.push({
-        title: String(action.title),
-        kind: 'adaptiveCard',
-        press: (client) => submits(client, data),
-      });
     }
   }
   return buttons;
+}
+
+interface CardScope {
+  choiceSets: Json[];
+  submits: Json[];
+}
+
+/** Each (sub)card with the inputs and submit actions that belong to it: a ShowCard's card is its own scope. */
+function cardScopes(card: Json): CardScope[] {
+  const scope: CardScope = { choiceSets: [], submits: [] };
+  const nested: CardScope[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isJson(node)) return;
+    if (node.type === 'Input.ChoiceSet') scope.choiceSets.push(node);
+    if (node.type === 'Action.Submit') scope.submits.push(node);
+    for (const [key, child] of Object.entries(node)) {
+      if (key === 'card' && isJson(child) && child.type === 'AdaptiveCard') nested.push(...cardScopes(child));
+      else visit(child);
+    }
+  };
+  Object.values(card).forEach(visit);
+  return [scope, ...nested];
 }
 
 /** The button with this title, or a clear failure naming the buttons there are. */

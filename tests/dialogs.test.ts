@@ -1,0 +1,869 @@
+import { describe, expect, test } from 'vitest';
+import { ConversationState, MemoryStorage, type Activity } from 'botbuilder';
+import { DialogTurnStatus } from 'botbuilder-dialogs';
+import { DialogTestClient } from 'botbuilder-testing';
+import { pino } from 'pino';
+import { getKnowledge } from '../src/knowledge/load';
+import { QuestionId, type Lang } from '../src/knowledge/schema';
+import { route } from '../src/engine/route';
+import { everyDecidedCase } from '../src/engine/space';
+import type { Answers } from '../src/engine/types';
+import { cardMessages, questionNames } from '../src/messages/cards';
+import { conversationMessages, say, type ConversationMessageId } from '../src/messages/conversation';
+import { CaseDialog } from '../dialogs/caseDialog';
+import { SeverityDialog } from '../dialogs/severityDialog';
+import { ConversationMemory } from '../dialogs/memory';
+import { Replies } from '../dialogs/replies';
+import { client, type ClientKind } from './helpers/channels';
+import { TestChat } from './helpers/chat';
+import { allText, button, buttonsOf } from './helpers/replies';
+
+/**
+ * The conversation, table-driven: each case is an opening, the turns (what the user says, presses or submits →
+ * what the bot must show: the question it asks, the card it sends), and the route it must end on.
+ * Assertions are on meaning — the question asked (its prompt from the knowledge file), the route id the bot
+ * logged, the facts on the card — never on channel-specific layout.
+ */
+
+const knowledge = getKnowledge();
+const CLIENTS: ClientKind[] = ['teamsPersonal', 'webchat', 'emulator'];
+const LANGS: Lang[] = ['en', 'ja'];
+const LOCALE: Record<Lang, string> = { en: 'en-US', ja: 'ja-JP' };
+
+type Replies_ = Partial<Activity>[];
+
+const label = (question: QuestionId, option: string, lang: Lang) => {
+  const found = knowledge.questions[question].options.find((entry) => entry.id === option);
+  if (!found) throw new Error(`no option ${question}.${option}`);
+  return found.label[lang];
+};
+
+/** The questions of the knowledge file whose prompt the replies show. */
+function questionsAsked(replies: Replies_, lang: Lang): QuestionId[] {
+  const text = allText(replies);
+  return QuestionId.options.filter((question) => text.includes(knowledge.questions[question].prompt[lang]));
+}
+
+/** The card of a decided case shows its plan and entitlement (route) or its reason (not eligible). */
+function expectOutcomeCard(replies: Replies_, answers: Answers, lang: Lang): void {
+  const outcome = route(answers, lang, knowledge);
+  const text = allText(replies);
+  if (outcome.kind === 'route') {
+    expect(text).toContain(cardMessages.resultTitle[lang]);
+    expect(text).toContain(outcome.plan.name);
+    expect(text).toContain(outcome.entitlement);
+    expect(text).toContain(outcome.ids.text);
+    expect(text).toContain(outcome.steps[0].text);
+  } else if (outcome.kind === 'notEligible') {
+    expect(text).toContain(cardMessages.notEligibleTitle[lang]);
+    expect(text).toContain(outcome.reason);
+  } else {
+    throw new Error(`expected a decided case, the engine still asks ${outcome.question}`);
+  }
+}
+
+/** Choice buttons fit each client: ≤ 20 characters; suggested actions, or hero card buttons in Teams channels. */
+function expectChoiceButtons(replies: Replies_, kind: ClientKind): void {
+  const buttons = buttonsOf(replies);
+  expect(buttons.length).toBeGreaterThan(0);
+  for (const found of buttons) expect([...found.title].length).toBeLessThanOrEqual(20);
+  if (buttons.length > 5) return; // a drop-down card
+  const expected = kind === 'teamsChannel' || kind === 'teamsGroupChat' ? 'heroCard' : 'suggestedAction';
+  expect(new Set(buttons.map((found) => found.kind))).toEqual(new Set([expected]));
+}
+
+/**
+ * Plays a path: before each step the bot must ask exactly that question (nothing else), the user presses the
+ * option's button; at the end no question is left, the bot logged the route id and sent its card.
+ */
+async function playPath(
+  chat: TestChat,
+  replies: Replies_,
+  lang: Lang,
+  steps: [QuestionId, string][],
+  routeId: string,
+  answers: Answers,
+): Promise<Replies_> {
+  for (const [question, option] of steps) {
+    expect(questionsAsked(replies, lang), `the bot should ask ${question} next`).toEqual([question]);
+    expectChoiceButtons(replies, chat.client.kind);
+    replies = await chat.send(button(replies, label(question, option, lang)).press(chat.client));
+  }
+  expect(questionsAsked(replies, lang), 'no question left').toEqual([]);
+  expect(chat.log.routeIds().at(-1)).toBe(routeId);
+  expectOutcomeCard(replies, answers, lang);
+  return replies;
+}
+
+/** Opens a conversation the way a new user does: the welcome, then the "Support case" button. */
+async function openSupportCase(chat: TestChat, lang: Lang): Promise<Replies_> {
+  const welcome = await chat.join();
+  expect(allText(welcome)).toContain(knowledge.meta.title[lang]);
+  return chat.send(button(welcome, cardMessages.topicSupportCase[lang]).press(chat.client));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Every family, program, tier and plan: pressing buttons from the welcome card to the result card.
+
+interface RouteCase {
+  name: string;
+  steps: [QuestionId, string][];
+  route: string;
+}
+
+const ROUTES: RouteCase[] = [
+  {
+    name: 'Azure, CSP direct → Cloud Solution Provider plan',
+    steps: [
+      ['family', 'azure'],
+      ['program', 'cspDirect'],
+      ['purchasedPlan', 'none'],
+    ],
+    route: 'azure/cloudSolutionProvider',
+  },
+  {
+    name: 'Azure, indirect provider → Cloud Solution Provider plan',
+    steps: [
+      ['family', 'azure'],
+      ['program', 'indirectProvider'],
+      ['purchasedPlan', 'none'],
+    ],
+    route: 'azure/cloudSolutionProvider',
+  },
+  {
+    name: 'Azure, indirect reseller → Cloud Solution Provider plan',
+    steps: [
+      ['family', 'azure'],
+      ['program', 'indirectReseller'],
+      ['purchasedPlan', 'none'],
+    ],
+    route: 'azure/cloudSolutionProvider',
+  },
+  {
+    name: 'Azure, advisor, Action Pack → not covered by Signature',
+    steps: [
+      ['family', 'azure'],
+      ['program', 'advisor'],
+      ['purchasedPlan', 'none'],
+      ['tier', 'actionPack'],
+    ],
+    route: 'signatureNotForActionPack',
+  },
+  {
+    name: 'Azure, advisor, Silver cloud competency → Signature unlimited',
+    steps: [
+      ['family', 'azure'],
+      ['program', 'advisor'],
+      ['purchasedPlan', 'none'],
+      ['tier', 'silver'],
+      ['competency', 'cloud'],
+    ],
+    route: 'azure/signatureCloudSupport',
+  },
+  {
+    name: 'Azure, advisor, Gold other competency → Signature 10 incidents',
+    steps: [
+      ['family', 'azure'],
+      ['program', 'advisor'],
+      ['purchasedPlan', 'none'],
+      ['tier', 'gold'],
+      ['competency', 'other'],
+    ],
+    route: 'azure/signatureCloudSupport',
+  },
+  {
+    name: 'Azure, CSP with ASfP → Advanced Support for Partners',
+    steps: [
+      ['family', 'azure'],
+      ['program', 'cspDirect'],
+      ['purchasedPlan', 'asfp'],
+    ],
+    route: 'azure/advancedSupportForPartners',
+  },
+  {
+    name: 'Azure, advisor with PSfP → Premier Support for Partners',
+    steps: [
+      ['family', 'azure'],
+      ['program', 'advisor'],
+      ['purchasedPlan', 'psfp'],
+    ],
+    route: 'azure/premierSupportForPartners',
+  },
+  {
+    name: 'Microsoft 365, advisor → no contract needed (no product question)',
+    steps: [
+      ['family', 'microsoft365'],
+      ['program', 'advisor'],
+    ],
+    route: 'microsoft365/microsoft365NoContract',
+  },
+  {
+    name: 'Dynamics 365 Business Central, CSP, Gold cloud → Signature (Power Platform)',
+    steps: [
+      ['family', 'dynamics365'],
+      ['product', 'businessCentral'],
+      ['program', 'cspDirect'],
+      ['purchasedPlan', 'none'],
+      ['tier', 'gold'],
+      ['competency', 'cloud'],
+    ],
+    route: 'dynamics365/signatureCloudSupport',
+  },
+  {
+    name: 'Dynamics 365 Finance & Operations, indirect reseller, ASfP → Lifecycle Services',
+    steps: [
+      ['family', 'dynamics365'],
+      ['product', 'd365FinanceOperations'],
+      ['program', 'indirectReseller'],
+      ['purchasedPlan', 'asfp'],
+    ],
+    route: 'dynamics365/advancedSupportForPartners',
+  },
+  {
+    name: 'Dynamics 365 Retail, advisor, PSfP → Premier',
+    steps: [
+      ['family', 'dynamics365'],
+      ['product', 'd365Retail'],
+      ['program', 'advisor'],
+      ['purchasedPlan', 'psfp'],
+    ],
+    route: 'dynamics365/premierSupportForPartners',
+  },
+  {
+    name: 'Dynamics 365 Power Apps, indirect provider, Action Pack → not covered',
+    steps: [
+      ['family', 'dynamics365'],
+      ['product', 'powerApps'],
+      ['program', 'indirectProvider'],
+      ['purchasedPlan', 'none'],
+      ['tier', 'actionPack'],
+    ],
+    route: 'signatureNotForActionPack',
+  },
+  {
+    name: 'Cloud App Security, indirect reseller → Professional no-charge',
+    steps: [
+      ['family', 'cloudAppSecurity'],
+      ['program', 'indirectReseller'],
+    ],
+    route: 'cloudAppSecurity/professionalNoCharge',
+  },
+  {
+    name: 'On-premises, Action Pack, current version → core benefit (10 incidents)',
+    steps: [
+      ['family', 'onPremises'],
+      ['tier', 'actionPack'],
+      ['version', 'current'],
+    ],
+    route: 'onPremises/partnerSupportCoreBenefit',
+  },
+  {
+    name: 'On-premises, Silver, current version → core benefit (15 incidents)',
+    steps: [
+      ['family', 'onPremises'],
+      ['tier', 'silver'],
+      ['version', 'current'],
+    ],
+    route: 'onPremises/partnerSupportCoreBenefit',
+  },
+  {
+    name: 'On-premises, Gold, older version, Microsoft account → pay per incident',
+    steps: [
+      ['family', 'onPremises'],
+      ['tier', 'gold'],
+      ['version', 'older'],
+      ['signIn', 'msa'],
+    ],
+    route: 'onPremises/payPerIncident',
+  },
+  {
+    name: 'On-premises, Silver, older version, Azure AD account → pay per incident (use an MSA)',
+    steps: [
+      ['family', 'onPremises'],
+      ['tier', 'silver'],
+      ['version', 'older'],
+      ['signIn', 'aad'],
+    ],
+    route: 'onPremises/payPerIncident',
+  },
+];
+
+const answersOf = (steps: [QuestionId, string][]) => Object.fromEntries(steps) as Answers;
+
+describe.each(CLIENTS)('routes, pressing buttons from the welcome card (%s)', (kind) => {
+  describe.each(LANGS)('in %s', (lang) => {
+    test.each(ROUTES)('$name', async ({ steps, route: routeId }) => {
+      const chat = new TestChat(client(kind, LOCALE[lang]));
+      const replies = await openSupportCase(chat, lang);
+      await playPath(chat, replies, lang, steps, routeId, answersOf(steps));
+    });
+  });
+});
+
+describe('every decided path of the routing engine is reachable in the chat, asking only what it asks', () => {
+  describe.each(LANGS)('in %s', (lang) => {
+    const cases = everyDecidedCase(lang, knowledge);
+    test(`all ${cases.length} paths`, async () => {
+      for (const [index, decided] of cases.entries()) {
+        const chat = new TestChat(client(CLIENTS[index % CLIENTS.length], LOCALE[lang]));
+        const steps = Object.entries(decided.answers) as [QuestionId, string][];
+        const replies = await openSupportCase(chat, lang);
+        await playPath(chat, replies, lang, steps, decided.outcome.id, decided.answers);
+      }
+    }, 120_000);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Free text fills several answers at once; the bot asks only what is still missing.
+
+interface FreeTextCase {
+  name: string;
+  lang: Lang;
+  opening: string;
+  /** Question asked → what the user types. */
+  turns: [QuestionId, string][];
+  route: string;
+  answers: Answers;
+}
+
+const FREE_TEXT: FreeTextCase[] = [
+  {
+    name: 'Intune for a CSP customer: asks nothing',
+    lang: 'en',
+    opening: 'Intune issue for my CSP customer',
+    turns: [],
+    route: 'microsoft365/microsoft365NoContract',
+    answers: { family: 'microsoft365', product: 'intune', program: 'cspDirect' },
+  },
+  {
+    name: 'on-premises SQL Server, Silver: asks only the version (current)',
+    lang: 'ja',
+    opening: 'オンプレミスの SQL Server 2019、シルバーです',
+    turns: [['version', '最新の 2 バージョン']],
+    route: 'onPremises/partnerSupportCoreBenefit',
+    answers: { family: 'onPremises', tier: 'silver', version: 'current' },
+  },
+  {
+    name: 'on-premises SQL Server, Silver: an older version adds the sign-in question',
+    lang: 'ja',
+    opening: 'オンプレミスの SQL Server 2019、シルバーです',
+    turns: [
+      ['version', 'それより古い'],
+      ['signIn', 'Microsoft アカウント'],
+    ],
+    route: 'onPremises/payPerIncident',
+    answers: { family: 'onPremises', tier: 'silver', version: 'older', signIn: 'msa' },
+  },
+  {
+    name: 'Business Central as an advisor: no product or program question',
+    lang: 'en',
+    opening: 'Business Central, we are an advisor partner',
+    turns: [
+      ['purchasedPlan', 'Neither'],
+      ['tier', 'Gold, cloud competency'],
+    ],
+    route: 'dynamics365/signatureCloudSupport',
+    answers: {
+      family: 'dynamics365',
+      product: 'businessCentral',
+      program: 'advisor',
+      purchasedPlan: 'none',
+      tier: 'gold',
+      competency: 'cloud',
+    },
+  },
+  {
+    name: 'typed answers with synonyms, in Japanese',
+    lang: 'ja',
+    opening: 'Azure の問題です',
+    turns: [
+      ['program', 'アドバイザーです'],
+      ['purchasedPlan', '購入していない'],
+      ['tier', 'ゴールド'],
+      ['competency', 'クラウド コンピテンシー'],
+    ],
+    route: 'azure/signatureCloudSupport',
+    answers: {
+      family: 'azure',
+      program: 'advisor',
+      purchasedPlan: 'none',
+      tier: 'gold',
+      competency: 'cloud',
+    },
+  },
+];
+
+describe.each(CLIENTS)('free-text slot filling (%s)', (kind) => {
+  test.each(FREE_TEXT)('$lang: $name', async ({ lang, opening, turns, route: routeId, answers }) => {
+    const chat = new TestChat(client(kind, LOCALE[lang]));
+    let replies = await chat.say(opening);
+    for (const [question, typed] of turns) {
+      expect(questionsAsked(replies, lang), `the bot should ask ${question} next`).toEqual([question]);
+      replies = await chat.say(typed);
+    }
+    expect(questionsAsked(replies, lang)).toEqual([]);
+    expect(chat.log.routeIds()).toEqual([routeId]);
+    expectOutcomeCard(replies, answers, lang);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Interruptions at a prompt, in both languages.
+
+const text = (id: ConversationMessageId, lang: Lang) => conversationMessages[id][lang];
+
+/** A conversation stopped at the program question of an Azure case. */
+async function atProgramQuestion(kind: ClientKind, lang: Lang) {
+  const chat = new TestChat(client(kind, LOCALE[lang]));
+  const replies = await chat.say('Azure');
+  expect(questionsAsked(replies, lang)).toEqual(['program']);
+  return { chat, replies };
+}
+
+const WORDS = {
+  help: { en: 'help', ja: 'ヘルプ' },
+  back: { en: 'back', ja: '戻る' },
+  change: { en: 'change my answer', ja: '回答を変更' },
+  startOver: { en: 'start over', ja: '最初から' },
+  cancel: { en: 'cancel', ja: 'キャンセル' },
+} satisfies Record<string, Record<Lang, string>>;
+
+describe.each(CLIENTS)('interruptions (%s)', (kind) => {
+  describe.each(LANGS)('in %s', (lang) => {
+    test('help says what the bot does, what it is asking and why, then asks again', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      const replies = await chat.say(WORDS.help[lang]);
+      const shown = allText(replies);
+      expect(shown).toContain(text('intro', lang));
+      expect(shown).toContain(knowledge.questions.program.why[lang]);
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+      expectChoiceButtons(replies.slice(1), kind);
+      await playPath(
+        chat,
+        replies,
+        lang,
+        [
+          ['program', 'advisor'],
+          ['purchasedPlan', 'asfp'],
+        ],
+        'azure/advancedSupportForPartners',
+        {
+          family: 'azure',
+          program: 'advisor',
+          purchasedPlan: 'asfp',
+        },
+      );
+    });
+
+    test.each([WORDS.back, WORDS.change])('"%s" drops the last answer and asks it again', async (words) => {
+      const { chat, replies: first } = await atProgramQuestion(kind, lang);
+      let replies = await chat.send(button(first, label('program', 'advisor', lang)).press(chat.client));
+      expect(questionsAsked(replies, lang)).toEqual(['purchasedPlan']);
+      replies = await chat.say(words[lang]);
+      expect(allText(replies)).toContain(text('goingBack', lang));
+      await playPath(
+        chat,
+        replies,
+        lang,
+        [
+          ['program', 'cspDirect'],
+          ['purchasedPlan', 'none'],
+        ],
+        'azure/cloudSolutionProvider',
+        {
+          family: 'azure',
+          program: 'cspDirect',
+          purchasedPlan: 'none',
+        },
+      );
+    });
+
+    test('back at the first question says there is nothing to change and asks again', async () => {
+      const chat = new TestChat(client(kind, LOCALE[lang]));
+      let replies = await openSupportCase(chat, lang);
+      expect(questionsAsked(replies, lang)).toEqual(['family']);
+      replies = await chat.say(WORDS.back[lang]);
+      expect(allText(replies)).toContain(text('nothingToGoBackTo', lang));
+      expect(questionsAsked(replies, lang)).toEqual(['family']);
+    });
+
+    test('start over shows the first choices; the next message starts a new case', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      let replies = await chat.say(WORDS.startOver[lang]);
+      expect(allText(replies)).toContain(text('startOver', lang));
+      expect(allText(replies)).toContain(knowledge.meta.title[lang]);
+      expect(questionsAsked(replies, lang)).toEqual([]);
+      replies = await chat.send(button(replies, cardMessages.topicSupportCase[lang]).press(chat.client));
+      expect(questionsAsked(replies, lang)).toEqual(['family']);
+    });
+
+    test('cancel stops; the next message is a fresh start', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      let replies = await chat.say(WORDS.cancel[lang]);
+      expect(allText(replies)).toContain(text('cancelled', lang));
+      expect(questionsAsked(replies, lang)).toEqual([]);
+      replies = await chat.say('Cloud App Security, CSP');
+      expect(chat.log.routeIds()).toEqual(['cloudAppSecurity/professionalNoCharge']);
+      expect(allText(replies)).toContain(
+        knowledge.plans.find((plan) => plan.id === 'professionalNoCharge')?.name[lang],
+      );
+    });
+
+    test('switching language asks the same question in the other language, and the card follows', async () => {
+      const other: Lang = lang === 'en' ? 'ja' : 'en';
+      const { chat } = await atProgramQuestion(kind, lang);
+      const replies = await chat.say(other === 'ja' ? '日本語で' : 'English please');
+      expect(allText(replies)).toContain(text('languageSwitched', other));
+      await playPath(
+        chat,
+        replies,
+        other,
+        [
+          ['program', 'indirectReseller'],
+          ['purchasedPlan', 'none'],
+        ],
+        'azure/cloudSolutionProvider',
+        {
+          family: 'azure',
+          program: 'indirectReseller',
+          purchasedPlan: 'none',
+        },
+      );
+    });
+
+    test('a pasted known error mid-case gets its fix, then the question again', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      const error = knowledge.knownErrors[0];
+      const replies = await chat.say(error.message[lang]);
+      expect(allText(replies)).toContain(error.fix[0][lang]);
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+    });
+
+    test('an answer that is not an option gets a polite re-ask', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      const replies = await chat.say('banana');
+      expect(allText(replies)).toContain(text('retryChoice', lang));
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Card submits: `value` and no `text`, as Teams and Web Chat send Action.Submit.
+
+describe.each(CLIENTS)('card submits (%s)', (kind) => {
+  test('an answer submitted as a value with no text', async () => {
+    const { chat } = await atProgramQuestion(kind, 'en');
+    const replies = await chat.submit({ verb: 'answer', question: 'program', option: 'cspDirect' });
+    expect(questionsAsked(replies, 'en')).toEqual(['purchasedPlan']);
+  });
+
+  test('a stale submit (a button of another question) is not taken as the answer', async () => {
+    const { chat } = await atProgramQuestion(kind, 'en');
+    const replies = await chat.submit({ verb: 'answer', question: 'tier', option: 'gold' });
+    expect(allText(replies)).toContain(text('retryChoice', 'en'));
+    expect(questionsAsked(replies, 'en')).toEqual(['program']);
+  });
+
+  test.each([
+    { verb: 'answer', question: 'program', option: 'hacker' },
+    { verb: 'answer', question: 'program', option: { $gt: '' } },
+    { verb: 'deleteEverything' },
+    { __proto__: { verb: 'startOver' } },
+    { verb: 'answer', question: 'program', option: 'x'.repeat(10_000) },
+  ])('a tampered submit %j gets a polite re-ask, never a crash', async (value) => {
+    const { chat } = await atProgramQuestion(kind, 'ja');
+    const replies = await chat.submit(value as Record<string, unknown>);
+    expect(allText(replies)).toContain(text('retryChoice', 'ja'));
+    expect(questionsAsked(replies, 'ja')).toEqual(['program']);
+  });
+
+  test('a tampered submit with no case running gets the first choices again', async () => {
+    const chat = new TestChat(client(kind, 'en-US'));
+    const replies = await chat.submit({ verb: 'answer', question: 'program', option: 'hacker' });
+    expect(allText(replies)).toContain(text('staleSubmit', 'en'));
+    expect(allText(replies)).toContain(knowledge.meta.title.en);
+  });
+
+  test('"change an answer" on the result card asks that question again, keeps the rest', async () => {
+    const chat = new TestChat(client(kind, 'en-US'));
+    let replies = await chat.say('We are an advisor partner on Azure, Silver, cloud competency');
+    expect(questionsAsked(replies, 'en')).toEqual(['purchasedPlan']);
+    replies = await chat.send(button(replies, label('purchasedPlan', 'none', 'en')).press(chat.client));
+    expect(chat.log.routeIds()).toEqual(['azure/signatureCloudSupport']);
+    replies = await chat.send(button(replies, questionNames.tier.en).press(chat.client));
+    expect(questionsAsked(replies, 'en')).toEqual(['tier']);
+    await playPath(chat, replies, 'en', [['tier', 'actionPack']], 'signatureNotForActionPack', {
+      family: 'azure',
+      program: 'advisor',
+      purchasedPlan: 'none',
+      tier: 'actionPack',
+    });
+  });
+
+  test('"change" of an answer the route does not depend on is still asked', async () => {
+    const chat = new TestChat(client(kind, 'ja-JP'));
+    let replies = await chat.say('Intune の問題、CSP の顧客です');
+    expect(chat.log.routeIds()).toEqual(['microsoft365/microsoft365NoContract']);
+    replies = await chat.submit({ verb: 'changeAnswer', question: 'product' });
+    expect(questionsAsked(replies, 'ja')).toEqual(['product']);
+    replies = await chat.send(button(replies, label('product', 'office365', 'ja')).press(chat.client));
+    expect(chat.log.routeIds()).toEqual([
+      'microsoft365/microsoft365NoContract',
+      'microsoft365/microsoft365NoContract',
+    ]);
+    expect(allText(replies)).toContain(label('product', 'office365', 'ja'));
+  });
+
+  test('"change" without saying which lists the answers given', async () => {
+    const chat = new TestChat(client(kind, 'en-US'));
+    await chat.say('Cloud App Security, CSP');
+    const replies = await chat.submit({ verb: 'changeAnswer' });
+    expect(allText(replies)).toContain(text('whichAnswerToChange', 'en'));
+    const next = await chat.send(button(replies, questionNames.program.en).press(chat.client));
+    expect(questionsAsked(next, 'en')).toEqual(['program']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Known errors, redirects, facts, severity: from free text and from the welcome card's choices.
+
+describe.each(CLIENTS)('known errors (%s)', (kind) => {
+  describe.each(LANGS)('in %s', (lang) => {
+    test.each(knowledge.knownErrors.map((error) => ({ id: error.id, error })))(
+      'pasting "$id" goes straight to its fix',
+      async ({ error }) => {
+        const chat = new TestChat(client(kind, LOCALE[lang]));
+        const replies = await chat.say(error.message[lang]);
+        const shown = allText(replies);
+        expect(shown).toContain(error.title[lang]);
+        for (const fix of error.fix) expect(shown).toContain(fix[lang]);
+        expect(questionsAsked(replies, lang)).toEqual([]);
+      },
+    );
+
+    test('"I got an error" on the welcome card lists the errors; picking one shows its fix', async () => {
+      const chat = new TestChat(client(kind, LOCALE[lang]));
+      const welcome = await chat.join();
+      const menu = await chat.send(button(welcome, cardMessages.topicKnownError[lang]).press(chat.client));
+      const error = knowledge.knownErrors[2];
+      const replies = await chat.send(button(menu, error.title[lang]).press(chat.client));
+      expect(allText(replies)).toContain(error.fix[0][lang]);
+    });
+  });
+});
+
+describe.each(CLIENTS)('questions that are not technical support (%s)', (kind) => {
+  describe.each(LANGS)('in %s', (lang) => {
+    test.each(knowledge.redirects.map((redirect) => ({ id: redirect.id, redirect })))(
+      '"$id" gets its redirect',
+      async ({ redirect }) => {
+        const chat = new TestChat(client(kind, LOCALE[lang]));
+        const replies = await chat.say(redirect.patterns[lang][0]);
+        expect(allText(replies)).toContain(redirect.text[lang]);
+        expect(chat.log.routeIds()).toEqual([]);
+      },
+    );
+
+    test('"Not technical support" on the welcome card lists where to go', async () => {
+      const chat = new TestChat(client(kind, LOCALE[lang]));
+      const welcome = await chat.join();
+      const menu = await chat.send(button(welcome, cardMessages.topicNotTechnical[lang]).press(chat.client));
+      const redirect = knowledge.redirects[0];
+      const replies = await chat.send(button(menu, redirect.title[lang]).press(chat.client));
+      expect(allText(replies)).toContain(redirect.text[lang]);
+    });
+  });
+});
+
+const FACT_QUESTIONS: Record<Lang, string> = {
+  en: 'Which competencies count as cloud competencies?',
+  ja: 'コンピテンシーの一覧を教えて',
+};
+
+describe.each(CLIENTS)('facts (%s)', (kind) => {
+  test.each(LANGS)('a fact question gets the fact, and no case starts (%s)', async (lang) => {
+    const fact = knowledge.facts.find((entry) => entry.id === 'cloudCompetencies');
+    if (!fact) throw new Error('no cloudCompetencies fact');
+    const chat = new TestChat(client(kind, LOCALE[lang]));
+    const replies = await chat.say(FACT_QUESTIONS[lang]);
+    expect(allText(replies)).toContain(fact.text[lang]);
+    expect(questionsAsked(replies, lang)).toEqual([]);
+  });
+});
+
+const SEVERITY: { name: string; answers: ('yes' | 'no')[]; level: 'A' | 'B' | 'C' }[] = [
+  { name: '24x7 and business down → A', answers: ['yes', 'yes'], level: 'A' },
+  { name: '24x7, not down, company-wide stop → B', answers: ['yes', 'no', 'yes'], level: 'B' },
+  { name: 'business hours, company-wide stop → B', answers: ['no', 'yes'], level: 'B' },
+  { name: 'business hours, no company-wide stop → C', answers: ['no', 'no'], level: 'C' },
+];
+
+const SEVERITY_PROMPTS: Record<string, ConversationMessageId> = {
+  ready24x7: 'severityReady24x7',
+  businessDown: 'severityBusinessDown',
+  companyWideStop: 'severityCompanyWideStop',
+};
+
+function severityQuestionsAsked(replies: Replies_, lang: Lang): string[] {
+  const shown = allText(replies);
+  return Object.entries(SEVERITY_PROMPTS)
+    .filter(([, id]) => shown.includes(text(id, lang)))
+    .map(([question]) => question);
+}
+
+describe.each(CLIENTS)('severity helper (%s)', (kind) => {
+  describe.each(LANGS)('in %s', (lang) => {
+    test.each(SEVERITY)('$name', async ({ answers, level }) => {
+      const chat = new TestChat(client(kind, LOCALE[lang]));
+      let replies = await chat.say(
+        lang === 'en' ? 'Which severity should I choose?' : '重大度はどれを選べばいいですか',
+      );
+      for (const yesNo of answers) {
+        expect(severityQuestionsAsked(replies, lang)).toHaveLength(1);
+        replies = await chat.send(button(replies, say(yesNo, lang)).press(chat.client));
+      }
+      expect(severityQuestionsAsked(replies, lang)).toEqual([]);
+      const shown = allText(replies);
+      expect(shown).toContain(knowledge.severity.levels.find((entry) => entry.id === level)?.criteria[lang]);
+      expect(shown).toContain(knowledge.severity.businessHoursNote[lang]);
+      expect(shown).toContain(cardMessages.severityChosen[lang].replace('{level}', level));
+    });
+  });
+
+  test('from the welcome card, answered by typing, with help and back on the way', async () => {
+    const chat = new TestChat(client(kind, 'en-US'));
+    const welcome = await chat.join();
+    let replies = await chat.send(button(welcome, cardMessages.topicSeverityHelp.en).press(chat.client));
+    expect(severityQuestionsAsked(replies, 'en')).toEqual(['ready24x7']);
+    replies = await chat.say('help');
+    expect(allText(replies)).toContain(text('severityReady24x7Why', 'en'));
+    replies = await chat.say('yes');
+    expect(severityQuestionsAsked(replies, 'en')).toEqual(['businessDown']);
+    replies = await chat.say('back');
+    expect(severityQuestionsAsked(replies, 'en')).toEqual(['ready24x7']);
+    replies = await chat.say('はい');
+    replies = await chat.say('no');
+    expect(severityQuestionsAsked(replies, 'en')).toEqual(['companyWideStop']);
+    replies = await chat.say('no');
+    expect(allText(replies)).toContain(cardMessages.severityChosen.en.replace('{level}', 'C'));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Channels: welcome, Teams mentions, and everything reachable again later in the same conversation.
+
+describe('welcome', () => {
+  test.each(CLIENTS.flatMap((kind) => LANGS.map((lang) => ({ kind, lang }))))(
+    '$kind in $lang: once, in the user language, with the first choices',
+    async ({ kind, lang }) => {
+      const chat = new TestChat(client(kind, LOCALE[lang]));
+      const replies = await chat.join();
+      expect(allText(replies)).toContain(knowledge.meta.title[lang]);
+      for (const topic of [
+        'topicSupportCase',
+        'topicSeverityHelp',
+        'topicKnownError',
+        'topicNotTechnical',
+      ] as const) {
+        expect(button(replies, cardMessages[topic][lang])).toBeDefined();
+      }
+      expect(await chat.join()).toEqual([]);
+    },
+  );
+});
+
+describe('Teams channels and group chats', () => {
+  test.each(['teamsChannel', 'teamsGroupChat'] as const)(
+    '%s: silent unless mentioned; the mention is stripped',
+    async (kind) => {
+      const chat = new TestChat(client(kind, 'en-US'));
+      expect(await chat.say('Azure', { mention: false })).toEqual([]);
+      let replies = await chat.say('Azure', { mention: true });
+      expect(questionsAsked(replies, 'en')).toEqual(['program']);
+      replies = await chat.say('help', { mention: true });
+      expect(allText(replies)).toContain(text('intro', 'en'));
+      await playPath(
+        chat,
+        replies,
+        'en',
+        [
+          ['program', 'advisor'],
+          ['purchasedPlan', 'psfp'],
+        ],
+        'azure/premierSupportForPartners',
+        {
+          family: 'azure',
+          program: 'advisor',
+          purchasedPlan: 'psfp',
+        },
+      );
+    },
+  );
+});
+
+describe('everything stays reachable later in the same conversation', () => {
+  test.each(CLIENTS)('%s: case, then a known error, then severity, then another case', async (kind) => {
+    const chat = new TestChat(client(kind, 'ja-JP'));
+    await chat.say('Intune の問題、CSP の顧客です');
+    const code8 = knowledge.knownErrors.find((error) => error.id === 'code8');
+    if (!code8) throw new Error('no code8 error');
+    let replies = await chat.say(code8.message.ja);
+    expect(allText(replies)).toContain(code8.fix[0].ja);
+    replies = await chat.say('重大度の選び方');
+    expect(severityQuestionsAsked(replies, 'ja')).toEqual(['ready24x7']);
+    replies = await chat.say('はい');
+    replies = await chat.say('はい');
+    expect(allText(replies)).toContain(cardMessages.severityChosen.ja.replace('{level}', 'A'));
+    await chat.say('オンプレミス、ゴールド、最新の 2 バージョン');
+    expect(chat.log.routeIds()).toEqual([
+      'microsoft365/microsoft365NoContract',
+      'onPremises/partnerSupportCoreBenefit',
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The dialogs on their own, through DialogTestClient: constructor injection and the results they end with.
+
+function dialogDeps() {
+  const conversationState = new ConversationState(new MemoryStorage());
+  const memory = new ConversationMemory(conversationState);
+  return { conversationState, deps: { knowledge, memory, replies: new Replies(knowledge) } };
+}
+
+describe('dialogs on their own (DialogTestClient)', () => {
+  test('CaseDialog with every answer known ends at once with the route and the answers', async () => {
+    const { conversationState, deps } = dialogDeps();
+    const answers: Answers = { family: 'onPremises', tier: 'gold', version: 'current' };
+    const dialog = new CaseDialog(deps, pino({ level: 'silent' }));
+    const tester = new DialogTestClient('emulator', dialog, { answers }, [], conversationState);
+    const reply = (await tester.sendActivity('hi')) as Partial<Activity>;
+    expect(allText([reply])).toContain(cardMessages.resultTitle.en);
+    expect(tester.dialogTurnResult.status).toBe(DialogTurnStatus.complete);
+    expect(tester.dialogTurnResult.result).toEqual({
+      kind: 'route',
+      outcomeId: 'onPremises/partnerSupportCoreBenefit',
+      answers,
+    });
+  });
+
+  test('SeverityDialog pre-filled from a card asks only what is left', async () => {
+    const { conversationState, deps } = dialogDeps();
+    const tester = new DialogTestClient(
+      'msteams',
+      new SeverityDialog(deps),
+      { situation: { ready24x7: false } },
+      [],
+      conversationState,
+    );
+    const intro = (await tester.sendActivity('start')) as Partial<Activity>;
+    expect(allText([intro])).toContain(text('severityIntro', 'en'));
+    const question = tester.getNextReply() as Partial<Activity>;
+    expect(allText([question])).toContain(text('severityCompanyWideStop', 'en'));
+    await tester.sendActivity({ type: 'message', value: { verb: 'severity', companyWideStop: true } });
+    expect(tester.dialogTurnResult.status).toBe(DialogTurnStatus.complete);
+    expect(tester.dialogTurnResult.result).toEqual({ level: 'B' });
+  });
+});
