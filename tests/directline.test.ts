@@ -229,6 +229,19 @@ describe('local Direct Line with the web chat client', () => {
     });
     expect(updated.status).toBe(200);
     await client.waitFor((activity) => activity.id === id && activity.text === 'v2');
+    // the bot's state traces are for the Emulator, never for the browser
+    const trace = await fetch(connector, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ type: 'trace', name: 'BotState', value: { secret: 'state' } }),
+    });
+    expect(trace.status).toBe(200);
+    await client.call('POST', `/conversations/${client.conversationId}/activities`, {
+      type: 'message',
+      text: 'after trace',
+    });
+    await client.waitFor((activity) => activity.text === 'Echo: after trace');
+    expect(client.seen.some((activity) => activity.type === 'trace')).toBe(false);
     const unknown = await fetch(`${channel.local.serviceUrl()}/v3/conversations/nope/activities`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

@@ -221,11 +221,13 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
     if (!conversation) throw new HttpError(404, 'ConversationNotFound', 'no such conversation');
     const body = await readJsonObject(req, limits.maxBotBodyBytes);
     if (typeof body.type !== 'string') throw new HttpError(400, 'BadArgument', 'activity needs a type');
-    const reply = store.append(
-      conversation,
-      withoutServiceUrl({ ...body, type: body.type, id: undefined, channelId: CHANNEL_ID }),
-    );
-    res.json({ id: reply.id });
+    const reply = { ...body, type: body.type, id: undefined, channelId: CHANNEL_ID };
+    // traces carry the bot's internal state for the Emulator; the browser never gets them
+    const id =
+      body.type === 'trace'
+        ? store.stamp(conversation, reply).id
+        : store.append(conversation, withoutServiceUrl(reply)).id;
+    res.json({ id });
   });
   const conversationPath = `${connectorPath}/v3/conversations/:conversationId/activities`;
   server.post(conversationPath, replyFromBot);

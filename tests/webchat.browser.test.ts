@@ -1,0 +1,262 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { MemoryStorage } from 'botbuilder';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config';
+import { registerDirectLine, registerWebChat } from '../src/directline';
+import type { Answers, Route } from '../src/engine/types';
+import { route } from '../src/engine/route';
+import { startBot, type RunningBot } from '../src/index';
+import { getKnowledge } from '../src/knowledge/load';
+import type { Lang, QuestionId } from '../src/knowledge/schema';
+import { createLogger } from '../src/logger';
+import { cardMessages } from '../src/messages/cards';
+import { webChatMessages } from '../src/messages/channels';
+
+/**
+ * The web chat page in real Chromium against the real bot, offline: the page loads Web Chat from this server,
+ * talks to the server's own Direct Line, and a partner clicks through to the result card in each language.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const NO_CHROMIUM = `Chromium not found at ${CHROMIUM} (apt-get install chromium); the browser test runs in CI`;
+if (!hasChromium && process.env.CI) throw new Error(`${NO_CHROMIUM}, but CI is set: it must run here`);
+
+const ARTIFACTS = path.resolve(import.meta.dirname, 'artifacts');
+const knowledge = getKnowledge();
+
+/** What Web Chat shows next to a message that could not be sent, in each language (from its own catalogue). */
+function sendFailedText(locale: string): string {
+  const require = createRequire(import.meta.url);
+  const file = path.join(
+    path.dirname(require.resolve('botframework-webchat-api')),
+    'localization',
+    `${locale}.json`,
+  );
+  const strings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  return strings.ACTIVITY_STATUS_SEND_FAILED_RETRY.split('[')[0].trim();
+}
+
+interface Scenario {
+  lang: Lang;
+  browserLocale: string;
+  answers: Answers;
+  routeId: string;
+}
+
+const scenarios: Scenario[] = [
+  {
+    lang: 'en',
+    browserLocale: 'en-US',
+    answers: { family: 'azure', program: 'cspDirect', purchasedPlan: 'none' },
+    routeId: 'azure/cloudSolutionProvider',
+  },
+  {
+    lang: 'ja',
+    browserLocale: 'ja-JP',
+    answers: { family: 'onPremises', tier: 'silver', version: 'current' },
+    routeId: 'onPremises/partnerSupportCoreBenefit',
+  },
+];
+
+/** The button labels a partner clicks for these answers, from the knowledge file. */
+function answerLabels(answers: Answers, lang: Lang): string[] {
+  return Object.entries(answers).map(([question, option]) => {
+    const options = knowledge.questions[question as QuestionId].options as {
+      id: string;
+      label: Record<Lang, string>;
+    }[];
+    return options.find((candidate) => candidate.id === option)!.label[lang];
+  });
+}
+
+async function launch(locale: string): Promise<{ context: BrowserContext; page: Page; dir: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    locale,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page, dir };
+}
+
+/**
+ * Text as the partner reads it, for comparing with the knowledge file: Web Chat renders card text as Markdown
+ * (typographic quotes, list markers), so only letters and digits are compared.
+ */
+const readable = (text: string) =>
+  text
+    .replace(/^\d+\.\s+/, '')
+    .replace(/[^\p{L}\p{N}]+/gu, '')
+    .toLowerCase();
+
+/** Waits until `check` holds, polling the page (the bot answers asynchronously). */
+async function until(page: Page, what: string, check: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 120; attempt++) {
+    if (await check()) return;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * The newest button with exactly this label, on a card in the transcript or among the suggested actions
+ * (not the copies in Web Chat's off-screen live region for screen readers).
+ */
+const buttonLabelled = (page: Page, label: string) =>
+  page
+    .locator('.webchat__basic-transcript, .webchat__suggested-actions')
+    .getByRole('button', { name: label, exact: true })
+    .last();
+
+async function visibleAndEnabled(page: Page, label: string): Promise<boolean> {
+  const button = buttonLabelled(page, label);
+  return (await button.count()) > 0 && (await button.isVisible()) && (await button.isEnabled());
+}
+
+describe('web chat page in Chromium, against the real bot', () => {
+  let bot: RunningBot;
+
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    bot = await startBot({
+      config: loadConfig({}),
+      port: 0,
+      storage: new MemoryStorage(),
+      log: createLogger({ level: 'silent' }),
+    });
+    registerDirectLine(bot.server, { adapter: bot.adapter, bot: bot.bot });
+    registerWebChat(bot.server);
+  });
+  afterAll(async () => {
+    await bot?.close();
+  });
+
+  for (const scenario of scenarios) {
+    it(`${scenario.lang}: welcome, choices clicked through to the result card for ${scenario.routeId}`, async (ctx) => {
+      if (!hasChromium) return ctx.skip(NO_CHROMIUM);
+      const expected = route(scenario.answers, scenario.lang, knowledge) as Route;
+      expect(expected.id).toBe(scenario.routeId);
+
+      const { context, page, dir } = await launch(scenario.browserLocale);
+      const requests: string[] = [];
+      const problems: string[] = [];
+      page.on('request', (request) => requests.push(request.url()));
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) problems.push(message.text());
+      });
+      try {
+        await page.goto(`${bot.url}/chat`);
+
+        // the page follows the browser's language: the bot's name and intro before the first message
+        expect(await page.locator('html').getAttribute('lang')).toBe(scenario.lang);
+        await expect
+          .poll(() => page.locator('h1').textContent())
+          .toBe(webChatMessages.botName[scenario.lang]);
+        expect(await page.locator('.top__intro').textContent()).toBe(webChatMessages.intro[scenario.lang]);
+
+        // the welcome card, in the same language, then the choices for this case
+        const labels = [
+          cardMessages.topicSupportCase[scenario.lang],
+          ...answerLabels(scenario.answers, scenario.lang),
+        ];
+        const clicked = new Set<string>();
+        // the result card is the one that names the support plan to choose
+        const resultCard = page
+          .locator('.ac-adaptiveCard')
+          .filter({ has: page.getByText(cardMessages.planLabel[scenario.lang], { exact: true }) });
+        await until(page, 'the welcome', () => visibleAndEnabled(page, labels[0]));
+        while (!(await resultCard.count())) {
+          let next: string | undefined;
+          await until(
+            page,
+            `one of ${labels.filter((l) => !clicked.has(l)).join(', ')} or the result card`,
+            async () => {
+              if (await resultCard.count()) return true;
+              for (const label of labels) {
+                if (!clicked.has(label) && (await visibleAndEnabled(page, label))) {
+                  next = label;
+                  return true;
+                }
+              }
+              return false;
+            },
+          );
+          if (!next) break;
+          clicked.add(next);
+          // pressed from the keyboard: Web Chat keeps scrolling to the newest message, which can move a button
+          // from under the mouse between aiming and clicking
+          await buttonLabelled(page, next).press('Enter');
+          next = undefined;
+        }
+
+        // each question that matters for this case was asked once, and answered by a click
+        expect([...clicked].sort()).toEqual([...labels].sort());
+
+        // the result card lists the route's steps, in order, in the page's language
+        const cardText = readable(await resultCard.last().innerText());
+        const missing = expected.steps.filter((step) => !cardText.includes(readable(step.text)));
+        expect(missing.map((step) => step.text)).toEqual([]);
+        const positions = expected.steps.map((step) => cardText.indexOf(readable(step.text)));
+        expect(positions).toEqual([...positions].sort((a, b) => a - b));
+        expect(cardText).toContain(readable(expected.plan.name));
+
+        expect(await page.getByText(sendFailedText(scenario.browserLocale)).count()).toBe(0);
+        expect(problems).toEqual([]);
+        const offHost = requests.filter(
+          (url) => /^https?:/.test(url) && new URL(url).hostname !== '127.0.0.1',
+        );
+        expect(offHost).toEqual([]);
+      } catch (error) {
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: path.join(ARTIFACTS, `webchat-${scenario.lang}.png`), fullPage: true });
+        throw error;
+      } finally {
+        await context.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
+  }
+
+  it('switches language with the visible switch, and the bot then greets in that language', async (ctx) => {
+    if (!hasChromium) return ctx.skip(NO_CHROMIUM);
+    const { context, page, dir } = await launch('ja-JP');
+    try {
+      await page.goto(`${bot.url}/chat`);
+      await until(page, 'the Japanese welcome', () =>
+        visibleAndEnabled(page, cardMessages.topicSupportCase.ja),
+      );
+      await page.getByRole('button', { name: 'English', exact: true }).click();
+      await until(page, 'the English welcome', () =>
+        visibleAndEnabled(page, cardMessages.topicSupportCase.en),
+      );
+      expect(await page.locator('h1').textContent()).toBe(webChatMessages.botName.en);
+      expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
+      expect(
+        await page.getByRole('button', { name: 'English', exact: true }).getAttribute('aria-pressed'),
+      ).toBe('true');
+    } catch (error) {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-switch.png'), fullPage: true });
+      throw error;
+    } finally {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
