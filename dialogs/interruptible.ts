@@ -57,7 +57,7 @@ export interface Question {
 }
 
 /** The dialog's own state: small on purpose (option ids only, never routes or cards). */
-const LoopState = z.object({
+export const LoopState = z.object({
   answers: z.record(z.string(), z.string()),
   /** Slots in the order the user gave them, so "back" drops the latest. */
   answered: z.array(z.string()),

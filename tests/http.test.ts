@@ -32,7 +32,9 @@ const storage = new FlakyStorage();
 let bot: RunningBot;
 
 beforeAll(async () => {
-  bot = await startBot({ config: loadConfig({}), storage, log: silent, port: 0, host: '127.0.0.1' });
+  // Teams and Web Chat call back from Bot Framework hosts; unauthenticated, the bot trusts only listed ones.
+  const env = { ALLOWED_SERVICE_HOSTS: 'botframework' };
+  bot = await startBot({ env, config: loadConfig(env), storage, log: silent, port: 0, host: '127.0.0.1' });
 });
 
 afterAll(async () => {
