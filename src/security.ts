@@ -1,6 +1,9 @@
 import type { Middleware, TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { ConfigError } from './config';
 import type { Next, Request, Response, Server } from 'restify';
 import { securityMessages } from './messages/security';
+import type { Lang } from './knowledge/schema';
 import type { Logger } from './logger';
 
 /**
@@ -33,19 +36,54 @@ export interface SecurityOptions {
   allowedTenantIds?: readonly string[];
 }
 
-/** Reads the security settings from environment variables (names documented in .env.example). */
-export function securityOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SecurityOptions {
-  const list = (value: string | undefined) =>
-    (value ?? '')
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean);
-  const maxBodyBytes = Number(env.MAX_BODY_BYTES);
+const commaList = <T extends z.ZodType<string>>(item: T) =>
+  z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((entry) => entry.trim())
+            .filter(Boolean)
+        : [],
+    z.array(item),
+  );
+
+const SecurityEnvironment = z.object({
+  MicrosoftAppId: z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().optional()),
+  MAX_BODY_BYTES: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(10 * 1024 * 1024)
+      .default(DEFAULT_MAX_BODY_BYTES),
+  ),
+  ALLOWED_SERVICE_HOSTS: commaList(
+    z
+      .string()
+      .regex(/^(botframework|(\*\.)?[a-z0-9.-]+)$/i, 'must be a host name, *.domain or "botframework"'),
+  ),
+  ALLOWED_TENANT_IDS: commaList(z.guid('must be an Azure AD tenant id (a GUID)')),
+});
+
+/** Reads and checks the security settings (names documented in .env.example); throws ConfigError naming each bad one. */
+export function securityOptionsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): SecurityOptions {
+  const parsed = SecurityEnvironment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
+    throw new ConfigError(`Invalid security configuration (see .env.example): ${problems}`);
+  }
+  const { MicrosoftAppId, MAX_BODY_BYTES, ALLOWED_SERVICE_HOSTS, ALLOWED_TENANT_IDS } = parsed.data;
   return {
-    appId: env.MicrosoftAppId?.trim() || undefined,
-    maxBodyBytes: Number.isInteger(maxBodyBytes) && maxBodyBytes > 0 ? maxBodyBytes : DEFAULT_MAX_BODY_BYTES,
-    allowedServiceHosts: list(env.ALLOWED_SERVICE_HOSTS),
-    allowedTenantIds: list(env.ALLOWED_TENANT_IDS),
+    appId: MicrosoftAppId || undefined,
+    maxBodyBytes: MAX_BODY_BYTES,
+    allowedServiceHosts: ALLOWED_SERVICE_HOSTS,
+    allowedTenantIds: ALLOWED_TENANT_IDS,
   };
 }
 
@@ -93,6 +131,10 @@ export function serviceUrlAllowed(serviceUrl: unknown, allowedHosts: readonly st
   return url.protocol === 'https:' && patterns.some((pattern) => hostMatches(url.hostname, pattern));
 }
 
+const UNTRUSTED_SERVICE_URL =
+  'serviceUrl is not allowed for an unauthenticated bot: loopback only, unless ALLOWED_SERVICE_HOSTS lists it ' +
+  '(e.g. ALLOWED_SERVICE_HOSTS=botframework for activities shaped like Teams or Web Chat)';
+
 function refuse(res: Response, next: Next, status: number, message: string): void {
   res.setHeader('Connection', 'close');
   res.send(status, { error: message });
@@ -103,11 +145,76 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const isAccount = (value: unknown) => isRecord(value) && typeof value.id === 'string';
+
+/** Real activities nest a few levels (a card inside an attachment); thousands overflow the stack when state is saved. */
+export const MAX_JSON_DEPTH = 64;
+
+/** How deeply a parsed JSON value nests, counted without recursion, stopping once past `limit`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** A mention the SDK can strip from the text: it reads `text` and `mentioned.id` without checking. */
+const isEntity = (value: unknown) =>
+  isRecord(value) &&
+  typeof value.type === 'string' &&
+  (value.type !== 'mention' || (typeof value.text === 'string' && isAccount(value.mentioned)));
+
+/**
+ * Fields the SDK dereferences without checking (mentions, reply ids, member lists): a wrong type there would
+ * fail the turn deep inside botbuilder. The endpoint itself checks type, channel, conversation and sender.
+ */
+export function activityProblem(activity: Record<string, unknown>): string | undefined {
+  if (nestingDepth(activity, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    return `nested more than ${MAX_JSON_DEPTH} levels deep`;
+  }
+  for (const field of ['id', 'replyToId', 'serviceUrl'] as const) {
+    if (activity[field] !== undefined && typeof activity[field] !== 'string')
+      return `${field} must be a string`;
+  }
+  const lists: [string, (item: unknown) => boolean][] = [
+    ['entities', isEntity],
+    ['attachments', (item) => isRecord(item) && typeof item.contentType === 'string'],
+    ['membersAdded', isAccount],
+    ['membersRemoved', isAccount],
+  ];
+  for (const [field, valid] of lists) {
+    const list = activity[field];
+    if (list !== undefined && !(Array.isArray(list) && list.every(valid))) return `${field} is malformed`;
+  }
+  const mentions =
+    Array.isArray(activity.entities) && activity.entities.some((entity) => entity.type === 'mention');
+  // a mention marks a span of the text; the SDK strips it from `text` without checking there is one
+  if (mentions && typeof activity.text !== 'string') return 'a mention needs the text it is part of';
+  if (activity.channelData !== undefined && !isRecord(activity.channelData))
+    return 'channelData must be an object';
+  if (activity.type === 'invoke') {
+    // ActivityHandler reads invoke values without checking (value.action.type, value.kind = …)
+    const { value } = activity;
+    if (value !== undefined && !isRecord(value)) return 'an invoke value must be an object';
+    if (activity.name === 'adaptiveCard/action' && !(isRecord(value) && isRecord(value.action))) {
+      return 'an adaptiveCard/action invoke needs value.action';
+    }
+  }
+  return undefined;
+}
+
 /**
  * Guards for the messaging endpoint, registered on the server before it listens (startServer's `extend`):
  * - before the body is read: 415 unless the content type is JSON, 413 when Content-Length exceeds the limit
  *   (a chunked body is capped by bodyParser's maxBodySize, which startServer sets to the same limit);
  * - with an app id: 401 at once for a request with no bearer token (CloudAdapter then checks the token itself);
+ * - 400 for fields of the wrong type that botbuilder would trip over (see activityProblem);
  * - without an app id: 403 for a serviceUrl that is not trusted, so an unauthenticated bot never sends replies to a
  *   host the caller chose.
  * Other routes (Direct Line, the web page, /healthz) are left alone.
@@ -133,19 +240,21 @@ export function protectMessagesEndpoint(
 
   server.use((req: Request, res: Response, next: Next) => {
     if (!isMessages(req)) return next();
-    if (options.appId) {
-      const authorization = req.headers.authorization ?? '';
-      return /^Bearer\s+\S/i.test(authorization) ? next() : refuse(res, next, 401, 'Unauthorized');
+    if (options.appId && !/^Bearer\s+\S/i.test(req.headers.authorization ?? '')) {
+      return refuse(res, next, 401, 'Unauthorized');
     }
     // a body that is not an activity is refused by the endpoint itself (400)
     if (!isRecord(req.body)) return next();
+    const problem = activityProblem(req.body);
+    if (problem) return refuse(res, next, 400, `Not a Bot Framework activity (${problem}).`);
+    if (options.appId) return next();
     const serviceUrl = req.body.serviceUrl;
     if (serviceUrlAllowed(serviceUrl, options.allowedServiceHosts)) return next();
     log?.warn(
       { event: 'serviceUrlRefused', serviceUrl: String(serviceUrl).slice(0, 200) },
       'serviceUrl not allowed',
     );
-    return refuse(res, next, 403, 'serviceUrl is not allowed for an unauthenticated bot');
+    return refuse(res, next, 403, UNTRUSTED_SERVICE_URL);
   });
 }
 
@@ -161,7 +270,7 @@ export function tenantOf(activity: TurnContext['activity']): string | undefined 
 }
 
 /** The user's language as the channel reports it; the bot's own choice (if the user switched) can be injected. */
-export function localeLang(context: TurnContext): 'ja' | 'en' {
+export function localeLang(context: TurnContext): Lang {
   const locale = context.activity.locale;
   return typeof locale === 'string' && locale.toLowerCase().startsWith('ja') ? 'ja' : 'en';
 }
@@ -177,7 +286,7 @@ export class TenantGate implements Middleware {
   constructor(
     allowedTenantIds: readonly string[] = [],
     private readonly log?: Logger,
-    private readonly langOf: (context: TurnContext) => 'ja' | 'en' = localeLang,
+    private readonly langOf: (context: TurnContext) => Lang | Promise<Lang> = localeLang,
   ) {
     this.allowed = new Set(allowedTenantIds.map((id) => id.trim().toLowerCase()).filter(Boolean));
   }
@@ -191,7 +300,7 @@ export class TenantGate implements Middleware {
       'activity from a tenant that is not allowed',
     );
     if (context.activity.type === 'message') {
-      await context.sendActivity(securityMessages.tenantNotAllowed[this.langOf(context)]);
+      await context.sendActivity(securityMessages.tenantNotAllowed[await this.langOf(context)]);
     }
   }
 }

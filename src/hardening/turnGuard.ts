@@ -1,12 +1,13 @@
 import type { Activity, Middleware, ResourceResponse, TurnContext } from 'botbuilder';
 import { securityMessages } from '../messages/security';
 import { localeLang } from '../security';
+import type { Lang } from '../knowledge/schema';
 import type { Logger } from '../logger';
 
 export interface TurnGuardOptions {
   log?: Logger;
   /** The user's language for the "one moment" reply; defaults to the activity's locale. */
-  langOf?: (context: TurnContext) => 'ja' | 'en';
+  langOf?: (context: TurnContext) => Lang | Promise<Lang>;
   /** How many recent activity ids are remembered (all conversations together) to spot redeliveries. */
   rememberedIds?: number;
   /** How many of those keep their replies, to answer an expectReplies redelivery exactly as the first time. */
@@ -36,7 +37,7 @@ export class TurnGuard implements Middleware {
   /** Replies of recent expectReplies turns, replayed on redelivery; a smaller cap, as cards are large. */
   private readonly replies = new Map<string, Partial<Activity>[]>();
   private readonly log?: Logger;
-  private readonly langOf: (context: TurnContext) => 'ja' | 'en';
+  private readonly langOf: (context: TurnContext) => Lang | Promise<Lang>;
   private readonly rememberedIds: number;
   private readonly rememberedReplies: number;
   private idleWaiters: (() => void)[] = [];
@@ -74,7 +75,7 @@ export class TurnGuard implements Middleware {
       if (await running.finished) return this.redelivered(context, activityKey);
     } else if (running && running.type === 'message' && activity.type === 'message') {
       this.log?.info({ event: 'turnBusy', conversationId }, 'message arrived while a turn was running');
-      await context.sendActivity(securityMessages.busy[this.langOf(context)]);
+      await context.sendActivity(securityMessages.busy[await this.langOf(context)]);
       return;
     }
     while (running) {

@@ -1,0 +1,82 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Middleware, TurnContext } from 'botbuilder';
+import type { Server } from 'restify';
+import type { Lang } from '../knowledge/schema';
+import type { Logger } from '../logger';
+import { healthHandler } from '../health';
+import { localeLang, protectMessagesEndpoint, TenantGate, type SecurityOptions } from '../security';
+import { installGracefulShutdown } from './shutdown';
+import { TurnGuard } from './turnGuard';
+
+export { installGracefulShutdown } from './shutdown';
+export { TurnGuard } from './turnGuard';
+
+export interface HardeningOptions {
+  security: SecurityOptions;
+  log: Logger;
+  /** The conversation's language (the user may have switched); defaults to activity.locale. */
+  languageOf?: (context: TurnContext) => Lang | Promise<Lang>;
+  /** From the state store: resolves when storage answers, rejects with one line when it does not. */
+  checkStorage?: () => Promise<unknown>;
+}
+
+/**
+ * Everything the hardening layer adds to the bot, for the composition root to plug in:
+ * - `middleware`: adapter middleware, in this order after the state store's own — tenant gate, trace filter,
+ *   turn guard (redelivery and double-click);
+ * - `extend(server)`: the messaging-endpoint guards (415/413/401/403) and GET /healthz;
+ * - `onSignals(server)`: graceful shutdown on SIGTERM/SIGINT.
+ */
+export interface Hardening {
+  middleware: Middleware[];
+  turnGuard: TurnGuard;
+  extend(server: Server): void;
+  onSignals(server: HttpServer, onClosed?: () => Promise<void>): () => Promise<void>;
+}
+
+/**
+ * Trace activities are for the Emulator: CloudAdapter drops them on other channels, but an expectReplies turn
+ * buffers replies before the adapter sees them, so a dialog's state snapshot trace would reach any client.
+ */
+export const dropTraceReplies: Middleware = {
+  async onTurn(context, next) {
+    if (context.activity.channelId !== 'emulator') {
+      context.onSendActivities(async (_context, activities, sendNext) => {
+        const kept = activities.filter((activity) => activity.type !== 'trace');
+        if (kept.length === activities.length) return sendNext();
+        // nothing left to send: the adapter refuses an empty batch
+        if (kept.length === 0) return [];
+        // botbuilder's handler contract: change the array in place, then continue
+        activities.splice(0, activities.length, ...kept);
+        return sendNext();
+      });
+    }
+    await next();
+  },
+};
+
+export function createHardening(options: HardeningOptions): Hardening {
+  const { log, security } = options;
+  const languageOf = async (context: TurnContext): Promise<Lang> => {
+    try {
+      return options.languageOf ? await options.languageOf(context) : localeLang(context);
+    } catch {
+      return localeLang(context);
+    }
+  };
+  const turnGuard = new TurnGuard({ log, langOf: languageOf });
+  return {
+    middleware: [new TenantGate(security.allowedTenantIds, log, languageOf), dropTraceReplies, turnGuard],
+    turnGuard,
+    extend(server) {
+      protectMessagesEndpoint(server, security, log);
+      server.get(
+        '/healthz',
+        healthHandler({ checkStorage: options.checkStorage, turnsInFlight: () => turnGuard.turnsInFlight }),
+      );
+    },
+    onSignals(server, onClosed) {
+      return installGracefulShutdown({ server, log, turnsIdle: () => turnGuard.idle(), onClosed });
+    },
+  };
+}
