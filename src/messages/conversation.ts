@@ -61,10 +61,6 @@ export const conversationMessages = {
     ja: '申し訳ありません、ボット側で問題が発生しました。もう一度メッセージを送ってください。続く場合は「最初から」と入力すると、最初からやり直せます。',
     en: 'Sorry, something went wrong on my side. Please send your message again; if it keeps happening, type "start over" to begin again.',
   },
-  anythingElse: {
-    ja: 'ほかにもご質問があれば、製品名やエラー メッセージを入力してください。',
-    en: 'Anything else? Type another product or paste an error message.',
-  },
   yes: { ja: 'はい', en: 'Yes' },
   no: { ja: 'いいえ', en: 'No' },
   severityIntro: {
@@ -94,10 +90,6 @@ export const conversationMessages = {
   severityCompanyWideStopWhy: {
     ja: '全社的な作業停止や展開の遅れがあれば重大度 B、なければ重大度 C です。',
     en: 'A company-wide stoppage or a blocked deployment means severity B; otherwise severity C.',
-  },
-  severityResult: {
-    ja: '重大度 {level} を選んでください: {criteria}',
-    en: 'Choose severity {level}: {criteria}',
   },
 } satisfies Record<string, Text>;
 
