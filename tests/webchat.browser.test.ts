@@ -5,8 +5,6 @@ import path from 'node:path';
 import { MemoryStorage } from 'botbuilder';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config';
-import { registerDirectLine, registerWebChat } from '../src/directline';
 import type { Answers, Route } from '../src/engine/types';
 import { route } from '../src/engine/route';
 import { startBot, type RunningBot } from '../src/index';
@@ -133,14 +131,14 @@ describe('web chat page in Chromium, against the real bot', () => {
 
   beforeAll(async () => {
     if (!hasChromium) return;
+    // the composition root's own wiring, as `npm start` runs it (no Azure Bot, no Direct Line secret)
     bot = await startBot({
-      config: loadConfig({}),
+      env: {},
       port: 0,
       storage: new MemoryStorage(),
       log: createLogger({ level: 'silent' }),
+      webChat: true,
     });
-    registerDirectLine(bot.server, { adapter: bot.adapter, bot: bot.bot });
-    registerWebChat(bot.server);
   });
   afterAll(async () => {
     await bot?.close();
