@@ -322,3 +322,22 @@ describe('Direct Line token exchange with Azure (DIRECT_LINE_SECRET set)', () =>
     expect(response.status).toBe(404);
   });
 });
+
+describe('Direct Line for a bot with an app id but no Direct Line secret', () => {
+  let echo: EchoServer;
+  beforeAll(async () => {
+    echo = await startEchoServer((server, adapter, bot) => {
+      registerDirectLine(server, { adapter, bot, botAppId: '6a1b2c3d-1111-4222-8333-944455566677' });
+    });
+  });
+  afterAll(() => echo.close());
+
+  it('tells the page the chat is not configured, rather than failing every turn', async () => {
+    const response = await fetch(`${echo.url}${TOKEN_PATH}`, { method: 'POST' });
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+      /DIRECT_LINE_SECRET/,
+    );
+    expect((await fetch(`${echo.url}/v3/directline/conversations`, { method: 'POST' })).status).toBe(404);
+  });
+});

@@ -32,16 +32,26 @@ export interface DirectLineOptions extends LocalDirectLineOptions {
   azureDomain?: string;
   /** Injected in tests; Azure is never called there. */
   fetch?: typeof fetch;
+  /**
+   * MicrosoftAppId. The local Direct Line runs turns without a Bot Framework token, which an authenticated bot
+   * refuses: with an app id and no secret, the page is told the chat is not configured (503) instead.
+   */
+  botAppId?: string;
 }
 
-export type DirectLineChannel = { mode: 'azure' } | { mode: 'local'; local: LocalDirectLine };
+export type DirectLineChannel =
+  { mode: 'azure' } | { mode: 'local'; local: LocalDirectLine } | { mode: 'unavailable'; reason: string };
 
-/** DIRECT_LINE_SECRET and DIRECT_LINE_DOMAIN from the environment (blank means unset). */
+/** DIRECT_LINE_SECRET, DIRECT_LINE_DOMAIN and MicrosoftAppId from the environment (blank means unset). */
 export function directLineSettings(
   env: Record<string, string | undefined> = process.env,
-): Pick<DirectLineOptions, 'secret' | 'azureDomain'> {
+): Pick<DirectLineOptions, 'secret' | 'azureDomain' | 'botAppId'> {
   const value = (name: string) => env[name]?.trim() || undefined;
-  return { secret: value('DIRECT_LINE_SECRET'), azureDomain: value('DIRECT_LINE_DOMAIN') };
+  return {
+    secret: value('DIRECT_LINE_SECRET'),
+    azureDomain: value('DIRECT_LINE_DOMAIN'),
+    botAppId: value('MicrosoftAppId'),
+  };
 }
 
 /**
@@ -69,6 +79,16 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
       }
     });
     return { mode: 'azure' };
+  }
+
+  if (options.botAppId) {
+    const reason =
+      'MicrosoftAppId is set but DIRECT_LINE_SECRET is not: the web chat needs the Azure Bot Direct Line secret';
+    options.log?.warn(reason);
+    server.post(TOKEN_PATH, async (_req: Request, res: Response) =>
+      sendError(res, new HttpError(503, 'DirectLineNotConfigured', reason)),
+    );
+    return { mode: 'unavailable', reason };
   }
 
   const local = registerLocalDirectLine(server, options);
