@@ -1,38 +1,102 @@
 import {
+  ActionTypes,
+  CardFactory,
+  Channels,
+  InputHints,
+  MessageFactory,
+  type Activity,
+  type CardAction,
+  type TurnContext,
+} from 'botbuilder';
+import {
   ChoicePrompt,
+  ListStyle,
   type Choice,
   type FoundChoice,
   type PromptOptions,
   type PromptRecognizerResult,
 } from 'botbuilder-dialogs';
-import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Knowledge } from '../src/knowledge/schema';
+import { cardActivity, type RenderedCard } from '../src/cards';
+import { say } from '../src/messages/conversation';
 import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
+import type { ConversationMemory } from './memory';
 
-/** How the dialog that owns the prompt reads an answer besides the choice labels. */
-export interface AnswerRecognizers {
-  /** The option a typed message names for this question (synonyms from the knowledge data). */
-  text(text: string, question: string): string | undefined;
-  /** The option a card submit carries for this question. */
-  submit(submit: CardSubmit, question: string): string | undefined;
+export interface QuestionChoice {
+  id: string;
+  /** At most 20 characters, so Teams shows buttons (the knowledge file's loader checks its labels). */
+  label: string;
+  synonyms?: string[];
 }
 
-/** Stored with the prompt (PromptOptions.validations): which question is on screen. */
-const Asked = z.object({ question: z.string().min(1) });
+/** One question of a dialog, in the user's language. */
+export interface Question {
+  id: string;
+  prompt: string;
+  /** Why the answer matters; said when the user asks for help at this question. */
+  why: string;
+  choices: QuestionChoice[];
+  /** Too many choices for buttons: the question goes out as this card (a drop-down) instead. */
+  card?: RenderedCard;
+}
+
+/** What the dialog that owns the prompt knows about its questions. */
+export interface AnswerSource {
+  /** The question as it reads now, given the answers so far (the product list depends on the family). */
+  describe(
+    context: TurnContext,
+    question: string,
+    answers: Record<string, string>,
+  ): Promise<Question | undefined>;
+  /** The option a typed message names for this question (synonyms from the knowledge data). */
+  recognizeText(text: string, question: string): string | undefined;
+  /** The option a card submit carries for this question. */
+  recognizeSubmit(submit: CardSubmit, question: string): string | undefined;
+  /** What a button for this option sends back (Teams channel buttons send values, not text). */
+  submitValue(question: string, option: string): Record<string, unknown>;
+}
 
 /**
- * A ChoicePrompt that also accepts what ChoicePrompt cannot read: an Adaptive Card or messageBack submit
- * (`activity.value`, often with no text) and free text naming an option by a synonym, in either language.
- * A submit for another question (a stale or tampered button) is not recognised, so the prompt re-asks.
+ * All the prompt keeps in dialog state (PromptOptions.validations): which question, and the answers it depends
+ * on. The texts, buttons and cards are rendered when sent, so a conversation's state stays a few hundred bytes.
+ */
+const Asked = z.object({ question: z.string().min(1), answers: z.record(z.string(), z.string()) });
+export type Asked = z.infer<typeof Asked>;
+
+/**
+ * A ChoicePrompt that renders its question each time it is sent, with buttons that fit the client, and that
+ * accepts what ChoicePrompt cannot read: an Adaptive Card or messageBack submit (`activity.value`, often with no
+ * text) and free text naming an option by a synonym, in either language. A submit for another question (a stale
+ * or tampered button) is not recognised, so the prompt asks again.
  */
 export class AnswerPrompt extends ChoicePrompt {
   constructor(
     dialogId: string,
     private readonly knowledge: Knowledge,
-    private readonly recognizers: AnswerRecognizers,
+    private readonly memory: ConversationMemory,
+    private readonly source: AnswerSource,
   ) {
     super(dialogId);
+  }
+
+  /** Prompt options for a question: nothing but the descriptor. */
+  static optionsFor(asked: Asked): PromptOptions {
+    return { validations: asked };
+  }
+
+  protected override async onPrompt(
+    context: TurnContext,
+    _state: object,
+    options: PromptOptions,
+    isRetry: boolean,
+  ): Promise<void> {
+    const question = await this.question(context, options);
+    if (!question) return;
+    const lang = await this.memory.language(context);
+    const activity = this.render(context, question);
+    if (isRetry) activity.text = [say('retryChoice', lang), activity.text].filter(Boolean).join('\n\n');
+    await context.sendActivity(activity);
   }
 
   protected override async onRecognize(
@@ -40,10 +104,9 @@ export class AnswerPrompt extends ChoicePrompt {
     state: object,
     options: PromptOptions,
   ): Promise<PromptRecognizerResult<FoundChoice>> {
-    const asked = Asked.safeParse(options.validations);
-    if (!asked.success) return { succeeded: false };
-    const { question } = asked.data;
-    const choices = (options.choices ?? []).filter((choice): choice is Choice => typeof choice !== 'string');
+    const question = await this.question(context, options);
+    if (!question) return { succeeded: false };
+    const choices = this.choices(context, question);
     const pick = (option: string | undefined): PromptRecognizerResult<FoundChoice> => {
       const index = choices.findIndex((choice) => choice.value === option);
       return index === -1
@@ -54,11 +117,57 @@ export class AnswerPrompt extends ChoicePrompt {
     const { value, text } = context.activity;
     if (value !== undefined) {
       const submit = parseCardSubmit(value, this.knowledge);
-      return pick(submit && this.recognizers.submit(submit, question));
+      return pick(submit && this.source.recognizeSubmit(submit, question.id));
     }
     const typed = text?.trim();
     if (!typed) return { succeeded: false };
-    const named = pick(this.recognizers.text(typed, question));
-    return named.succeeded ? named : super.onRecognize(context, state, options);
+    const named = pick(this.source.recognizeText(typed, question.id));
+    return named.succeeded ? named : super.onRecognize(context, state, { ...options, choices });
   }
+
+  private async question(context: TurnContext, options: PromptOptions): Promise<Question | undefined> {
+    const asked = Asked.safeParse(options.validations);
+    return asked.success ? this.source.describe(context, asked.data.question, asked.data.answers) : undefined;
+  }
+
+  /** Choices with the button each client shows: imBack for suggested actions, messageBack with a value in Teams. */
+  private choices(context: TurnContext, question: Question): Choice[] {
+    const valueButtons = listStyleFor(context) === ListStyle.heroCard;
+    return question.choices.map((choice) => ({
+      value: choice.id,
+      synonyms: choice.synonyms,
+      action: valueButtons
+        ? // messageBack carries the answer as a value: Teams channels deliver it without an @mention.
+          {
+            type: ActionTypes.MessageBack,
+            title: choice.label,
+            text: choice.label,
+            displayText: choice.label,
+            value: this.source.submitValue(question.id, choice.id),
+          }
+        : { type: ActionTypes.ImBack, title: choice.label, value: choice.label },
+    }));
+  }
+
+  private render(context: TurnContext, question: Question): Partial<Activity> {
+    if (question.card) return cardActivity(question.card, context.activity.channelId);
+    const actions = this.choices(context, question).flatMap((choice): CardAction[] =>
+      choice.action ? [choice.action] : [],
+    );
+    // ChoiceFactory.heroCard drops each choice's action (it always sends imBack of the id): the card is built here.
+    const activity =
+      listStyleFor(context) === ListStyle.heroCard
+        ? MessageFactory.attachment(CardFactory.heroCard('', question.prompt, undefined, actions))
+        : MessageFactory.suggestedActions(actions, question.prompt);
+    activity.inputHint = InputHints.ExpectingInput;
+    return activity;
+  }
+}
+
+/** Buttons as each client shows them: suggested actions where they exist, hero card buttons in Teams teams/groups. */
+function listStyleFor(context: TurnContext): ListStyle {
+  const { channelId, conversation } = context.activity;
+  if (channelId !== Channels.Msteams) return ListStyle.suggestedAction;
+  // Teams shows suggested actions in personal chat only.
+  return conversation?.conversationType === 'personal' ? ListStyle.suggestedAction : ListStyle.heroCard;
 }

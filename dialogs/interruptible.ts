@@ -1,59 +1,30 @@
-import {
-  ActionTypes,
-  ActivityTypes,
-  CardFactory,
-  Channels,
-  InputHints,
-  MessageFactory,
-  type Activity,
-  type TurnContext,
-} from 'botbuilder';
+import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   Dialog,
   DialogTurnStatus,
-  ListStyle,
   WaterfallDialog,
-  type Choice,
   type DialogContext,
   type DialogTurnResult,
   type FoundChoice,
-  type PromptOptions,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import type { Knowledge, Lang } from '../src/knowledge/schema';
-import { cardActivity, type RenderedCard } from '../src/cards';
 import { detectIntent } from '../src/understand/intent';
 import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
 import { say } from '../src/messages/conversation';
-import { AnswerPrompt } from './answerPrompt';
+import { AnswerPrompt, type Question } from './answerPrompt';
 import type { ConversationMemory } from './memory';
 import type { Replies } from './replies';
+
+export type { Question, QuestionChoice } from './answerPrompt';
 
 /** What every dialog is built with (constructor injection; tests pass their own). */
 export interface DialogDeps {
   knowledge: Knowledge;
   memory: ConversationMemory;
   replies: Replies;
-}
-
-export interface QuestionChoice {
-  id: string;
-  /** At most 20 characters, so Teams shows buttons (the knowledge file's loader checks its labels). */
-  label: string;
-  synonyms?: string[];
-}
-
-/** One question of a dialog, in the user's language. */
-export interface Question {
-  id: string;
-  prompt: string;
-  /** Why the answer matters; said when the user asks for help at this question. */
-  why: string;
-  choices: QuestionChoice[];
-  /** Too many choices for buttons: the question goes out as this card (a drop-down) instead. */
-  card?: RenderedCard;
 }
 
 /** The dialog's own state: small on purpose (option ids only, never routes or cards). */
@@ -91,9 +62,12 @@ export abstract class InterruptibleDialog<Result, Options extends object> extend
   ) {
     super(dialogId);
     this.addDialog(
-      new AnswerPrompt(PROMPT, deps.knowledge, {
-        text: (text, question) => this.recognizeText(text, question),
-        submit: (submit, question) => this.recognizeSubmit(submit, question),
+      new AnswerPrompt(PROMPT, deps.knowledge, deps.memory, {
+        describe: async (context, question, answers) =>
+          this.describeQuestion(question, { answers, answered: [] }, await deps.memory.language(context)),
+        recognizeText: (text, question) => this.recognizeText(text, question),
+        recognizeSubmit: (submit, question) => this.recognizeSubmit(submit, question),
+        submitValue: (question, option) => this.submitValue(question, option),
       }),
     );
     this.addDialog(new WaterfallDialog(LOOP, [this.askStep.bind(this), this.recordStep.bind(this)]));
@@ -137,7 +111,10 @@ export abstract class InterruptibleDialog<Result, Options extends object> extend
     const question = this.questionFor(state, lang);
     if (!question) return step.endDialog(await this.finish(step.context, state, lang));
     state.asking = question.id;
-    return step.prompt(PROMPT, this.promptOptions(step.context, question, lang));
+    return step.prompt(
+      PROMPT,
+      AnswerPrompt.optionsFor({ question: question.id, answers: { ...state.answers } }),
+    );
   }
 
   private questionFor(state: LoopState, lang: Lang): Question | undefined {
@@ -157,47 +134,6 @@ export abstract class InterruptibleDialog<Result, Options extends object> extend
       }
     }
     return step.replaceDialog(LOOP);
-  }
-
-  private promptOptions(context: TurnContext, question: Question, lang: Lang): PromptOptions {
-    const teamsButtons = listStyleFor(context) === ListStyle.heroCard;
-    const choices: Choice[] = question.choices.map((choice) => ({
-      value: choice.id,
-      synonyms: choice.synonyms,
-      action: teamsButtons
-        ? // messageBack carries the answer as a value: Teams channels deliver it without an @mention.
-          {
-            type: ActionTypes.MessageBack,
-            title: choice.label,
-            text: choice.label,
-            displayText: choice.label,
-            value: this.submitValue(question.id, choice.id),
-          }
-        : { type: ActionTypes.ImBack, title: choice.label, value: choice.label },
-    }));
-    // ChoiceFactory.heroCard drops each choice's action (it always sends imBack of the id), so the hero card is built here.
-    const prompt: Partial<Activity> = question.card
-      ? cardActivity(question.card, context.activity.channelId)
-      : teamsButtons
-        ? MessageFactory.attachment(
-            CardFactory.heroCard(
-              '',
-              question.prompt,
-              undefined,
-              choices.flatMap((choice) => choice.action ?? []),
-            ),
-          )
-        : MessageFactory.text(question.prompt, undefined, InputHints.ExpectingInput);
-    const retryText = [say('retryChoice', lang), question.card ? prompt.text : question.prompt].filter(
-      Boolean,
-    );
-    return {
-      prompt,
-      retryPrompt: { ...prompt, text: retryText.join('\n\n') },
-      choices,
-      style: question.card || teamsButtons ? ListStyle.none : ListStyle.suggestedAction,
-      validations: { question: question.id },
-    };
   }
 
   /** Handles what may be said at any prompt; undefined lets the prompt read the message as an answer. */
@@ -309,14 +245,6 @@ export abstract class InterruptibleDialog<Result, Options extends object> extend
 function answer(state: LoopState, slot: string, option: string): void {
   state.answers[slot] = option;
   state.answered = [...state.answered.filter((given) => given !== slot), slot];
-}
-
-/** Buttons as each client shows them: suggested actions where they exist, hero card buttons in Teams teams/groups. */
-function listStyleFor(context: TurnContext): ListStyle {
-  const { channelId, conversation } = context.activity;
-  if (channelId !== Channels.Msteams) return ListStyle.suggestedAction;
-  // Teams shows suggested actions in personal chat only.
-  return conversation?.conversationType === 'personal' ? ListStyle.suggestedAction : ListStyle.heroCard;
 }
 
 /** The component's own instance state (beside its inner dialog stack), reached from the inner context. */

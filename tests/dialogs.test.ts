@@ -30,7 +30,7 @@ const CLIENTS: ClientKind[] = ['teamsPersonal', 'webchat', 'emulator'];
 const LANGS: Lang[] = ['en', 'ja'];
 const LOCALE: Record<Lang, string> = { en: 'en-US', ja: 'ja-JP' };
 
-type Replies_ = Partial<Activity>[];
+type BotReplies = Partial<Activity>[];
 
 const label = (question: QuestionId, option: string, lang: Lang) => {
   const found = knowledge.questions[question].options.find((entry) => entry.id === option);
@@ -39,13 +39,13 @@ const label = (question: QuestionId, option: string, lang: Lang) => {
 };
 
 /** The questions of the knowledge file whose prompt the replies show. */
-function questionsAsked(replies: Replies_, lang: Lang): QuestionId[] {
+function questionsAsked(replies: BotReplies, lang: Lang): QuestionId[] {
   const text = allText(replies);
   return QuestionId.options.filter((question) => text.includes(knowledge.questions[question].prompt[lang]));
 }
 
 /** The card of a decided case shows its plan and entitlement (route) or its reason (not eligible). */
-function expectOutcomeCard(replies: Replies_, answers: Answers, lang: Lang): void {
+function expectOutcomeCard(replies: BotReplies, answers: Answers, lang: Lang): void {
   const outcome = route(answers, lang, knowledge);
   const text = allText(replies);
   if (outcome.kind === 'route') {
@@ -63,7 +63,7 @@ function expectOutcomeCard(replies: Replies_, answers: Answers, lang: Lang): voi
 }
 
 /** Choice buttons fit each client: ≤ 20 characters; suggested actions, or hero card buttons in Teams channels. */
-function expectChoiceButtons(replies: Replies_, kind: ClientKind): void {
+function expectChoiceButtons(replies: BotReplies, kind: ClientKind): void {
   const buttons = buttonsOf(replies);
   expect(buttons.length).toBeGreaterThan(0);
   for (const found of buttons) expect([...found.title].length).toBeLessThanOrEqual(20);
@@ -78,12 +78,12 @@ function expectChoiceButtons(replies: Replies_, kind: ClientKind): void {
  */
 async function playPath(
   chat: TestChat,
-  replies: Replies_,
+  replies: BotReplies,
   lang: Lang,
   steps: [QuestionId, string][],
   routeId: string,
   answers: Answers,
-): Promise<Replies_> {
+): Promise<BotReplies> {
   for (const [question, option] of steps) {
     expect(questionsAsked(replies, lang), `the bot should ask ${question} next`).toEqual([question]);
     expectChoiceButtons(replies, chat.client.kind);
@@ -96,7 +96,7 @@ async function playPath(
 }
 
 /** Opens a conversation the way a new user does: the welcome, then the "Support case" button. */
-async function openSupportCase(chat: TestChat, lang: Lang): Promise<Replies_> {
+async function openSupportCase(chat: TestChat, lang: Lang): Promise<BotReplies> {
   const welcome = await chat.join();
   expect(allText(welcome)).toContain(knowledge.meta.title[lang]);
   return chat.send(button(welcome, cardMessages.topicSupportCase[lang]).press(chat.client));
@@ -706,7 +706,7 @@ const SEVERITY_PROMPTS: Record<string, ConversationMessageId> = {
   companyWideStop: 'severityCompanyWideStop',
 };
 
-function severityQuestionsAsked(replies: Replies_, lang: Lang): string[] {
+function severityQuestionsAsked(replies: BotReplies, lang: Lang): string[] {
   const shown = allText(replies);
   return Object.entries(SEVERITY_PROMPTS)
     .filter(([, id]) => shown.includes(text(id, lang)))
