@@ -61,7 +61,7 @@ export interface AnswerSource {
  * All the prompt keeps in dialog state (PromptOptions.validations): which question, and the answers it depends
  * on. The texts, buttons and cards are rendered when sent, so a conversation's state stays a few hundred bytes.
  */
-const Asked = z.object({ question: z.string().min(1), answers: z.record(z.string(), z.string()) });
+export const Asked = z.object({ question: z.string().min(1), answers: z.record(z.string(), z.string()) });
 export type Asked = z.infer<typeof Asked>;
 
 /**

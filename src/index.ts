@@ -38,6 +38,7 @@ import { CaseDialog } from '../dialogs/caseDialog';
 import { SeverityDialog } from '../dialogs/severityDialog';
 import { MainDialog } from '../dialogs/mainDialog';
 import { LoopState } from '../dialogs/interruptible';
+import { Asked } from '../dialogs/answerPrompt';
 
 /**
  * The composition root: the one place that builds config → storage → state → dialogs → bot →
@@ -115,7 +116,7 @@ export interface RunningBot {
 }
 
 /** What the dialogs keep between turns; a deploy that changes it restarts saved conversations politely. */
-const DialogStateSchema = z.object({ loop: LoopState, answers: Answers });
+const DialogStateSchema = z.object({ loop: LoopState, prompt: Asked, answers: Answers });
 
 export async function startBot(options: StartBotOptions = {}): Promise<RunningBot> {
   const env = options.env ?? process.env;
@@ -147,7 +148,13 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     ? new TranscriptLoggerMiddleware(blobTranscripts)
     : transcriptMiddleware({ dir: env.TRANSCRIPTS_DIR, log });
   if (transcripts) adapter.use(transcripts);
-  const hardening = createHardening({ security, log, languageOf, checkStorage: () => store.checkStorage() });
+  const hardening = createHardening({
+    security,
+    log,
+    languageOf,
+    checkStorage: () => store.checkStorage(),
+    turnStats: () => runner.stats,
+  });
   for (const middleware of hardening.middleware) adapter.use(middleware);
   adapter.onTurnError = (context, error) => bot.onTurnError(context, error);
 
