@@ -18,7 +18,8 @@ import { webChatMessages } from '../src/messages/channels';
  * The web chat page in real Chromium against the real bot, offline: the page loads Web Chat from this server,
  * talks to the server's own Direct Line, and a partner clicks through to the result card in each language.
  */
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium; CHROMIUM_PATH points elsewhere on other systems. */
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const NO_CHROMIUM = `Chromium not found at ${CHROMIUM} (apt-get install chromium); the browser test runs in CI`;
 if (!hasChromium && process.env.CI) throw new Error(`${NO_CHROMIUM}, but CI is set: it must run here`);
