@@ -242,6 +242,11 @@ describe('local Direct Line with the web chat client', () => {
     });
     await client.waitFor((activity) => activity.text === 'Echo: after trace');
     expect(client.seen.some((activity) => activity.type === 'trace')).toBe(false);
+    // a deleted activity is gone for a client that reads the conversation from the start
+    const removed = await fetch(`${connector}/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    expect(removed.status).toBe(200);
+    client.watermark = '';
+    expect((await client.poll()).some((activity) => activity.id === id)).toBe(false);
     const unknown = await fetch(`${channel.local.serviceUrl()}/v3/conversations/nope/activities`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

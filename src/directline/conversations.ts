@@ -188,12 +188,12 @@ export class ConversationStore {
     };
   }
 
-  /** Drops an activity that the bot deleted. */
+  /** Drops an activity that the bot deleted, with every update of it. */
   remove(conversation: Conversation, activityId: string): boolean {
-    const index = conversation.history.findIndex((entry) => entry.activity.id === activityId);
-    if (index < 0) return false;
-    conversation.historyBytes -= conversation.history[index].bytes;
-    conversation.history.splice(index, 1);
+    const kept = conversation.history.filter((entry) => entry.activity.id !== activityId);
+    if (kept.length === conversation.history.length) return false;
+    conversation.history = kept;
+    conversation.historyBytes = kept.reduce((sum, entry) => sum + entry.bytes, 0);
     return true;
   }
 
