@@ -52,7 +52,7 @@ const PROMPT = 'answer';
  * at any prompt, in either language: help (what the bot does and what it is asking now, and why), start over,
  * back, change an earlier answer, cancel, a language switch, or a pasted known error.
  *
- * Subclasses say what to ask next (`next`) and how to read answers; the loop, the prompt (choices as buttons that
+ * Subclasses say what to ask next (`nextQuestion`) and how to read answers; the loop, the prompt (buttons that
  * fit each channel, card submits accepted) and the interruptions are here.
  */
 export abstract class InterruptibleDialog<Result, Options extends object> extends ComponentDialog<Options> {
