@@ -213,6 +213,28 @@ describe.each(stores)('a message the channel delivers again over %s', (_name, ma
   });
 });
 
+describe('a bot that saves its state itself (as SupportBot.run does)', () => {
+  it('still writes once per turn, so no other turn can read a half-saved turn', async () => {
+    class CountingStorage extends ConditionalMemoryStorage {
+      writes = 0;
+      override writeIfUnchanged(key: string, item: StoreItem, expected: string | null): Promise<string> {
+        this.writes++;
+        return super.writeIfUnchanged(key, item, expected);
+      }
+    }
+    const store = new CountingStorage();
+    const count = counterBot();
+    const a = instance(store, async (state, context) => {
+      await count(state, context);
+      await state.conversationState.saveChanges(context);
+    });
+    await a.adapter.processActivity({ type: 'message', id: 'm-1', text: 'hello' });
+    await a.adapter.processActivity({ type: 'message', id: 'm-2', text: 'again' });
+    expect(texts(a.adapter)).toEqual(['count 1', 'count 2']);
+    expect(store.writes).toBe(2);
+  });
+});
+
 describe('replies of a discarded attempt', () => {
   it('never reach the transcript when the buffer middleware is registered first', async () => {
     const store = new ConditionalMemoryStorage();

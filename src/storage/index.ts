@@ -31,6 +31,8 @@ export interface TurnOptions {
   stateVersion: string;
   /** The partner's language for "the bot was updated" and "please send it again"; default from activity.locale. */
   languageOf?: (context: TurnContext) => Lang | Promise<Lang>;
+  /** Also load and save user state each turn (one more read per turn on blob storage): only if the bot uses it. */
+  withUserState?: boolean;
 }
 
 /** Everything the composition root needs for conversation state, whichever store the settings name. */
@@ -85,8 +87,13 @@ export function createStateStore(
     conversationState,
     userState,
     middleware: replyBufferMiddleware,
-    turnRunner: (turnOptions) =>
-      new TurnRunner({ ...turnOptions, log: options.log, conversationState, otherStates: [userState] }),
+    turnRunner: ({ withUserState, ...turnOptions }) =>
+      new TurnRunner({
+        ...turnOptions,
+        log: options.log,
+        conversationState,
+        otherStates: withUserState ? [userState] : [],
+      }),
     checkStorage: async () => (blobs ? checkBlobContainer(blobs, false) : { kind: 'memory', latencyMs: 0 }),
     createTranscriptStore: () =>
       blobs ? createBlobTranscriptStore({ ...blobs, container: blobs.transcriptContainer }) : undefined,

@@ -28,7 +28,7 @@ export class ReplyBuffer {
     this.held = [];
   }
 
-  /** Replies held so far in this attempt. */
+  /** The replies of the current attempt: a live list that fills while it runs. */
   get pending(): readonly Partial<Activity>[] {
     return this.held ?? [];
   }
@@ -114,6 +114,19 @@ function storedReply(reply: Partial<Activity>): Partial<Activity> {
   return Object.fromEntries(Object.entries(reply).filter(([field]) => !ADDRESS_FIELDS.includes(field)));
 }
 
+/** The handled message and the replies held so far: serialized (and change-hashed) as they are when saved. */
+class LastTurnRecord {
+  constructor(
+    private readonly message: string,
+    /** The attempt's held replies: the live list, filled while the turn runs. */
+    private readonly replies: readonly Partial<Activity>[],
+  ) {}
+
+  toJSON(): LastTurn {
+    return { message: this.message, replies: this.replies.map(storedReply) };
+  }
+}
+
 /**
  * Runs one turn of bot logic on freshly loaded state and saves it conditionally. An eTag conflict (another
  * instance saved this conversation meanwhile) re-runs the turn once on the new state; a second conflict is
@@ -143,9 +156,9 @@ export class TurnRunner {
           await replies.release(context);
           return;
         }
+        // Marked before the logic runs, so that its own save (if it saves) is the turn's only write.
+        this.markTurn(context, replies.pending);
         await logic(context);
-        this.stampVersion(context);
-        this.rememberLastTurn(context, replies.pending);
         for (const state of this.states) await state.saveChanges(context);
         await replies.release(context);
         return;
@@ -214,18 +227,12 @@ export class TurnRunner {
     return true;
   }
 
-  private rememberLastTurn(context: TurnContext, replies: readonly Partial<Activity>[]): void {
+  /** Stamps the dialog state version and records this message with the replies it gets, as they are at save time. */
+  private markTurn(context: TurnContext, replies: readonly Partial<Activity>[]): void {
+    const state = this.options.conversationState.get(context) as Record<string, unknown>;
+    state[STATE_VERSION_PROPERTY] = this.options.stateVersion;
     const message = messageFingerprint(context.activity);
-    const state = this.options.conversationState.get(context) as Record<string, unknown> | undefined;
-    if (message && state)
-      state[LAST_TURN_PROPERTY] = { message, replies: replies.map(storedReply) } satisfies LastTurn;
-  }
-
-  /** Stamps the version on every conversation that keeps something, so a later deploy can tell. */
-  private stampVersion(context: TurnContext): void {
-    const state = this.options.conversationState.get(context) as Record<string, unknown> | undefined;
-    if (state && isOutdated(state, this.options.stateVersion))
-      state[STATE_VERSION_PROPERTY] = this.options.stateVersion;
+    if (message) state[LAST_TURN_PROPERTY] = new LastTurnRecord(message, replies);
   }
 
   private language(context: TurnContext): Lang | Promise<Lang> {

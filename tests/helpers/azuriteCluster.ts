@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Activity } from 'botbuilder';
@@ -15,8 +16,10 @@ export interface BotInstance {
   pid: number;
   /** e.g. http://127.0.0.1:41234/api/messages */
   messagesUrl: string;
-  /** Everything the process wrote, for assertions and for failure messages. */
+  /** The last 64 KB the process wrote, for failure messages. */
   output(): string;
+  /** Log lines per `event` (or `event.outcome`) so far, e.g. "stateConflict.retried"; info events need LOG_LEVEL=info. */
+  events(): Record<string, number>;
   /** SIGKILL: the instance is lost mid-conversation, as when a VM disappears. */
   kill(): Promise<void>;
   /** SIGTERM, then SIGKILL if it does not exit within a few seconds. */
@@ -67,6 +70,13 @@ export async function startBotInstance(options: StartInstanceOptions): Promise<B
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-OUTPUT_KEPT));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  const events: Record<string, number> = {};
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const event = /^\{.*"event":"([^"]+)"/.exec(line)?.[1];
+    const outcome = /"outcome":"([^"]+)"/.exec(line)?.[1];
+    const key = outcome ? `${event}.${outcome}` : event;
+    if (key) events[key] = (events[key] ?? 0) + 1;
+  });
 
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
@@ -92,6 +102,7 @@ export async function startBotInstance(options: StartInstanceOptions): Promise<B
     pid: child.pid!,
     messagesUrl: `${base}/api/messages`,
     output: () => output,
+    events: () => ({ ...events }),
     async kill() {
       child.kill('SIGKILL');
       await exited(child);
@@ -234,5 +245,23 @@ export async function startAzuriteCluster(options: ClusterOptions = {}): Promise
       await Promise.all(instances.map((instance) => instance.stop()));
       await azurite?.stop();
     },
+  };
+}
+
+/** Conflict and recovery counts of every instance together, from their log lines (run them with LOG_LEVEL=info). */
+export function clusterCounters(cluster: Cluster): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const instance of cluster.instances) {
+    for (const [event, count] of Object.entries(instance.events()))
+      total[event] = (total[event] ?? 0) + count;
+  }
+  const retried = total['stateConflict.retried'] ?? 0;
+  const gaveUp = total['stateConflict.gaveUp'] ?? 0;
+  return {
+    conflicts: retried + gaveUp,
+    retried,
+    gaveUp,
+    redelivered: total.messageRedelivered ?? 0,
+    restarted: total.conversationRestarted ?? 0,
   };
 }
