@@ -79,6 +79,15 @@ describe('extractAnswers: free text fills the answers, in either language', () =
     expect(extractAnswers('Golden partner', knowledge).tier).toBeUndefined();
   });
 
+  it('holds a phrase ending in a short word to a word boundary: "Azure AD" is not in "Azure, advisor"', () => {
+    expect(extractAnswers('Azure, advisor partner', knowledge)).toEqual({
+      family: 'azure',
+      product: 'azure',
+      program: 'advisor',
+    });
+    expect(extractAnswers('we sign in with Azure AD', knowledge)).toEqual({ signIn: 'aad' });
+  });
+
   it('leaves a question unanswered when the text names two answers to it', () => {
     expect(extractAnswers('Silver or Gold?', knowledge).tier).toBeUndefined();
   });

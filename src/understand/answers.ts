@@ -4,6 +4,7 @@ import {
   longestFirst,
   MAX_UNDERSTOOD_LENGTH,
   normalise,
+  lastWordLength,
   occurrences,
   type Normalised,
   type Span,
@@ -15,6 +16,8 @@ interface Term {
   question: QuestionId;
   option: string;
   needle: string;
+  /** Length of the needle's last word, which must end at a word boundary when short. */
+  lastWord: number;
 }
 
 export type AnswerMatch = Span & Term;
@@ -27,8 +30,14 @@ function termsOf(knowledge: Knowledge): Term[] {
     terms = QuestionId.options.flatMap((question) =>
       knowledge.questions[question].options.flatMap((option) => {
         const words = [option.label.ja, option.label.en, ...option.synonyms.ja, ...option.synonyms.en];
-        const needles = new Set(words.map((word) => normalise(word).compact).filter(Boolean));
-        return [...needles].map((needle) => ({ question, option: option.id, needle }));
+        const needles = new Map<string, number>();
+        for (const word of words) {
+          const phrase = normalise(word);
+          if (!phrase.compact) continue;
+          const lastWord = Math.min(lastWordLength(phrase), needles.get(phrase.compact) ?? Infinity);
+          needles.set(phrase.compact, lastWord);
+        }
+        return [...needles].map(([needle, lastWord]) => ({ question, option: option.id, needle, lastWord }));
       }),
     );
     termsByKnowledge.set(knowledge, terms);
@@ -49,7 +58,7 @@ export function answerMatches(
   const matches: AnswerMatch[] = [];
   for (const term of termsOf(knowledge)) {
     if (term.question !== expecting && phrases.answerOnly.has(term.needle)) continue;
-    for (const span of occurrences(text, term.needle)) matches.push({ ...span, ...term });
+    for (const span of occurrences(text, term.needle, term.lastWord)) matches.push({ ...span, ...term });
   }
   return longestFirst(matches);
 }

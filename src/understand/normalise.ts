@@ -47,12 +47,21 @@ export interface Span {
   end: number;
 }
 
-/** Every place the needle occurs, honouring word boundaries at its ASCII ends. */
-export function occurrences(text: Normalised, needle: string): Span[] {
+/** How long the last word of a normalised phrase is ("azure ad" → 2), so its end can be held to a word boundary. */
+export function lastWordLength(phrase: Normalised): number {
+  const lastStart = phrase.boundary.lastIndexOf(true, phrase.compact.length - 1);
+  return phrase.compact.length - Math.max(lastStart, 0);
+}
+
+/**
+ * Every place the needle occurs, honouring word boundaries at its ASCII ends. A short last word must end at a
+ * word boundary too, so "Azure AD" is not found in "Azure, advisor".
+ */
+export function occurrences(text: Normalised, needle: string, lastWord = needle.length): Span[] {
   const found: Span[] = [];
   if (needle.length === 0) return found;
   const needsStart = ASCII_WORD_CHAR.test(needle[0]);
-  const needsEnd = needle.length <= SHORT_WORD && ASCII_WORD_CHAR.test(needle[needle.length - 1]);
+  const needsEnd = lastWord <= SHORT_WORD && ASCII_WORD_CHAR.test(needle[needle.length - 1]);
   for (let at = text.compact.indexOf(needle); at !== -1; at = text.compact.indexOf(needle, at + 1)) {
     const end = at + needle.length;
     if ((!needsStart || text.boundary[at]) && (!needsEnd || text.boundary[end]))
