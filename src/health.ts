@@ -8,6 +8,8 @@ export interface HealthOptions {
   turnsInFlight?: () => number;
   /** How long the storage may take before it counts as unreachable. */
   storageTimeoutMs?: number;
+  /** Turn counters since start (TurnRunner.stats: turns, eTag conflicts, retries …), for operators and the benchmark. */
+  turnStats?: () => object;
 }
 
 export interface HealthReport {
@@ -16,6 +18,7 @@ export interface HealthReport {
   uptimeSeconds: number;
   storage: { reachable: boolean; error?: string };
   turnsInFlight?: number;
+  turns?: object;
   /** Resident memory in bytes, as the OS sees it (the benchmark reads this). */
   rssBytes: number;
   heapUsedBytes: number;
@@ -48,6 +51,7 @@ export async function health(options: HealthOptions = {}): Promise<HealthReport>
     uptimeSeconds: Math.round(process.uptime()),
     storage,
     turnsInFlight: options.turnsInFlight?.(),
+    turns: options.turnStats?.(),
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
   };

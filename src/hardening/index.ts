@@ -18,6 +18,8 @@ export interface HardeningOptions {
   languageOf?: (context: TurnContext) => Lang | Promise<Lang>;
   /** From the state store: resolves when storage answers, rejects with one line when it does not. */
   checkStorage?: () => Promise<unknown>;
+  /** Turn counters for /healthz (the state store's TurnRunner.stats). */
+  turnStats?: () => object;
 }
 
 /**
@@ -72,7 +74,11 @@ export function createHardening(options: HardeningOptions): Hardening {
       protectMessagesEndpoint(server, security, log);
       server.get(
         '/healthz',
-        healthHandler({ checkStorage: options.checkStorage, turnsInFlight: () => turnGuard.turnsInFlight }),
+        healthHandler({
+          checkStorage: options.checkStorage,
+          turnStats: options.turnStats,
+          turnsInFlight: () => turnGuard.turnsInFlight,
+        }),
       );
     },
     onSignals(server, onClosed) {

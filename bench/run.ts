@@ -1,0 +1,193 @@
+/**
+ * npm run bench [-- --seconds 30 --concurrency 50 --slice 5 --profile --instances 2]
+ *   --warmup S      unmeasured load per target first (default 10 s, or --seconds if shorter)
+ *   --profile       write a V8 CPU profile of the router bot to $TMPDIR/partner-support-router-profiles
+ *                   (read it with `tsx bench/profile.ts <file>`)
+ *   --instances N   also drive N router instances sharing one blob container on Azurite (scale-out)
+ *
+ * Drives the router bot and a minimal echo bot on the same stack (restify + CloudAdapter), alternately, with
+ * N concurrent whole conversations over keep-alive HTTP (deliveryMode expectReplies), and prints both side by side
+ * with the ratios; then the state kept per conversation and the routing engine alone.
+ * A benchmark, not a test: nothing here asserts on timings.
+ */
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchEngine } from './engine';
+import { ReplayedConversation, ScriptedConversation, SCRIPTS } from './conversations';
+import { emptyStats, percentile, playConversation, runLoad, type Conversation, type LoadStats } from './load';
+import { measureStateSize } from './state';
+import { startAzuriteInstances, startEchoBot, startRouterBot, type BenchTarget } from './targets';
+
+const { values: flags } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: process.env.BENCH_SECONDS ?? '30' },
+    concurrency: { type: 'string', default: process.env.BENCH_CONCURRENCY ?? '50' },
+    slice: { type: 'string', default: '5' },
+    warmup: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    instances: { type: 'string', default: '0' },
+  },
+});
+const seconds = Number(flags.seconds);
+const concurrency = Number(flags.concurrency);
+const sliceSeconds = Math.min(Number(flags.slice), seconds);
+// the router's code paths (templating, recognizers, dialogs) take several seconds of load to reach full speed
+const warmupSeconds = Number(flags.warmup ?? Math.min(10, seconds));
+const profileDir = flags.profile ? path.join(os.tmpdir(), 'partner-support-router-profiles') : undefined;
+const instances = Number(flags.instances);
+const channelId = 'webchat';
+
+interface Measured {
+  target: BenchTarget;
+  /** One keep-alive pool per target for the whole run, as a channel keeps its connections to a bot. */
+  agent: http.Agent;
+  conversation: () => Conversation;
+  stats: LoadStats;
+  rssBytes: number;
+  counters?: Record<string, number>;
+}
+
+/** Runs each target for `seconds` in total, in alternating slices, so drift on the machine hits all alike. */
+async function driveAlternately(measured: Measured[]): Promise<void> {
+  const load = (entry: Measured, durationMs: number, runId: string, into?: LoadStats) =>
+    runLoad(
+      {
+        messagesUrls: entry.target.messagesUrls,
+        concurrency,
+        durationMs,
+        conversation: entry.conversation,
+        channelId,
+        runId,
+        agent: entry.agent,
+      },
+      into,
+    );
+  // JIT and caches warm before anything counts
+  for (const entry of measured) await load(entry, warmupSeconds * 1000, 'warmup');
+  const slices = Math.ceil(seconds / sliceSeconds);
+  for (let slice = 0; slice < slices; slice++) {
+    const durationMs = Math.min(sliceSeconds, seconds - slice * sliceSeconds) * 1000;
+    for (const entry of measured) {
+      await load(entry, durationMs, `slice${slice}`, entry.stats);
+      entry.rssBytes = Math.max(entry.rssBytes, await entry.target.rssBytes());
+      process.stdout.write('.');
+    }
+  }
+  process.stdout.write('\n');
+  for (const entry of measured) entry.counters = await entry.target.counters?.();
+}
+
+const fmt = (value: number, digits = 0) =>
+  Number.isFinite(value)
+    ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : 'n/a';
+
+function row(entry: Measured) {
+  const { stats } = entry;
+  const secondsRun = stats.elapsedMs / 1000;
+  return {
+    name: entry.target.name,
+    turnsPerSecond: stats.turns / secondsRun,
+    conversationsPerSecond: stats.conversations / secondsRun,
+    p50: percentile(stats.latenciesMs, 0.5),
+    p99: percentile(stats.latenciesMs, 0.99),
+    errors: stats.errors,
+    rssMb: entry.rssBytes / 1024 / 1024,
+    turnsPerConversation: stats.turns / Math.max(1, stats.conversations),
+  };
+}
+
+async function main() {
+  console.log(
+    `bench: ${seconds} s per target in ${sliceSeconds} s slices after a ${warmupSeconds} s warm-up, ${concurrency} concurrent ` +
+      `conversations, channel ${channelId}, deliveryMode expectReplies`,
+  );
+  const echo = await startEchoBot();
+  const router = await startRouterBot(profileDir);
+  const cluster = instances >= 2 ? await startAzuriteInstances(instances) : undefined;
+  const targets = [router, echo, ...(cluster ? [cluster] : [])];
+  try {
+    // each script once, to check it reaches its card and to record what the partner sends, turn by turn
+    const recorded: ReplayedConversation[] = [];
+    for (const [index, script] of SCRIPTS.entries()) {
+      const conversation = new ScriptedConversation(script);
+      const ids = { conversationId: `record-${index}`, userId: `record-${index}` };
+      await playConversation(router.messagesUrls[0], conversation, ids, channelId);
+      recorded.push(new ReplayedConversation(conversation.locale, conversation.sent));
+    }
+    let started = 0;
+    const scripted = () => new ScriptedConversation(SCRIPTS[started++ % SCRIPTS.length]);
+    // the echo bot gets the same inputs, turn for turn, as the router bot's conversations
+    const replayed = () => recorded[started++ % recorded.length].fresh();
+    const measured: Measured[] = targets.map((target) => ({
+      target,
+      agent: new http.Agent({ keepAlive: true, maxSockets: concurrency }),
+      conversation: target === echo ? replayed : scripted,
+      stats: emptyStats(),
+      rssBytes: 0,
+    }));
+    await driveAlternately(measured);
+    const state = await measureStateSize();
+    const rows = measured.map(row);
+    const ceiling = rows[1];
+
+    const lines = [
+      '| target | turns/s | conversations/s | turns/conv | p50 ms | p99 ms | errors | RSS MB |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      ...rows.map(
+        (r) =>
+          `| ${r.name} | ${fmt(r.turnsPerSecond)} | ${fmt(r.conversationsPerSecond, 1)} | ` +
+          `${fmt(r.turnsPerConversation, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${fmt(r.rssMb)} |`,
+      ),
+      ...rows
+        .filter((r) => r !== ceiling)
+        .map(
+          (r) =>
+            `| ${r.name} ÷ echo | **${fmt(r.turnsPerSecond / ceiling.turnsPerSecond, 2)}×** (≥ 0.75) | ` +
+            `${fmt(r.conversationsPerSecond / ceiling.conversationsPerSecond, 2)}× | | ${fmt(r.p50 / ceiling.p50, 2)}× | ` +
+            `**${fmt(r.p99 / ceiling.p99, 2)}×** (≤ 1.5) | | ${fmt(r.rssMb / ceiling.rssMb, 2)}× |`,
+        ),
+    ];
+    console.log(lines.join('\n'));
+    console.log(
+      `state: ${fmt(state.bytesPerConversation)} B per finished conversation (largest ${fmt(state.largestBytes)} B, ` +
+        `mid-conversation peak ${fmt(state.peakBytes)} B) over ${state.conversations} conversations (target < 4,096 B); ` +
+        `by property: ${Object.entries(state.parts)
+          .map(([property, bytes]) => `${property} ${fmt(bytes)} B`)
+          .join(', ')}`,
+    );
+    for (const entry of measured) {
+      if (entry.stats.errorSamples.length)
+        console.log(`${entry.target.name} errors:`, entry.stats.errorSamples);
+      if (entry.counters) console.log(`${entry.target.name} counters:`, entry.counters);
+    }
+
+    const engine = benchEngine(3);
+    console.log(
+      `routing engine alone: ${fmt(engine.routesPerSecond)} routes/s (route(answers, lang, knowledge) over all ` +
+        `${fmt(engine.combinations)} answer combinations, ja and en; ${JSON.stringify(engine.outcomes)})`,
+    );
+    const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+    console.log(
+      `machine: ${cpu}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 1024 ** 3, 1)} GB RAM, ` +
+        `Node ${process.version}, ${os.type()} ${os.release()}; the load generator and the bots share the cores`,
+    );
+    const bot = rows[0];
+    const verdict = [
+      bot.turnsPerSecond >= 0.75 * ceiling.turnsPerSecond ? 'turns/s ok' : 'turns/s MISSED',
+      bot.p99 <= 1.5 * ceiling.p99 ? 'p99 ok' : 'p99 MISSED',
+      state.bytesPerConversation < 4096 ? 'state ok' : 'state MISSED',
+      bot.errors === 0 ? 'errors ok' : 'errors MISSED',
+    ];
+    console.log(`targets (router bot, ${concurrency} concurrent): ${verdict.join(', ')}`);
+    for (const entry of measured) entry.agent.destroy();
+  } finally {
+    await Promise.all(targets.map((target) => target.stop()));
+  }
+  if (profileDir)
+    console.log(`router CPU profile in ${profileDir}: tsx bench/profile.ts ${profileDir}/<file>`);
+}
+
+await main();
