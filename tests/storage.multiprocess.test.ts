@@ -23,7 +23,7 @@ const channel = new FakeChannel();
 
 beforeAll(async () => {
   await channel.start();
-  cluster = await startAzuriteCluster({ connectionString, env: { LOG_LEVEL: 'info' } });
+  cluster = await startAzuriteCluster({ connectionString });
 }, 120_000);
 
 afterAll(async () => {

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Activity } from 'botbuilder';
@@ -14,12 +13,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export interface BotInstance {
   name: string;
   pid: number;
+  /** e.g. http://127.0.0.1:41234 (GET /healthz there) */
+  baseUrl: string;
   /** e.g. http://127.0.0.1:41234/api/messages */
   messagesUrl: string;
   /** The last 64 KB the process wrote, for failure messages. */
   output(): string;
-  /** Log lines per `event` (or `event.outcome`) so far, e.g. "stateConflict.retried"; info events need LOG_LEVEL=info. */
-  events(): Record<string, number>;
   /** SIGKILL: the instance is lost mid-conversation, as when a VM disappears. */
   kill(): Promise<void>;
   /** SIGTERM, then SIGKILL if it does not exit within a few seconds. */
@@ -70,13 +69,6 @@ export async function startBotInstance(options: StartInstanceOptions): Promise<B
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-OUTPUT_KEPT));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const events: Record<string, number> = {};
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    const event = /^\{.*"event":"([^"]+)"/.exec(line)?.[1];
-    const outcome = /"outcome":"([^"]+)"/.exec(line)?.[1];
-    const key = outcome ? `${event}.${outcome}` : event;
-    if (key) events[key] = (events[key] ?? 0) + 1;
-  });
 
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
@@ -100,9 +92,9 @@ export async function startBotInstance(options: StartInstanceOptions): Promise<B
   return {
     name: options.name,
     pid: child.pid!,
+    baseUrl: base,
     messagesUrl: `${base}/api/messages`,
     output: () => output,
-    events: () => ({ ...events }),
     async kill() {
       child.kill('SIGKILL');
       await exited(child);
@@ -245,23 +237,5 @@ export async function startAzuriteCluster(options: ClusterOptions = {}): Promise
       await Promise.all(instances.map((instance) => instance.stop()));
       await azurite?.stop();
     },
-  };
-}
-
-/** Conflict and recovery counts of every instance together, from their log lines (run them with LOG_LEVEL=info). */
-export function clusterCounters(cluster: Cluster): Record<string, number> {
-  const total: Record<string, number> = {};
-  for (const instance of cluster.instances) {
-    for (const [event, count] of Object.entries(instance.events()))
-      total[event] = (total[event] ?? 0) + count;
-  }
-  const retried = total['stateConflict.retried'] ?? 0;
-  const gaveUp = total['stateConflict.gaveUp'] ?? 0;
-  return {
-    conflicts: retried + gaveUp,
-    retried,
-    gaveUp,
-    redelivered: total.messageRedelivered ?? 0,
-    restarted: total.conversationRestarted ?? 0,
   };
 }
