@@ -12,7 +12,10 @@ const REPLY_BUFFER = Symbol('replyBuffer');
 /** Where conversation state keeps the last handled message and its replies. */
 export const LAST_TURN_PROPERTY = 'lastTurn';
 
-/** Holds a turn's replies until its state is saved, so an attempt that loses an eTag conflict sends nothing. */
+/**
+ * Holds a turn's replies until its state is saved, so an attempt that loses an eTag conflict sends nothing.
+ * A held reply gets an empty id: the bot cannot update or delete its own reply within the same turn.
+ */
 export class ReplyBuffer {
   private held?: Partial<Activity>[];
 
