@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import {
   CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
   ConversationState,
   MemoryStorage,
   TranscriptLoggerMiddleware,
@@ -18,7 +17,7 @@ import { getKnowledge, KnowledgeError } from './knowledge/load';
 import type { Knowledge } from './knowledge/schema';
 import { Answers } from './engine/types';
 import { createLogger, registerSecrets, type Logger } from './logger';
-import { listenHost, securityOptionsFromEnv } from './security';
+import { botFrameworkAuthentication, listenHost, securityOptionsFromEnv } from './security';
 import { createHardening, type Hardening } from './hardening';
 import {
   createStateStore,
@@ -140,7 +139,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   });
   const turn: TurnHandler = { run: (context) => runner.run(context, (ctx) => bot.run(ctx)) };
 
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(config.auth));
+  const adapter = new CloudAdapter(botFrameworkAuthentication(config.auth));
   // The store's middleware first: replies of a turn that is re-run after a conflict never reach anyone.
   adapter.use(store.middleware);
   const blobTranscripts = store.createTranscriptStore();

@@ -1,4 +1,5 @@
-import type { Middleware, TurnContext } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, type Middleware, type TurnContext } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
 import { z } from 'zod';
 import { ConfigError } from './config';
 import type { Next, Request, Response, Server } from 'restify';
@@ -210,6 +211,22 @@ export function activityProblem(activity: Record<string, unknown>): string | und
 }
 
 /**
+ * CloudAdapter answers a failure it cannot handle (the OpenID metadata unreachable, a bug past onTurnError) with
+ * 500 and the error's message as the body; the caller gets a plain sentence instead and the details go to the log.
+ */
+function hideServerErrors(res: Response, log?: Logger): void {
+  const send = res.send.bind(res) as (...args: unknown[]) => unknown;
+  const replacement = (...args: unknown[]) => {
+    const status = typeof args[0] === 'number' ? args[0] : res.statusCode;
+    if (status < 500) return send(...args);
+    const detail = typeof args[0] === 'number' ? args[1] : args[0];
+    log?.error({ event: 'serverError', status, detail: String(detail).slice(0, 500) }, 'request failed');
+    return send(status, { error: 'The bot could not handle this request. Please try again later.' });
+  };
+  res.send = replacement as Response['send'];
+}
+
+/**
  * Guards for the messaging endpoint, registered on the server before it listens (startServer's `extend`):
  * - before the body is read: 415 unless the content type is JSON, 413 when Content-Length exceeds the limit
  *   (a chunked body is capped by bodyParser's maxBodySize, which startServer sets to the same limit);
@@ -230,6 +247,7 @@ export function protectMessagesEndpoint(
 
   server.pre((req: Request, res: Response, next: Next) => {
     if (!isMessages(req)) return next();
+    hideServerErrors(res, log);
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/json') return refuse(res, next, 415, 'Content-Type must be application/json');
     if (req.getContentLength() > maxBodyBytes) {
@@ -256,6 +274,33 @@ export function protectMessagesEndpoint(
     );
     return refuse(res, next, 403, UNTRUSTED_SERVICE_URL);
   });
+}
+
+/** jsonwebtoken's verdicts on a token that is not genuine: bad signature, malformed, expired, not yet valid. */
+const REJECTED_TOKEN = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+
+/**
+ * Bot Framework authentication from the Azure Bot settings, answering 401 to every token that is not genuine.
+ * The SDK rethrows jsonwebtoken's "invalid signature" as is, which CloudAdapter turns into a 500 (the channel
+ * would retry a forged request); here it becomes the AuthenticationError CloudAdapter answers 401 to.
+ */
+export function botFrameworkAuthentication(
+  settings: ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[0],
+): ConfigurationBotFrameworkAuthentication {
+  const auth = new ConfigurationBotFrameworkAuthentication(settings);
+  const rejectForged = (error: unknown): never => {
+    if (error instanceof Error && REJECTED_TOKEN.has(error.name)) {
+      throw new AuthenticationError(`Unauthorized: ${error.message}`, 401);
+    }
+    throw error;
+  };
+  const authenticateRequest = auth.authenticateRequest.bind(auth);
+  auth.authenticateRequest = (activity, authHeader) =>
+    authenticateRequest(activity, authHeader).catch(rejectForged);
+  const authenticateStreamingRequest = auth.authenticateStreamingRequest.bind(auth);
+  auth.authenticateStreamingRequest = (authHeader, channelIdHeader) =>
+    authenticateStreamingRequest(authHeader, channelIdHeader).catch(rejectForged);
+  return auth;
 }
 
 /** The tenant an activity comes from: Teams puts it in channelData, other channels in the conversation. */
