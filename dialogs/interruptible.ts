@@ -167,6 +167,11 @@ export abstract class InterruptibleDialog<Result, Options extends object> extend
       case 'knownError':
         await this.deps.replies.knownError(context, intent.id, lang);
         return reprompt(innerDc);
+      case 'knownErrorMenu':
+        await this.deps.replies.knownErrorMenu(context, lang);
+        return reprompt(innerDc);
+      case 'severityHelp':
+        return this.severityHelp(innerDc, lang);
       default:
         return undefined;
     }
@@ -194,6 +199,12 @@ export abstract class InterruptibleDialog<Result, Options extends object> extend
       default:
         return undefined;
     }
+  }
+
+  /** "Which severity?" at a question: the helper would end this case, so the guideline now and the question again. */
+  protected async severityHelp(innerDc: DialogContext, lang: Lang): Promise<DialogTurnResult> {
+    await this.deps.replies.severityGuide(innerDc.context, lang);
+    return reprompt(innerDc);
   }
 
   private async help(innerDc: DialogContext, lang: Lang): Promise<DialogTurnResult> {
@@ -262,7 +273,7 @@ function loopOf(innerDc: DialogContext): LoopState {
   return holder.loop as LoopState;
 }
 
-async function reprompt(innerDc: DialogContext): Promise<DialogTurnResult> {
+export async function reprompt(innerDc: DialogContext): Promise<DialogTurnResult> {
   await innerDc.repromptDialog();
   return Dialog.EndOfTurn;
 }

@@ -80,6 +80,9 @@ export class MainDialog extends ComponentDialog {
       case 'knownError':
         await replies.knownError(context, intent.id, lang);
         return step.endDialog();
+      case 'knownErrorMenu':
+        await replies.knownErrorMenu(context, lang);
+        return step.endDialog();
       case 'severityHelp':
         return step.beginDialog(SeverityDialog.id, {} satisfies SeverityOptions);
       case 'redirect':

@@ -15,6 +15,7 @@ import {
   renderWelcome,
   type RenderedCard,
 } from '../src/cards';
+import { cardText } from '../src/messages/cards';
 import { say, type ConversationMessageId } from '../src/messages/conversation';
 
 /**
@@ -68,6 +69,21 @@ export class Replies {
 
   severity(context: TurnContext, level: 'A' | 'B' | 'C', lang: Lang): Promise<void> {
     return this.card(context, renderSeverity(level, lang, this.knowledge));
+  }
+
+  /** The three severities and the business-hours note as text, for a partner who asks in the middle of a case. */
+  async severityGuide(context: TurnContext, lang: Lang): Promise<void> {
+    const { levels, businessHoursNote } = this.knowledge.severity;
+    const lines = [
+      cardText('severityTitle', lang),
+      ...levels.map(
+        (level) => `- ${cardText('severityLevel', lang, { level: level.id })}: ${level.criteria[lang]}`,
+      ),
+      businessHoursNote[lang],
+      '',
+      say('severityHelperLater', lang),
+    ];
+    await context.sendActivity(MessageFactory.text(lines.join('\n')));
   }
 
   async knownError(context: TurnContext, id: string, lang: Lang): Promise<void> {

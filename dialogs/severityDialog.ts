@@ -4,7 +4,13 @@ import type { Lang } from '../src/knowledge/schema';
 import { severityFor } from '../src/engine/route';
 import type { CardSubmit } from '../src/understand/submit';
 import { conversationMessages, say, type ConversationMessageId } from '../src/messages/conversation';
-import { InterruptibleDialog, type DialogDeps, type LoopState, type Question } from './interruptible';
+import {
+  InterruptibleDialog,
+  reprompt,
+  type DialogDeps,
+  type LoopState,
+  type Question,
+} from './interruptible';
 
 type Situation = 'ready24x7' | 'businessDown' | 'companyWideStop';
 
@@ -41,6 +47,11 @@ export class SeverityDialog extends InterruptibleDialog<SeverityResult, Severity
     const lang = await this.deps.memory.language(innerDc.context);
     await this.deps.replies.say(innerDc.context, 'severityIntro', lang);
     return super.onBeginDialog(innerDc, options);
+  }
+
+  /** Already in the helper: its question again. */
+  protected override severityHelp(innerDc: DialogContext): Promise<DialogTurnResult> {
+    return reprompt(innerDc);
   }
 
   protected startState(options: SeverityOptions | undefined): LoopState {

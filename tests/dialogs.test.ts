@@ -427,6 +427,8 @@ const WORDS = {
   change: { en: 'change my answer', ja: '回答を変更' },
   startOver: { en: 'start over', ja: '最初から' },
   cancel: { en: 'cancel', ja: 'キャンセル' },
+  knownErrors: { en: 'known errors', ja: '既知のエラー' },
+  severity: { en: 'severity', ja: '重大度' },
 } satisfies Record<string, Record<Lang, string>>;
 
 describe.each(CLIENTS)('interruptions (%s)', (kind) => {
@@ -538,6 +540,37 @@ describe.each(CLIENTS)('interruptions (%s)', (kind) => {
       const replies = await chat.say(error.message[lang]);
       expect(allText(replies)).toContain(error.fix[0][lang]);
       expect(questionsAsked(replies, lang)).toEqual(['program']);
+    });
+
+    test('"known errors" mid-case lists the known errors, then asks the question again', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      const replies = await chat.say(WORDS.knownErrors[lang]);
+      for (const error of knowledge.knownErrors) expect(allText(replies)).toContain(error.title[lang]);
+      expect(allText(replies)).not.toContain(text('retryChoice', lang));
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+      const error = knowledge.knownErrors[1];
+      const fix = await chat.send(button(replies, error.title[lang]).press(chat.client));
+      expect(allText(fix)).toContain(error.fix[0][lang]);
+      expect(questionsAsked(fix, lang)).toEqual(['program']);
+    });
+
+    test('"severity" mid-case gives the severity guideline and keeps the case', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      const replies = await chat.say(WORDS.severity[lang]);
+      for (const level of knowledge.severity.levels) expect(allText(replies)).toContain(level.criteria[lang]);
+      expect(allText(replies)).not.toContain(text('retryChoice', lang));
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+      await playPath(
+        chat,
+        replies,
+        lang,
+        [
+          ['program', 'advisor'],
+          ['purchasedPlan', 'psfp'],
+        ],
+        'azure/premierSupportForPartners',
+        { family: 'azure', program: 'advisor', purchasedPlan: 'psfp' },
+      );
     });
 
     test('an answer that is not an option gets a polite re-ask', async () => {
@@ -743,6 +776,9 @@ describe.each(CLIENTS)('severity helper (%s)', (kind) => {
     expect(severityQuestionsAsked(replies, 'en')).toEqual(['businessDown']);
     replies = await chat.say('back');
     expect(severityQuestionsAsked(replies, 'en')).toEqual(['ready24x7']);
+    replies = await chat.say('severity');
+    expect(severityQuestionsAsked(replies, 'en')).toEqual(['ready24x7']);
+    expect(allText(replies)).not.toContain(text('severityHelperLater', 'en'));
     replies = await chat.say('はい');
     replies = await chat.say('no');
     expect(severityQuestionsAsked(replies, 'en')).toEqual(['companyWideStop']);

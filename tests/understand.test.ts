@@ -8,6 +8,7 @@ import { getKnowledge } from '../src/knowledge/load';
 import {
   detectIntent,
   extractAnswers,
+  type Intent,
   getPhrases,
   languageFromLocale,
   loadPhrases,
@@ -247,6 +248,30 @@ describe('detectIntent: interruptions only when they are (nearly) the whole mess
     });
     expect(detectIntent('Intune for my CSP customer, do I need an access ID?', knowledge)).toEqual({
       kind: 'none',
+    });
+  });
+
+  it('understands every command of the Teams command menu, in every scope, in English and Japanese', () => {
+    const teams = path.join(import.meta.dirname, '../teams');
+    const manifest = JSON.parse(readFileSync(path.join(teams, 'manifest.json'), 'utf8')) as {
+      bots: { commandLists: { commands: { title: string }[] }[] }[];
+    };
+    const ja = JSON.parse(readFileSync(path.join(teams, 'ja.json'), 'utf8')) as Record<string, string>;
+    const expected: Record<string, Intent> = {
+      help: { kind: 'help' },
+      'start over': { kind: 'startOver' },
+      severity: { kind: 'severityHelp' },
+      'known errors': { kind: 'knownErrorMenu' },
+    };
+    const commandLists = manifest.bots[0].commandLists;
+    expect(commandLists.length).toBeGreaterThan(0);
+    commandLists.forEach((list, l) => {
+      list.commands.forEach(({ title }, c) => {
+        expect(Object.keys(expected), `a new command "${title}" needs an expectation here`).toContain(title);
+        const titleJa = ja[`bots[0].commandLists[${l}].commands[${c}].title`];
+        for (const typed of [title, titleJa])
+          expect(detectIntent(typed, knowledge), typed).toEqual(expected[title]);
+      });
     });
   });
 

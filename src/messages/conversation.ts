@@ -63,6 +63,10 @@ export const conversationMessages = {
   },
   yes: { ja: 'はい', en: 'Yes' },
   no: { ja: 'いいえ', en: 'No' },
+  severityHelperLater: {
+    ja: '質問に答えながら重大度を選びたい場合は、この相談が終わってから「重大度」と入力してください。',
+    en: 'To choose the severity step by step, type "severity" once this case is done.',
+  },
   severityIntro: {
     ja: '重大度の選び方を、いくつかの質問でご案内します。',
     en: 'A few questions, and I will tell you which severity to choose.',

@@ -19,6 +19,7 @@ export type Intent =
   | { kind: 'cancel' }
   | { kind: 'switchLanguage'; lang: Lang }
   | { kind: 'knownError'; id: string }
+  | { kind: 'knownErrorMenu' }
   | { kind: 'severityHelp' }
   | { kind: 'redirect'; id: string }
   | { kind: 'fact'; id: string }
@@ -30,7 +31,8 @@ interface PatternEntry {
 }
 
 /**
- * In order: a command that is (nearly) the whole message (help, start over, back, cancel, switch language);
+ * In order: a command that is (nearly) the whole message (help, start over, back, cancel, switch language,
+ * the list of known errors);
  * a pasted known error message; a severity question; a question that is not technical support; a general fact,
  * unless the message describes a case (names a product family), which the route card answers better.
  * Redirect and fact patterns that are part of an answer ("advisor partner") do not count: that is a case.

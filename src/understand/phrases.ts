@@ -9,7 +9,15 @@ const PhraseList = z
   .object({ ja: z.array(z.string().trim().min(1)).min(1), en: z.array(z.string().trim().min(1)).min(1) })
   .strict();
 
-export const COMMANDS = ['help', 'startOver', 'back', 'cancel', 'english', 'japanese'] as const;
+export const COMMANDS = [
+  'help',
+  'startOver',
+  'back',
+  'cancel',
+  'english',
+  'japanese',
+  'knownErrorMenu',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const Phrases = z
