@@ -138,9 +138,7 @@ export async function startAzuriteInstances(count: number): Promise<BenchTarget>
     instances: count,
     env: { LOG_LEVEL: 'silent', NODE_ENV: 'production', HOST: '127.0.0.1' },
   });
-  const healthUrls = cluster.instances.map((instance) =>
-    instance.messagesUrl.replace(/\/api\/messages$/, '/healthz'),
-  );
+  const healthUrls = cluster.instances.map((instance) => `${instance.baseUrl}/healthz`);
   const health = () =>
     Promise.all(
       healthUrls.map(
