@@ -2,26 +2,32 @@ import type { TurnContext } from 'botbuilder';
 import { QuestionId, type Lang } from '../src/knowledge/schema';
 import { Answers, type Ask } from '../src/engine/types';
 import { route } from '../src/engine/route';
-import { renderQuestion } from '../src/cards';
-import { questionNames } from '../src/messages/cards';
+import { answersToChange, renderQuestion } from '../src/cards';
 import { extractAnswers } from '../src/understand/answers';
 import type { CardSubmit } from '../src/understand/submit';
 import { logCaseFinished, type Logger } from '../src/logger';
-import { InterruptibleDialog, type DialogDeps, type LoopState, type Question } from './interruptible';
+import {
+  InterruptibleDialog,
+  type DialogDeps,
+  type LoopOptions,
+  type LoopState,
+  type Question,
+} from './interruptible';
 
-export interface CaseOptions {
+export interface CaseOptions extends LoopOptions {
   /** Answers already known, e.g. from the opening message. */
   answers?: Answers;
-  /** The answer the partner chose to change on a result card: asked again first. */
-  change?: QuestionId;
+  /** The order they were given in (a reopened case); default: the order the bot asks. */
+  answered?: QuestionId[];
 }
 
-/** What a finished case returns: the answers (kept to reopen the case) and the card it ended on. */
+/** What a finished case returns: the answers and their order (kept to reopen the case) and the card it ended on. */
 export interface CaseResult {
   kind: 'route' | 'notEligible';
   /** Route or not-eligible id, e.g. "azure/cloudSolutionProvider". */
   outcomeId: string;
   answers: Answers;
+  answered: QuestionId[];
 }
 
 /** Teams shows up to six buttons in a row; longer lists (the Dynamics 365 products) go out as a drop-down card. */
@@ -44,15 +50,16 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
   protected startState(options: CaseOptions | undefined): LoopState {
     const answers = Answers.safeParse(options?.answers ?? {});
     const given: Record<string, string> = answers.success ? { ...answers.data } : {};
-    const answered = QuestionId.options.filter((question) => question in given);
-    return { answers: given, answered, ...(options?.change && { mustAsk: options.change }) };
+    const inOrder = [...(options?.answered ?? []), ...QuestionId.options];
+    const answered = [...new Set(inOrder)].filter((question) => question in given);
+    return { answers: given, answered };
   }
 
   protected describeQuestion(id: string, state: LoopState, lang: Lang): Question | undefined {
     const question = QuestionId.safeParse(id);
     if (!question.success) return undefined;
     const entry = this.deps.knowledge.questions[question.data];
-    const family = answersOf(state).family;
+    const family = this.answersOf(state).family;
     const options =
       question.data === 'product'
         ? this.deps.knowledge.questions.product.options.filter(
@@ -74,7 +81,7 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
   }
 
   protected nextQuestion(state: LoopState, lang: Lang): Question | undefined {
-    const outcome = route(answersOf(state), lang, this.deps.knowledge);
+    const outcome = route(this.answersOf(state), lang, this.deps.knowledge);
     return outcome.kind === 'ask' ? this.toQuestion(outcome, lang) : undefined;
   }
 
@@ -89,7 +96,7 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
   }
 
   protected async finish(context: TurnContext, state: LoopState, lang: Lang): Promise<CaseResult> {
-    const answers = answersOf(state);
+    const answers = this.answersOf(state);
     const outcome = route(answers, lang, this.deps.knowledge);
     if (outcome.kind === 'ask')
       throw new Error(`CaseDialog.finish: the engine still asks ${outcome.question}`);
@@ -102,7 +109,12 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
       kind: outcome.kind,
       answers: { ...outcome.answers },
     });
-    return { kind: outcome.kind, outcomeId: outcome.id, answers };
+    // In the order given, for "back" after the card.
+    const answered = state.answered.flatMap((slot) => {
+      const question = QuestionId.safeParse(slot);
+      return question.success && answers[question.data] !== undefined ? [question.data] : [];
+    });
+    return { kind: outcome.kind, outcomeId: outcome.id, answers, answered };
   }
 
   protected answersIn(text: string): Record<string, string> {
@@ -122,17 +134,36 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     return { verb: 'answer', question, option };
   }
 
-  protected answerName(question: string, lang: Lang): string | undefined {
-    const parsed = QuestionId.safeParse(question);
-    return parsed.success ? questionNames[parsed.data][lang] : undefined;
+  /** The product of a one-product family (Azure) was never asked: changing it means changing the family. */
+  protected override questionToChange(question: string, state: LoopState): string {
+    const { family } = this.answersOf(state);
+    const products = this.deps.knowledge.questions.product.options.filter(
+      (option) => option.family === family,
+    );
+    return question === 'product' && family && products.length < 2 ? 'family' : question;
   }
-}
 
-/** The loop state holds only enum ids it put there itself; anything else is dropped, not trusted. */
-function answersOf(state: LoopState): Answers {
-  const answers: Record<string, string> = {};
-  for (const [slot, option] of Object.entries(state.answers)) {
-    if (Answers.safeParse({ [slot]: option }).success) answers[slot] = option;
+  protected override dependentAnswers(question: string): string[] {
+    return question === 'family' ? ['product'] : [];
   }
-  return Answers.parse(answers);
+
+  protected answersToChange(state: LoopState, lang: Lang): { question: QuestionId; title: string }[] {
+    return answersToChange(this.answersOf(state), lang);
+  }
+
+  /**
+   * The answers for the engine. The loop state holds only enum ids it put there itself; anything else is dropped,
+   * not trusted. A product of another family (the family was changed after it) no longer counts.
+   */
+  private answersOf(state: LoopState): Answers {
+    const answers: Record<string, string> = {};
+    for (const [slot, option] of Object.entries(state.answers)) {
+      if (Answers.safeParse({ [slot]: option }).success) answers[slot] = option;
+    }
+    const product = this.deps.knowledge.questions.product.options.find(
+      (option) => option.id === answers.product,
+    );
+    if (product && answers.family && product.family !== answers.family) delete answers.product;
+    return Answers.parse(answers);
+  }
 }

@@ -10,8 +10,9 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import type { Knowledge, Lang } from '../src/knowledge/schema';
+import type { Knowledge, Lang, QuestionId } from '../src/knowledge/schema';
 import { detectIntent } from '../src/understand/intent';
+import { pickFromMenu } from '../src/understand/menu';
 import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
 import { say } from '../src/messages/conversation';
 import { AnswerPrompt, type Question } from './answerPrompt';
@@ -39,6 +40,14 @@ export const LoopState = z.object({
 });
 export type LoopState = z.infer<typeof LoopState>;
 
+/** How a dialog may be begun besides its own options. */
+export interface LoopOptions {
+  /** "Back" after the card: the case reopens with its latest answer dropped and asked again. */
+  back?: boolean;
+  /** An answer the partner chose to change after the card: dropped and asked again first. */
+  change?: string;
+}
+
 /** The result a dialog ends with when the user picks another topic mid-way: MainDialog handles that message afresh. */
 export const HANDOFF = { handoff: true } as const;
 export const isHandoff = (result: unknown): boolean =>
@@ -55,7 +64,10 @@ const PROMPT = 'answer';
  * Subclasses say what to ask next (`nextQuestion`) and how to read answers; the loop, the prompt (buttons that
  * fit each channel, card submits accepted) and the interruptions are here.
  */
-export abstract class InterruptibleDialog<Result, Options extends object> extends ComponentDialog<Options> {
+export abstract class InterruptibleDialog<
+  Result,
+  Options extends LoopOptions,
+> extends ComponentDialog<Options> {
   protected constructor(
     dialogId: string,
     protected readonly deps: DialogDeps,
@@ -90,14 +102,25 @@ export abstract class InterruptibleDialog<Result, Options extends object> extend
   protected abstract recognizeSubmit(submit: CardSubmit, question: string): string | undefined;
   /** What a button for this option sends back (Teams channel buttons send values, not text). */
   protected abstract submitValue(question: string, option: string): Record<string, unknown>;
-  /** A short name of a question, for "which answer do you want to change?"; none: "change" means back. */
-  protected abstract answerName(question: string, lang: Lang): string | undefined;
+  /** The question to ask when the partner changes this answer (itself, unless it was never a question). */
+  protected questionToChange(question: string, _state: LoopState): string {
+    return question;
+  }
+  /** Answers that only make sense with this one (a product belongs to its family): dropped with it. */
+  protected dependentAnswers(_question: string): string[] {
+    return [];
+  }
+  /** The answers given so far that can be changed ("which one to change?"); none: "change" means back. */
+  protected abstract answersToChange(state: LoopState, lang: Lang): { question: QuestionId; title: string }[];
 
   protected override async onBeginDialog(
     innerDc: DialogContext,
     options?: Options,
   ): Promise<DialogTurnResult> {
-    ownState(innerDc).loop = this.startState(options);
+    const state = this.startState(options);
+    if (options?.change) this.forget(state, options.change);
+    if (options?.back) this.dropLastAnswer(state, await this.deps.memory.language(innerDc.context));
+    ownState(innerDc).loop = state;
     return super.onBeginDialog(innerDc, options);
   }
 
@@ -142,12 +165,21 @@ export abstract class InterruptibleDialog<Result, Options extends object> extend
     const activity = context.activity;
     if (activity.type !== ActivityTypes.Message) return undefined;
     const lang = await this.deps.memory.language(context);
+    const menu = await this.deps.memory.takeMenu(context);
     if (activity.value !== undefined) {
       const submit = parseCardSubmit(activity.value, this.deps.knowledge);
       return submit && this.onSubmit(innerDc, submit, lang);
     }
     const text = activity.text?.trim();
     if (!text) return undefined;
+    // The list the last reply offered ("which answer do you want to change?"), picked by number or name.
+    const picked = pickFromMenu(
+      text,
+      menu.map((item) => item.title),
+    );
+    const pickedSubmit =
+      picked === undefined ? undefined : parseCardSubmit(menu[picked].value, this.deps.knowledge);
+    if (pickedSubmit) return this.onSubmit(innerDc, pickedSubmit, lang);
     const intent = detectIntent(text, this.deps.knowledge);
     switch (intent.kind) {
       case 'help':
@@ -156,6 +188,8 @@ export abstract class InterruptibleDialog<Result, Options extends object> extend
         return handOff(innerDc);
       case 'back':
         return this.back(innerDc, lang);
+      case 'change':
+        return this.offerChange(innerDc, lang);
       case 'cancel':
         await this.deps.replies.say(context, 'cancelled', lang);
         await innerDc.cancelAllDialogs();
@@ -220,35 +254,58 @@ export abstract class InterruptibleDialog<Result, Options extends object> extend
   }
 
   private async back(innerDc: DialogContext, lang: Lang): Promise<DialogTurnResult> {
-    const state = loopOf(innerDc);
-    const last = state.answered.pop();
-    if (last === undefined) {
+    if (!this.dropLastAnswer(loopOf(innerDc), lang)) {
       await this.deps.replies.say(innerDc.context, 'nothingToGoBackTo', lang);
       return reprompt(innerDc);
     }
-    delete state.answers[last];
     await this.deps.replies.say(innerDc.context, 'goingBack', lang);
     return restartLoop(innerDc);
+  }
+
+  /**
+   * Drops the latest answer that answered a question of its own, with the answers given after it that were only
+   * implied (the product "Azure" of "Azure"), and marks it to be asked again. False when there is none.
+   */
+  private dropLastAnswer(state: LoopState, lang: Lang): boolean {
+    for (let index = state.answered.length - 1; index >= 0; index -= 1) {
+      const slot = state.answered[index];
+      const dropped = state.answered.slice(index);
+      const answers = Object.fromEntries(
+        Object.entries(state.answers).filter(([given]) => !dropped.includes(given)),
+      );
+      if (!this.describeQuestion(slot, { answers, answered: state.answered.slice(0, index) }, lang)) continue;
+      for (const given of dropped) this.forget(state, given);
+      state.mustAsk = slot;
+      return true;
+    }
+    return false;
   }
 
   private async change(innerDc: DialogContext, question: string, lang: Lang): Promise<DialogTurnResult> {
     const state = loopOf(innerDc);
-    if (!(question in state.answers)) return reprompt(innerDc);
-    delete state.answers[question];
-    state.answered = state.answered.filter((slot) => slot !== question);
-    state.mustAsk = question;
-    await this.deps.replies.say(innerDc.context, 'goingBack', lang);
+    const changing = this.answersToChange(state, lang).find((answer) => answer.question === question);
+    if (!changing) return reprompt(innerDc);
+    this.forget(state, question);
+    await this.deps.replies.say(innerDc.context, 'changingAnswer', lang, { name: changing.title });
     return restartLoop(innerDc);
   }
 
-  /** "Change an answer" without saying which: list the answers given so far as buttons. */
+  /** Drops an answer, and those that depend on it, and asks it again first. */
+  private forget(state: LoopState, answer: string): void {
+    const question = this.questionToChange(answer, state);
+    for (const slot of [answer, question, ...this.dependentAnswers(question)]) {
+      delete state.answers[slot];
+      state.answered = state.answered.filter((given) => given !== slot);
+    }
+    state.mustAsk = question;
+  }
+
+  /** "Change an answer" without saying which: list the answers given so far, to press or type. */
   private async offerChange(innerDc: DialogContext, lang: Lang): Promise<DialogTurnResult> {
-    const answered = loopOf(innerDc).answered.flatMap((slot) => {
-      const name = this.answerName(slot, lang);
-      return name ? [{ slot, name }] : [];
-    });
-    if (answered.length === 0) return this.back(innerDc, lang);
-    await this.deps.replies.whichAnswer(innerDc.context, answered, lang);
+    const answers = this.answersToChange(loopOf(innerDc), lang);
+    if (answers.length === 0) return this.back(innerDc, lang);
+    const menu = await this.deps.replies.whichAnswer(innerDc.context, answers, lang);
+    await this.deps.memory.offerMenu(innerDc.context, menu);
     return Dialog.EndOfTurn;
   }
 }

@@ -5,11 +5,12 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { QuestionId, type Lang } from '../src/knowledge/schema';
+import type { Lang, QuestionId } from '../src/knowledge/schema';
 import type { Answers } from '../src/engine/types';
-import { questionNames } from '../src/messages/cards';
+import { answersToChange } from '../src/cards';
 import { detectIntent } from '../src/understand/intent';
 import { extractAnswers } from '../src/understand/answers';
+import { pickFromMenu } from '../src/understand/menu';
 import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
 import { CaseDialog, type CaseOptions, type CaseResult } from './caseDialog';
 import { SeverityDialog, type SeverityOptions } from './severityDialog';
@@ -44,6 +45,7 @@ export class MainDialog extends ComponentDialog {
     const lang = await memory.language(context);
     const activity = context.activity;
     if (activity.type !== ActivityTypes.Message) return step.endDialog();
+    const menu = await memory.takeMenu(context);
 
     if (activity.value !== undefined) {
       const submit = parseCardSubmit(activity.value, knowledge);
@@ -58,6 +60,14 @@ export class MainDialog extends ComponentDialog {
       await replies.welcome(context, lang);
       return step.endDialog();
     }
+    // An item of the list the last reply offered, typed by its number or title.
+    const picked = pickFromMenu(
+      text,
+      menu.map((item) => item.title),
+    );
+    const pickedSubmit = picked === undefined ? undefined : parseCardSubmit(menu[picked].value, knowledge);
+    if (pickedSubmit) return this.onSubmit(step, pickedSubmit, lang);
+
     const intent = detectIntent(text, knowledge);
     switch (intent.kind) {
       case 'help':
@@ -71,6 +81,8 @@ export class MainDialog extends ComponentDialog {
         await replies.say(context, 'cancelled', lang);
         return step.endDialog();
       case 'back':
+        return this.reopenLastCase(step, lang);
+      case 'change':
         return this.offerChange(step, lang);
       case 'switchLanguage':
         await memory.switchLanguage(context, intent.lang);
@@ -126,12 +138,14 @@ export class MainDialog extends ComponentDialog {
         await replies.welcome(context, lang);
         return step.endDialog();
       case 'changeAnswer': {
-        const last = await memory.lastAnswers(context);
+        const last = await memory.lastCaseOf(context);
         if (!last) return this.startCase(step, {});
         if (!submit.question) return this.offerChange(step, lang);
-        const answers: Answers = { ...last };
-        delete answers[submit.question];
-        return this.startCase(step, answers, submit.question);
+        const changing = answersToChange(last.answers, lang).find(
+          (answer) => answer.question === submit.question,
+        );
+        if (changing) await replies.say(context, 'changingAnswer', lang, { name: changing.title });
+        return this.startCase(step, last.answers, { answered: last.answered, change: submit.question });
       }
       case 'answer':
         // A button of a question from an earlier case: start a new case from that answer.
@@ -151,32 +165,45 @@ export class MainDialog extends ComponentDialog {
     return step.endDialog();
   }
 
-  /** "Back" or "change" with no question on screen: offer the answers of the last case, if there was one. */
+  /** "Change" with no question on screen: offer the answers of the last case (as its card does), if there was one. */
   private async offerChange(step: WaterfallStepContext, lang: Lang): Promise<DialogTurnResult> {
-    const last = await this.deps.memory.lastAnswers(step.context);
-    const answered = QuestionId.options
-      .filter((question) => last?.[question] !== undefined)
-      .map((slot) => ({ slot, name: questionNames[slot][lang] }));
-    if (answered.length === 0) {
+    const last = await this.deps.memory.lastCaseOf(step.context);
+    const answers = last ? answersToChange(last.answers, lang) : [];
+    if (answers.length === 0) {
       await this.deps.replies.sayAll(step.context, ['nothingToGoBackTo', 'helpIdle'], lang);
     } else {
-      await this.deps.replies.whichAnswer(step.context, answered, lang);
+      const menu = await this.deps.replies.whichAnswer(step.context, answers, lang);
+      await this.deps.memory.offerMenu(step.context, menu);
     }
     return step.endDialog();
+  }
+
+  /** "Back" after a card: the last case again, its latest answer dropped and asked again. */
+  private async reopenLastCase(step: WaterfallStepContext, lang: Lang): Promise<DialogTurnResult> {
+    const last = await this.deps.memory.lastCaseOf(step.context);
+    if (!last) {
+      await this.deps.replies.sayAll(step.context, ['nothingToGoBackTo', 'helpIdle'], lang);
+      return step.endDialog();
+    }
+    await this.deps.replies.say(step.context, 'goingBack', lang);
+    return this.startCase(step, last.answers, { answered: last.answered, back: true });
   }
 
   private startCase(
     step: WaterfallStepContext,
     answers: Answers,
-    change?: QuestionId,
+    reopen: { answered?: QuestionId[]; change?: QuestionId; back?: boolean } = {},
   ): Promise<DialogTurnResult> {
-    return step.beginDialog(CaseDialog.id, { answers, change } satisfies CaseOptions);
+    return step.beginDialog(CaseDialog.id, { answers, ...reopen } satisfies CaseOptions);
   }
 
   private async closeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     // The partner chose another topic mid-way: handle the same message again from the top.
     if (isHandoff(step.result)) return step.replaceDialog(ROUTE);
-    if (isCaseResult(step.result)) await this.deps.memory.rememberAnswers(step.context, step.result.answers);
+    if (isCaseResult(step.result)) {
+      const { answers, answered } = step.result;
+      await this.deps.memory.rememberCase(step.context, { answers, answered });
+    }
     return step.endDialog();
   }
 }

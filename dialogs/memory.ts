@@ -1,5 +1,6 @@
 import type { BotState, StatePropertyAccessor, TurnContext } from 'botbuilder';
-import type { Lang } from '../src/knowledge/schema';
+import { z } from 'zod';
+import { QuestionId, type Lang } from '../src/knowledge/schema';
 import { Answers } from '../src/engine/types';
 
 /** ja, ja-JP, ja-jp → Japanese; anything else (or nothing) → English. */
@@ -7,20 +8,34 @@ export function languageFromLocale(locale: string | undefined): Lang {
   return locale?.trim().toLowerCase().startsWith('ja') ? 'ja' : 'en';
 }
 
+/** The answers of a finished case, and the order they were given in (so "back" drops the latest). */
+export const LastCase = z.object({ answers: Answers, answered: z.array(QuestionId) });
+export type LastCase = z.infer<typeof LastCase>;
+
+/**
+ * A list on screen the partner may answer by typing an item's number or title instead of pressing it
+ * (plain-text channels show only numbers): each item's title and the card-submit value its button sends.
+ */
+export const MenuItem = z.object({ title: z.string(), value: z.record(z.string(), z.unknown()) });
+export type MenuItem = z.infer<typeof MenuItem>;
+
 /**
  * What the bot remembers about a conversation besides the dialog stack, kept small on purpose:
  * the language (from the first activity's locale, until the user switches), whether the welcome was sent,
- * and the answers of the last finished case (so "change an answer" on a result card can reopen it).
+ * the answers of the last finished case (so "back" or "change an answer" after the card can reopen it),
+ * and the list the last message offered, for one turn.
  */
 export class ConversationMemory {
   private readonly lang: StatePropertyAccessor<Lang>;
   private readonly welcomed: StatePropertyAccessor<boolean>;
-  private readonly lastCase: StatePropertyAccessor<Answers>;
+  private readonly lastCase: StatePropertyAccessor<LastCase>;
+  private readonly menu: StatePropertyAccessor<MenuItem[]>;
 
   constructor(conversationState: BotState) {
     this.lang = conversationState.createProperty<Lang>('lang');
     this.welcomed = conversationState.createProperty<boolean>('welcomed');
-    this.lastCase = conversationState.createProperty<Answers>('lastCase');
+    this.lastCase = conversationState.createProperty<LastCase>('lastCase');
+    this.menu = conversationState.createProperty<MenuItem[]>('menu');
   }
 
   /** The conversation's language; fixed from activity.locale the first time it is asked for. */
@@ -43,12 +58,25 @@ export class ConversationMemory {
     return true;
   }
 
-  async lastAnswers(context: TurnContext): Promise<Answers | undefined> {
-    const parsed = Answers.safeParse(await this.lastCase.get(context));
+  async lastCaseOf(context: TurnContext): Promise<LastCase | undefined> {
+    const parsed = LastCase.safeParse(await this.lastCase.get(context));
     return parsed.success ? parsed.data : undefined;
   }
 
-  async rememberAnswers(context: TurnContext, answers: Answers): Promise<void> {
-    await this.lastCase.set(context, answers);
+  async rememberCase(context: TurnContext, last: LastCase): Promise<void> {
+    await this.lastCase.set(context, last);
+  }
+
+  /** The list this turn's reply offers; the next message may pick from it. */
+  async offerMenu(context: TurnContext, items: MenuItem[]): Promise<void> {
+    if (items.length > 0) await this.menu.set(context, items);
+    else await this.menu.delete(context);
+  }
+
+  /** The list the previous reply offered (empty if none); it is forgotten, so it applies to one message only. */
+  async takeMenu(context: TurnContext): Promise<MenuItem[]> {
+    const parsed = z.array(MenuItem).safeParse(await this.menu.get(context));
+    await this.menu.delete(context);
+    return parsed.success ? parsed.data : [];
   }
 }

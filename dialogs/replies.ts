@@ -1,5 +1,5 @@
 import { ActionTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import type { Knowledge, Lang } from '../src/knowledge/schema';
+import type { Knowledge, Lang, QuestionId } from '../src/knowledge/schema';
 import type { NotEligible, Route } from '../src/engine/types';
 import {
   cardActivity,
@@ -13,10 +13,13 @@ import {
   renderRoute,
   renderSeverity,
   renderWelcome,
+  supportsCards,
   type RenderedCard,
 } from '../src/cards';
 import { cardText } from '../src/messages/cards';
 import { say, type ConversationMessageId } from '../src/messages/conversation';
+import type { CardSubmit } from '../src/understand/submit';
+import type { MenuItem } from './memory';
 
 /**
  * What the dialogs send, in one place: cards from src/cards (with their plain-text fallback on channels
@@ -39,24 +42,36 @@ export class Replies {
     await context.sendActivity(MessageFactory.text(ids.map((id) => say(id, lang)).join('\n\n')));
   }
 
-  /** "Which answer do you want to change?" with one button per answer given; each sends a changeAnswer submit. */
+  /**
+   * "Which answer do you want to change?" with one button per answer given; each sends a changeAnswer submit.
+   * Channels without cards get a numbered list. Returns the list, so a typed number or name can pick from it.
+   */
   async whichAnswer(
     context: TurnContext,
-    answers: { slot: string; name: string }[],
+    answers: { question: QuestionId; title: string }[],
     lang: Lang,
-  ): Promise<void> {
-    const buttons = answers.map(({ slot, name }) => ({
+  ): Promise<MenuItem[]> {
+    const items = answers.map(({ question, title }) => ({
+      title,
+      value: { verb: 'changeAnswer', question } satisfies CardSubmit,
+    }));
+    const prompt = say('whichAnswerToChange', lang);
+    if (!supportsCards(context.activity.channelId)) {
+      const lines = items.map((item, index) => `${index + 1}. ${item.title}`);
+      await context.sendActivity(MessageFactory.text([prompt, ...lines].join('\n')));
+      return items;
+    }
+    const buttons = items.map(({ title, value }) => ({
       type: ActionTypes.MessageBack,
-      title: name,
-      text: name,
-      displayText: name,
-      value: { verb: 'changeAnswer', question: slot },
+      title,
+      text: title,
+      displayText: title,
+      value,
     }));
     await context.sendActivity(
-      MessageFactory.attachment(
-        CardFactory.heroCard('', say('whichAnswerToChange', lang), undefined, buttons),
-      ),
+      MessageFactory.attachment(CardFactory.heroCard('', prompt, undefined, buttons)),
     );
+    return items;
   }
 
   welcome(context: TurnContext, lang: Lang): Promise<void> {

@@ -8,6 +8,7 @@ import {
   InterruptibleDialog,
   reprompt,
   type DialogDeps,
+  type LoopOptions,
   type LoopState,
   type Question,
 } from './interruptible';
@@ -20,7 +21,7 @@ const QUESTIONS: Record<Situation, { prompt: ConversationMessageId; why: Convers
   companyWideStop: { prompt: 'severityCompanyWideStop', why: 'severityCompanyWideStopWhy' },
 };
 
-export interface SeverityOptions {
+export interface SeverityOptions extends LoopOptions {
   /** Answers a severity card already carried. */
   situation?: Partial<Record<Situation, boolean>>;
 }
@@ -112,8 +113,9 @@ export class SeverityDialog extends InterruptibleDialog<SeverityResult, Severity
     return { verb: 'severity', [question]: option === 'yes' };
   }
 
-  protected answerName(): string | undefined {
-    return undefined;
+  /** Yes-or-no questions, two or three of them: "change" goes back one. */
+  protected answersToChange(): [] {
+    return [];
   }
 }
 

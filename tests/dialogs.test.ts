@@ -424,7 +424,8 @@ async function atProgramQuestion(kind: ClientKind, lang: Lang) {
 const WORDS = {
   help: { en: 'help', ja: 'ヘルプ' },
   back: { en: 'back', ja: '戻る' },
-  change: { en: 'change my answer', ja: '回答を変更' },
+  change: { en: 'change', ja: '変更' },
+  changeAnAnswer: { en: 'change an answer', ja: '回答を変更' },
   startOver: { en: 'start over', ja: '最初から' },
   cancel: { en: 'cancel', ja: 'キャンセル' },
   knownErrors: { en: 'known errors', ja: '既知のエラー' },
@@ -458,12 +459,13 @@ describe.each(CLIENTS)('interruptions (%s)', (kind) => {
       );
     });
 
-    test.each([WORDS.back, WORDS.change])('"%s" drops the last answer and asks it again', async (words) => {
+    test('"back" drops the last answer and asks it again', async () => {
       const { chat, replies: first } = await atProgramQuestion(kind, lang);
       let replies = await chat.send(button(first, label('program', 'advisor', lang)).press(chat.client));
       expect(questionsAsked(replies, lang)).toEqual(['purchasedPlan']);
-      replies = await chat.say(words[lang]);
+      replies = await chat.say(WORDS.back[lang]);
       expect(allText(replies)).toContain(text('goingBack', lang));
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
       await playPath(
         chat,
         replies,
@@ -479,6 +481,95 @@ describe.each(CLIENTS)('interruptions (%s)', (kind) => {
           purchasedPlan: 'none',
         },
       );
+    });
+
+    test('"back" after a typed product goes back to the product question, not to the one on screen', async () => {
+      // "Azure" answers the family and implies the product: going back must show an earlier question.
+      const { chat } = await atProgramQuestion(kind, lang);
+      const replies = await chat.say(WORDS.back[lang]);
+      expect(allText(replies)).toContain(text('goingBack', lang));
+      expect(questionsAsked(replies, lang)).toEqual(['family']);
+    });
+
+    test.each([WORDS.change, WORDS.changeAnAnswer])(
+      '"$en" / "$ja" lists the answers given so far; the one picked is asked again, the rest kept',
+      async (words) => {
+        const { chat, replies: first } = await atProgramQuestion(kind, lang);
+        let replies = await chat.send(button(first, label('program', 'advisor', lang)).press(chat.client));
+        expect(questionsAsked(replies, lang)).toEqual(['purchasedPlan']);
+        replies = await chat.say(words[lang]);
+        expect(allText(replies)).toContain(text('whichAnswerToChange', lang));
+        expect(buttonsOf(replies).map((found) => found.title)).toEqual([
+          questionNames.family[lang],
+          questionNames.product[lang],
+          questionNames.program[lang],
+        ]);
+        replies = await chat.send(button(replies, questionNames.program[lang]).press(chat.client));
+        expect(questionsAsked(replies, lang)).toEqual(['program']);
+        await playPath(
+          chat,
+          replies,
+          lang,
+          [
+            ['program', 'cspDirect'],
+            ['purchasedPlan', 'none'],
+          ],
+          'azure/cloudSolutionProvider',
+          { family: 'azure', program: 'cspDirect', purchasedPlan: 'none' },
+        );
+      },
+    );
+
+    test('"change" then typing the answer\'s name or number instead of pressing it', async () => {
+      const { chat, replies: first } = await atProgramQuestion(kind, lang);
+      await chat.send(button(first, label('program', 'advisor', lang)).press(chat.client));
+      await chat.say(WORDS.change[lang]);
+      let replies = await chat.say(questionNames.family[lang]);
+      expect(questionsAsked(replies, lang)).toEqual(['family']);
+      replies = await chat.send(button(replies, label('family', 'microsoft365', lang)).press(chat.client));
+      expect(chat.log.routeIds()).toEqual(['microsoft365/microsoft365NoContract']);
+      replies = await chat.say(WORDS.change[lang]);
+      replies = await chat.say('2');
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+    });
+
+    test('changing the product of Azure (never asked: Azure has one) asks the product family', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      let replies = await chat.say(WORDS.change[lang]);
+      replies = await chat.send(button(replies, questionNames.product[lang]).press(chat.client));
+      expect(questionsAsked(replies, lang)).toEqual(['family']);
+      replies = await chat.send(
+        button(replies, label('family', 'cloudAppSecurity', lang)).press(chat.client),
+      );
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+    });
+
+    test('"back" and "change" after the result card: back re-asks the last answer, change lists them', async () => {
+      const { chat, replies: first } = await atProgramQuestion(kind, lang);
+      let replies = await chat.send(button(first, label('program', 'advisor', lang)).press(chat.client));
+      replies = await chat.send(button(replies, label('purchasedPlan', 'asfp', lang)).press(chat.client));
+      expect(chat.log.routeIds()).toEqual(['azure/advancedSupportForPartners']);
+      const cardList = buttonsOf(replies)
+        .map((found) => found.title)
+        .filter((title) => Object.values(questionNames).some((name) => name[lang] === title));
+      replies = await chat.say(WORDS.back[lang]);
+      expect(questionsAsked(replies, lang)).toEqual(['purchasedPlan']);
+      replies = await chat.send(button(replies, label('purchasedPlan', 'psfp', lang)).press(chat.client));
+      expect(chat.log.routeIds()).toEqual([
+        'azure/advancedSupportForPartners',
+        'azure/premierSupportForPartners',
+      ]);
+      replies = await chat.say(WORDS.change[lang]);
+      const listed = buttonsOf(replies).map((found) => found.title);
+      expect(listed).toEqual(cardList);
+      expect(listed).toEqual([
+        questionNames.family[lang],
+        questionNames.product[lang],
+        questionNames.program[lang],
+        questionNames.purchasedPlan[lang],
+      ]);
+      replies = await chat.send(button(replies, questionNames.family[lang]).press(chat.client));
+      expect(questionsAsked(replies, lang)).toEqual(['family']);
     });
 
     test('back at the first question says there is nothing to change and asks again', async () => {
@@ -882,6 +973,7 @@ describe('dialogs on their own (DialogTestClient)', () => {
       kind: 'route',
       outcomeId: 'onPremises/partnerSupportCoreBenefit',
       answers,
+      answered: ['family', 'tier', 'version'],
     });
   });
 

@@ -14,6 +14,7 @@ import {
   loadPhrases,
   MAX_UNDERSTOOD_LENGTH,
   parseCardSubmit,
+  pickFromMenu,
 } from '../src/understand';
 import { defaultPhrasesFile } from '../src/understand/phrases';
 import { normalise } from '../src/understand/normalise';
@@ -150,11 +151,15 @@ describe('detectIntent: interruptions only when they are (nearly) the whole mess
     ['やり直し', 'startOver'],
     ['back', 'back'],
     ['go back', 'back'],
-    ['change', 'back'],
-    ['change my answer', 'back'],
+    ['previous question', 'back'],
     ['戻る', 'back'],
-    ['変更', 'back'],
-    ['回答を変更したい', 'back'],
+    ['前の質問に戻って', 'back'],
+    ['change', 'change'],
+    ['change my answer', 'change'],
+    ['Change an answer', 'change'],
+    ['変更', 'change'],
+    ['回答を変更', 'change'],
+    ['回答を変更したい', 'change'],
     ['cancel', 'cancel'],
     ['Cancel.', 'cancel'],
     ['キャンセル', 'cancel'],
@@ -283,6 +288,27 @@ describe('detectIntent: interruptions only when they are (nearly) the whole mess
     );
     const pasted = `${'log line\n'.repeat(MAX_UNDERSTOOD_LENGTH)}Code:8`;
     expect(detectIntent(pasted, knowledge)).toEqual({ kind: 'none' });
+  });
+});
+
+describe('pickFromMenu: a list on screen answered by typing', () => {
+  const titles = ['Product family', 'Program', '購入したプラン'];
+
+  it.each([
+    ['2', 1],
+    ['２', 1],
+    ['2.', 1],
+    ['(3)', 2],
+    ['3番', 2],
+    ['program', 1],
+    ['Program please', 1],
+    ['購入したプランで', 2],
+  ])('"%s" picks item %i', (text, index) => {
+    expect(pickFromMenu(text, titles)).toBe(index);
+  });
+
+  it.each(['0', '4', '12', 'Azure', 'the program', '', 'back'])('"%s" picks nothing', (text) => {
+    expect(pickFromMenu(text, titles)).toBeUndefined();
   });
 });
 

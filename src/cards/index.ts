@@ -1,4 +1,5 @@
 export {
+  answersToChange,
   cardActivity,
   CardDataError,
   renderKnownError,

@@ -101,8 +101,11 @@ const linkView = (link: LinkOut) => ({
 const linkLines = (links: LinkOut[], indent = '') =>
   links.map((link) => `${indent}${link.name}: ${link.url}`);
 
-/** The questions the case was decided on, in the order the bot asks them. */
-function changeAnswers(answers: Answers, lang: Lang) {
+/**
+ * The answers a partner can change, in the order the bot asks them: the list of the card's "Change an answer"
+ * and of "change" typed in the chat.
+ */
+export function answersToChange(answers: Answers, lang: Lang): { question: QuestionId; title: string }[] {
   return QuestionId.options
     .filter((question) => answers[question] !== undefined)
     .map((question) => ({ question, title: questionNames[question][lang] }));
@@ -151,7 +154,7 @@ export function renderRoute(input: Route): RenderedCard {
       links: error.links.map(linkView),
     })),
     knownErrorsTitle,
-    changeAnswers: changeAnswers(route.answers, lang),
+    changeAnswers: answersToChange(route.answers, lang),
   };
 
   const text = [
@@ -196,7 +199,7 @@ export function renderNotEligible(input: NotEligible): RenderedCard {
     outcome,
     instead: numbered(outcome.instead),
     links: outcome.links.map(linkView),
-    changeAnswers: changeAnswers(outcome.answers, outcome.lang),
+    changeAnswers: answersToChange(outcome.answers, outcome.lang),
   };
   const text = [
     l.notEligibleTitle,

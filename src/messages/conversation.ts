@@ -10,8 +10,8 @@ export const conversationMessages = {
     en: 'I tell Microsoft partners how to get technical support for a case. Tell me the product and your partner program: I ask only what matters, then show on a card the portal to use, the support plan to pick, the IDs you need and the steps. You can also paste an error message or ask which severity to choose.',
   },
   commands: {
-    ja: '「戻る」で前の回答を変更、「最初から」でやり直し、「キャンセル」で中止、「English please」で英語に切り替えます。',
-    en: 'Say "back" to change the previous answer, "start over" to begin again, "cancel" to stop, or "日本語で" to switch to Japanese.',
+    ja: '「戻る」で前の質問に戻り、「変更」でこれまでの回答を選んで変更、「最初から」でやり直し、「キャンセル」で中止、「English please」で英語に切り替えます。',
+    en: 'Say "back" to go back one question, "change" to pick an earlier answer to change, "start over" to begin again, "cancel" to stop, or "日本語で" to switch to Japanese.',
   },
   helpAsking: {
     ja: 'いまお聞きしているのは「{prompt}」です。{why}',
@@ -36,6 +36,10 @@ export const conversationMessages = {
   goingBack: {
     ja: '前の質問に戻ります。',
     en: 'OK, back to the previous question.',
+  },
+  changingAnswer: {
+    ja: '「{name}」の回答を変更します。',
+    en: 'OK, let us change your answer to "{name}".',
   },
   whichAnswerToChange: {
     ja: 'どの回答を変更しますか?',

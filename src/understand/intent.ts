@@ -16,6 +16,7 @@ export type Intent =
   | { kind: 'help' }
   | { kind: 'startOver' }
   | { kind: 'back' }
+  | { kind: 'change' }
   | { kind: 'cancel' }
   | { kind: 'switchLanguage'; lang: Lang }
   | { kind: 'knownError'; id: string }
@@ -31,7 +32,7 @@ interface PatternEntry {
 }
 
 /**
- * In order: a command that is (nearly) the whole message (help, start over, back, cancel, switch language,
+ * In order: a command that is (nearly) the whole message (help, start over, back, change, cancel, switch language,
  * the list of known errors);
  * a pasted known error message; a severity question; a question that is not technical support; a general fact,
  * unless the message describes a case (names a product family), which the route card answers better.

@@ -13,6 +13,7 @@ export const COMMANDS = [
   'help',
   'startOver',
   'back',
+  'change',
   'cancel',
   'english',
   'japanese',
