@@ -27,6 +27,7 @@ import {
   stateVersionOf,
   type ConditionalStorage,
   type StateStore,
+  type TurnLogic,
 } from '../src/storage';
 
 const connectionString = inject('storageConnectionString');
@@ -56,9 +57,10 @@ function gate(): { wait: () => Promise<void>; open: () => void } {
 function instance(
   store: ConditionalStorage,
   logic: (state: StateStore, context: TurnContext) => Promise<void>,
+  answerAgain?: TurnLogic,
 ) {
   const state = createStateStore(store);
-  const turns = state.turnRunner({ stateVersion: 'v1' });
+  const turns = state.turnRunner({ stateVersion: 'v1', answerAgain });
   const adapter = new TestAdapter((context) => turns.run(context, (ctx) => logic(state, ctx)), {
     conversation: { id: 'conversation-1', isGroup: false, conversationType: 'personal', name: '' },
     locale: 'en-US',
@@ -194,22 +196,36 @@ describe.each(stores)('turns of one conversation on two instances over %s', (_na
 });
 
 describe.each(stores)('a message the channel delivers again over %s', (_name, makeStore) => {
-  it('is answered by the other instance as the first one did, without being applied twice', async () => {
+  const message = { type: 'message', id: 'm-1', text: 'Azure', timestamp: new Date() } as const;
+  /** What the bot shows for a message it already took in: where the conversation is, nothing applied. */
+  const whereWeAre = async (context: TurnContext) => {
+    await context.sendActivity('still at the same count');
+  };
+
+  it('is not applied twice by the other instance, which shows where the conversation is', async () => {
     const store = makeStore();
     const a = instance(store, counterBot());
-    const b = instance(store, counterBot());
-    const message = { type: 'message', id: 'm-1', text: 'Azure', timestamp: new Date() } as const;
+    const b = instance(store, counterBot(), whereWeAre);
     await a.adapter.processActivity({ ...message });
     expect(texts(a.adapter)).toEqual(['count 1']);
 
     // a saved its state, then died before the channel got its answer: the channel retries on b
     await b.adapter.processActivity({ ...message });
-    expect(texts(b.adapter)).toEqual(['count 1']);
+    expect(texts(b.adapter)).toEqual(['still at the same count']);
     expect(await storedCount(store)).toBe(1);
     expect(b.stats().redelivered).toBe(1);
 
     await b.adapter.processActivity({ ...message, id: 'm-2', timestamp: new Date() });
     expect(texts(b.adapter)).toEqual(['count 2']);
+  });
+
+  it('is not applied twice and gets no reply when the bot has nothing to say again', async () => {
+    const store = makeStore();
+    const a = instance(store, counterBot());
+    await a.adapter.processActivity({ ...message });
+    await a.adapter.processActivity({ ...message });
+    expect(texts(a.adapter)).toEqual(['count 1']);
+    expect(await storedCount(store)).toBe(1);
   });
 });
 

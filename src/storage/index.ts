@@ -11,7 +11,7 @@ import { ConflictSafeStorage, type ConditionalStorage } from './conditional';
 import { ConditionalMemoryStorage } from './memory';
 import type { StorageSettings } from './settings';
 import { SafeConversationState, SafeUserState } from './state';
-import { TurnRunner, replyBufferMiddleware } from './turn';
+import { TurnRunner, replyBufferMiddleware, type TurnLogic } from './turn';
 
 export { ETagConflictError, isETagConflict, type ConditionalStorage } from './conditional';
 export { ConditionalBlobsStorage, type StorageHealth } from './blobs';
@@ -31,6 +31,11 @@ export interface TurnOptions {
   stateVersion: string;
   /** The partner's language for "the bot was updated" and "please send it again"; default from activity.locale. */
   languageOf?: (context: TurnContext) => Lang | Promise<Lang>;
+  /**
+   * What to send when the channel delivers again a message already handled and saved (its instance died before
+   * answering), e.g. ask the current question again; the message is never applied twice.
+   */
+  answerAgain?: TurnLogic;
   /** Also load and save user state each turn (one more read per turn on blob storage): only if the bot uses it. */
   withUserState?: boolean;
 }

@@ -9,8 +9,8 @@ import { STATE_VERSION_PROPERTY, isOutdated, isUnknownDialog } from './version';
 
 const REPLY_BUFFER = Symbol('replyBuffer');
 
-/** Where conversation state keeps the last handled message and its replies. */
-export const LAST_TURN_PROPERTY = 'lastTurn';
+/** Where conversation state keeps the fingerprint of the last message it has taken in. */
+export const LAST_MESSAGE_PROPERTY = 'lastMessage';
 
 /**
  * Holds a turn's replies until its state is saved, so an attempt that loses an eTag conflict sends nothing.
@@ -29,11 +29,6 @@ export class ReplyBuffer {
 
   hold(): void {
     this.held = [];
-  }
-
-  /** The replies of the current attempt: a live list that fills while it runs. */
-  get pending(): readonly Partial<Activity>[] {
-    return this.held ?? [];
   }
 
   async release(context: TurnContext): Promise<void> {
@@ -78,6 +73,12 @@ export interface TurnRunnerOptions {
   stateVersion: string;
   /** The partner's language for the storage layer's few messages. */
   languageOf?: (context: TurnContext) => Lang | Promise<Lang>;
+  /**
+   * Called instead of the logic when the channel delivers again a message that was already handled and saved
+   * (its instance died before answering): show the partner where the conversation is, e.g. ask the current
+   * question again. Without it nothing is sent; either way the message is not applied twice.
+   */
+  answerAgain?: TurnLogic;
   log?: Logger;
 }
 
@@ -92,14 +93,8 @@ export interface TurnStats {
   gaveUp: number;
   /** Conversations restarted because the bot was updated under them. */
   restarted: number;
-  /** Messages the channel delivered again after another instance had already handled them (e.g. it died). */
+  /** Messages the channel delivered again after an instance had already handled and saved them (e.g. it died). */
   redelivered: number;
-}
-
-/** The last message a conversation handled and what the bot answered, for a redelivery to another instance. */
-interface LastTurn {
-  message: string;
-  replies: Partial<Activity>[];
 }
 
 /** A redelivery repeats the channel's id, text, value and timestamp; ids alone may repeat after a channel restart. */
@@ -110,32 +105,12 @@ function messageFingerprint(activity: Activity): string | undefined {
   return `${activity.id} ${digest.slice(0, 16)}`;
 }
 
-const ADDRESS_FIELDS = ['id', 'from', 'recipient', 'conversation', 'serviceUrl', 'replyToId', 'channelId'];
-
-/** A reply as stored: the conversation reference is applied again when it is re-sent. */
-function storedReply(reply: Partial<Activity>): Partial<Activity> {
-  return Object.fromEntries(Object.entries(reply).filter(([field]) => !ADDRESS_FIELDS.includes(field)));
-}
-
-/** The handled message and the replies held so far: serialized (and change-hashed) as they are when saved. */
-class LastTurnRecord {
-  constructor(
-    private readonly message: string,
-    /** The attempt's held replies: the live list, filled while the turn runs. */
-    private readonly replies: readonly Partial<Activity>[],
-  ) {}
-
-  toJSON(): LastTurn {
-    return { message: this.message, replies: this.replies.map(storedReply) };
-  }
-}
-
 /**
  * Runs one turn of bot logic on freshly loaded state and saves it conditionally. An eTag conflict (another
  * instance saved this conversation meanwhile) re-runs the turn once on the new state; a second conflict is
  * answered politely and leaves the stored state as the other turn wrote it. Replies of a discarded attempt are
  * never sent. A conversation saved by an older dialog version restarts with a short notice, and a message the
- * channel delivers again after it was handled (by an instance that then died) gets the same replies, not a re-run.
+ * channel delivers again after it was handled (by an instance that then died) is not applied twice.
  */
 export class TurnRunner {
   readonly stats: TurnStats = { turns: 0, conflicts: 0, retried: 0, gaveUp: 0, restarted: 0, redelivered: 0 };
@@ -155,12 +130,13 @@ export class TurnRunner {
       try {
         await Promise.all(this.states.map((state) => state.load(context, true)));
         await this.restartIfOutdated(context, unknownDialog);
-        if (await this.answeredBefore(context)) {
+        if (this.handledBefore(context)) {
+          await this.options.answerAgain?.(context);
           await replies.release(context);
           return;
         }
         // Marked before the logic runs, so that its own save (if it saves) is the turn's only write.
-        this.markTurn(context, replies.pending);
+        this.markTurn(context);
         await logic(context);
         for (const state of this.states) await state.saveChanges(context);
         await replies.release(context);
@@ -215,27 +191,22 @@ export class TurnRunner {
     await context.sendActivity(storageMessages.botUpdated[lang]);
   }
 
-  /** The channel delivered a message again that an instance (maybe a dead one) already handled: same answer. */
-  private async answeredBefore(context: TurnContext): Promise<boolean> {
+  /** The channel delivered a message again that an instance (maybe a dead one) already handled and saved. */
+  private handledBefore(context: TurnContext): boolean {
     const fingerprint = messageFingerprint(context.activity);
     const state = this.options.conversationState.get(context) as Record<string, unknown>;
-    const last = state[LAST_TURN_PROPERTY] as LastTurn | undefined;
-    if (!fingerprint || last?.message !== fingerprint) return false;
+    if (!fingerprint || state[LAST_MESSAGE_PROPERTY] !== fingerprint) return false;
     this.stats.redelivered++;
-    this.options.log?.info(
-      { event: 'messageRedelivered', ...where(context) },
-      'message already handled: replies sent again',
-    );
-    if (last.replies.length > 0) await context.sendActivities(last.replies);
+    this.options.log?.info({ event: 'messageRedelivered', ...where(context) }, 'message already handled');
     return true;
   }
 
-  /** Stamps the dialog state version and records this message with the replies it gets, as they are at save time. */
-  private markTurn(context: TurnContext, replies: readonly Partial<Activity>[]): void {
+  /** Stamps the dialog state version and records which message this state has taken in. */
+  private markTurn(context: TurnContext): void {
     const state = this.options.conversationState.get(context) as Record<string, unknown>;
     state[STATE_VERSION_PROPERTY] = this.options.stateVersion;
     const message = messageFingerprint(context.activity);
-    if (message) state[LAST_TURN_PROPERTY] = new LastTurnRecord(message, replies);
+    if (message) state[LAST_MESSAGE_PROPERTY] = message;
   }
 
   private language(context: TurnContext): Lang | Promise<Lang> {
