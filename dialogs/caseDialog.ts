@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import { QuestionId, type Lang } from '../src/knowledge/schema';
 import { Answers, type Ask } from '../src/engine/types';
 import { route } from '../src/engine/route';
@@ -8,6 +9,7 @@ import type { CardSubmit } from '../src/understand/submit';
 import { logCaseFinished, type Logger } from '../src/logger';
 import {
   InterruptibleDialog,
+  reprompt,
   type DialogDeps,
   type LoopOptions,
   type LoopState,
@@ -132,6 +134,11 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
 
   protected submitValue(question: string, option: string): Record<string, unknown> {
     return { verb: 'answer', question, option };
+  }
+
+  /** Already a support case: its question again. */
+  protected override supportCase(innerDc: DialogContext): Promise<DialogTurnResult> {
+    return reprompt(innerDc);
   }
 
   /** The product of a one-product family (Azure) was never asked: changing it means changing the family. */

@@ -204,6 +204,11 @@ export abstract class InterruptibleDialog<
       case 'knownErrorMenu':
         await this.deps.replies.knownErrorMenu(context, lang);
         return reprompt(innerDc);
+      case 'redirectMenu':
+        await this.deps.replies.redirectMenu(context, lang);
+        return reprompt(innerDc);
+      case 'supportCase':
+        return this.supportCase(innerDc);
       case 'severityHelp':
         return this.severityHelp(innerDc, lang);
       default:
@@ -233,6 +238,11 @@ export abstract class InterruptibleDialog<
       default:
         return undefined;
     }
+  }
+
+  /** "Support case" typed at a question: a new case (the case dialog stays in its own). */
+  protected supportCase(innerDc: DialogContext): Promise<DialogTurnResult> {
+    return handOff(innerDc);
   }
 
   /** "Which severity?" at a question: the helper would end this case, so the guideline now and the question again. */

@@ -1,4 +1,4 @@
-import { ActivityTypes } from 'botbuilder';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   WaterfallDialog,
@@ -15,6 +15,7 @@ import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
 import { CaseDialog, type CaseOptions, type CaseResult } from './caseDialog';
 import { SeverityDialog, type SeverityOptions } from './severityDialog';
 import { isHandoff, type DialogDeps } from './interruptible';
+import type { MenuItem } from './memory';
 
 const ROUTE = 'route';
 
@@ -51,13 +52,13 @@ export class MainDialog extends ComponentDialog {
       const submit = parseCardSubmit(activity.value, knowledge);
       if (submit) return this.onSubmit(step, submit, lang);
       await replies.say(context, 'staleSubmit', lang);
-      await replies.welcome(context, lang);
+      await this.offer(context, replies.welcome(context, lang));
       return step.endDialog();
     }
 
     const text = activity.text?.trim() ?? '';
     if (!text) {
-      await replies.welcome(context, lang);
+      await this.offer(context, replies.welcome(context, lang));
       return step.endDialog();
     }
     // An item of the list the last reply offered, typed by its number or title.
@@ -75,7 +76,7 @@ export class MainDialog extends ComponentDialog {
         return step.endDialog();
       case 'startOver':
         await replies.say(context, 'startOver', lang);
-        await replies.welcome(context, lang);
+        await this.offer(context, replies.welcome(context, lang));
         return step.endDialog();
       case 'cancel':
         await replies.say(context, 'cancelled', lang);
@@ -87,14 +88,18 @@ export class MainDialog extends ComponentDialog {
       case 'switchLanguage':
         await memory.switchLanguage(context, intent.lang);
         await replies.say(context, 'languageSwitched', intent.lang);
-        await replies.welcome(context, intent.lang);
+        await this.offer(context, replies.welcome(context, intent.lang));
         return step.endDialog();
       case 'knownError':
         await replies.knownError(context, intent.id, lang);
         return step.endDialog();
+      // The welcome's topics by name: as if their button was pressed.
+      case 'supportCase':
+        return this.onSubmit(step, { verb: 'start', topic: 'supportCase' }, lang);
       case 'knownErrorMenu':
-        await replies.knownErrorMenu(context, lang);
-        return step.endDialog();
+        return this.onSubmit(step, { verb: 'start', topic: 'knownError' }, lang);
+      case 'redirectMenu':
+        return this.onSubmit(step, { verb: 'start', topic: 'notTechnicalSupport' }, lang);
       case 'severityHelp':
         return step.beginDialog(SeverityDialog.id, {} satisfies SeverityOptions);
       case 'redirect':
@@ -126,16 +131,16 @@ export class MainDialog extends ComponentDialog {
           case 'severityHelp':
             return step.beginDialog(SeverityDialog.id, {} satisfies SeverityOptions);
           case 'knownError':
-            await replies.knownErrorMenu(context, lang);
+            await this.offer(context, replies.knownErrorMenu(context, lang));
             return step.endDialog();
           case 'notTechnicalSupport':
-            await replies.redirectMenu(context, lang);
+            await this.offer(context, replies.redirectMenu(context, lang));
             return step.endDialog();
         }
         break;
       case 'startOver':
         await replies.say(context, 'startOver', lang);
-        await replies.welcome(context, lang);
+        await this.offer(context, replies.welcome(context, lang));
         return step.endDialog();
       case 'changeAnswer': {
         const last = await memory.lastCaseOf(context);
@@ -165,6 +170,11 @@ export class MainDialog extends ComponentDialog {
     return step.endDialog();
   }
 
+  /** Sends a menu and keeps its items for the next message, so a typed number or name picks one. */
+  private async offer(context: TurnContext, sent: Promise<MenuItem[]>): Promise<void> {
+    await this.deps.memory.offerMenu(context, await sent);
+  }
+
   /** "Change" with no question on screen: offer the answers of the last case (as its card does), if there was one. */
   private async offerChange(step: WaterfallStepContext, lang: Lang): Promise<DialogTurnResult> {
     const last = await this.deps.memory.lastCaseOf(step.context);
@@ -172,8 +182,7 @@ export class MainDialog extends ComponentDialog {
     if (answers.length === 0) {
       await this.deps.replies.sayAll(step.context, ['nothingToGoBackTo', 'helpIdle'], lang);
     } else {
-      const menu = await this.deps.replies.whichAnswer(step.context, answers, lang);
-      await this.deps.memory.offerMenu(step.context, menu);
+      await this.offer(step.context, this.deps.replies.whichAnswer(step.context, answers, lang));
     }
     return step.endDialog();
   }

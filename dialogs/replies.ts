@@ -74,16 +74,17 @@ export class Replies {
     return items;
   }
 
-  welcome(context: TurnContext, lang: Lang): Promise<void> {
+  /** The welcome with the first choices; returns them, so a typed number or name can pick one. */
+  welcome(context: TurnContext, lang: Lang): Promise<MenuItem[]> {
     return this.card(context, renderWelcome(lang, this.knowledge));
   }
 
-  outcome(context: TurnContext, outcome: Route | NotEligible): Promise<void> {
-    return this.card(context, outcome.kind === 'route' ? renderRoute(outcome) : renderNotEligible(outcome));
+  async outcome(context: TurnContext, outcome: Route | NotEligible): Promise<void> {
+    await this.card(context, outcome.kind === 'route' ? renderRoute(outcome) : renderNotEligible(outcome));
   }
 
-  severity(context: TurnContext, level: 'A' | 'B' | 'C', lang: Lang): Promise<void> {
-    return this.card(context, renderSeverity(level, lang, this.knowledge));
+  async severity(context: TurnContext, level: 'A' | 'B' | 'C', lang: Lang): Promise<void> {
+    await this.card(context, renderSeverity(level, lang, this.knowledge));
   }
 
   /** The three severities and the business-hours note as text, for a partner who asks in the middle of a case. */
@@ -106,7 +107,7 @@ export class Replies {
     await (error ? this.card(context, renderKnownError(error, lang)) : this.knownErrorMenu(context, lang));
   }
 
-  knownErrorMenu(context: TurnContext, lang: Lang): Promise<void> {
+  knownErrorMenu(context: TurnContext, lang: Lang): Promise<MenuItem[]> {
     return this.card(context, renderKnownErrorMenu(lang, this.knowledge));
   }
 
@@ -115,7 +116,7 @@ export class Replies {
     await (redirect ? this.card(context, renderRedirect(redirect, lang)) : this.redirectMenu(context, lang));
   }
 
-  redirectMenu(context: TurnContext, lang: Lang): Promise<void> {
+  redirectMenu(context: TurnContext, lang: Lang): Promise<MenuItem[]> {
     return this.card(context, renderRedirectMenu(lang, this.knowledge));
   }
 
@@ -127,7 +128,9 @@ export class Replies {
     return true;
   }
 
-  private async card(context: TurnContext, card: RenderedCard): Promise<void> {
+  /** Sends a card (its text on channels without cards) and returns the menu items it offers, if any. */
+  private async card(context: TurnContext, card: RenderedCard): Promise<MenuItem[]> {
     await context.sendActivity(cardActivity(card, context.activity.channelId));
+    return card.choices ?? [];
   }
 }

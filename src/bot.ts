@@ -37,7 +37,9 @@ export class SupportBot extends ActivityHandler {
 
     this.onMembersAdded(async (context, next) => {
       if (joinedIsWelcome(context) && (await deps.memory.welcomeDue(context))) {
-        await deps.replies.welcome(context, await deps.memory.language(context));
+        const topics = await deps.replies.welcome(context, await deps.memory.language(context));
+        // A typed number or name picks a topic, as on channels without cards the welcome is a numbered list.
+        await deps.memory.offerMenu(context, topics);
       }
       await next();
     });

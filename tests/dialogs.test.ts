@@ -14,7 +14,7 @@ import { CaseDialog } from '../dialogs/caseDialog';
 import { SeverityDialog } from '../dialogs/severityDialog';
 import { ConversationMemory } from '../dialogs/memory';
 import { Replies } from '../dialogs/replies';
-import { client, type ClientKind } from './helpers/channels';
+import { client, joins, says, type ClientKind } from './helpers/channels';
 import { TestChat } from './helpers/chat';
 import { allText, button, buttonsOf } from './helpers/replies';
 
@@ -899,6 +899,93 @@ describe('welcome', () => {
       expect(await chat.join()).toEqual([]);
     },
   );
+});
+
+describe.each(LANGS)('channels without cards: the welcome is a numbered list (%s)', (lang) => {
+  /** A conversation on a channel that shows text only (SMS here; Slack, LINE, email alike). */
+  function textOnlyChat() {
+    const chat = new TestChat(client('webchat', LOCALE[lang]));
+    const sms = <T extends object>(activity: T) => ({ ...activity, channelId: 'sms' });
+    return {
+      chat,
+      join: () => chat.send(sms(joins(chat.client))),
+      say: (typed: string) => chat.send(sms(says(chat.client, typed))),
+    };
+  }
+
+  test('the welcome lists the four topics as text, numbered, with no card', async () => {
+    const { join } = textOnlyChat();
+    const welcome = await join();
+    expect(welcome.every((reply) => !reply.attachments?.length)).toBe(true);
+    const shown = allText(welcome);
+    const topics = ['topicSupportCase', 'topicSeverityHelp', 'topicKnownError', 'topicNotTechnical'] as const;
+    topics.forEach((topic, index) => expect(shown).toContain(`${index + 1}. ${cardMessages[topic][lang]}`));
+  });
+
+  test("typing a topic's number opens it: 1 a case, 2 the severity helper", async () => {
+    const first = textOnlyChat();
+    await first.join();
+    expect(questionsAsked(await first.say('1'), lang)).toEqual(['family']);
+    const second = textOnlyChat();
+    await second.join();
+    expect(severityQuestionsAsked(await second.say('2'), lang)).toEqual(['ready24x7']);
+  });
+
+  test('3 lists the known errors as numbers, and a number shows that fix', async () => {
+    const { join, say: typed } = textOnlyChat();
+    await join();
+    const menu = await typed('3');
+    knowledge.knownErrors.forEach((error, index) =>
+      expect(allText(menu)).toContain(`${index + 1}. ${error.title[lang]}`),
+    );
+    const replies = await typed('4');
+    expect(allText(replies)).toContain(knowledge.knownErrors[3].fix[0][lang]);
+    expect(questionsAsked(replies, lang)).toEqual([]);
+  });
+
+  test('4 lists where questions that are not technical support go, and a number shows one', async () => {
+    const { join, say: typed } = textOnlyChat();
+    await join();
+    const menu = await typed('4');
+    knowledge.redirects.forEach((redirect, index) =>
+      expect(allText(menu)).toContain(`${index + 1}. ${redirect.title[lang]}`),
+    );
+    expect(allText(await typed('2'))).toContain(knowledge.redirects[1].text[lang]);
+  });
+
+  test("typing a topic's name opens it, in either language", async () => {
+    for (const [topic, expectShown] of [
+      [
+        'topicSupportCase',
+        (replies: BotReplies) => expect(questionsAsked(replies, lang)).toEqual(['family']),
+      ],
+      [
+        'topicSeverityHelp',
+        (replies: BotReplies) => expect(severityQuestionsAsked(replies, lang)).toHaveLength(1),
+      ],
+      [
+        'topicKnownError',
+        (replies: BotReplies) => expect(allText(replies)).toContain(knowledge.knownErrors[0].title[lang]),
+      ],
+      [
+        'topicNotTechnical',
+        (replies: BotReplies) => expect(allText(replies)).toContain(knowledge.redirects[0].title[lang]),
+      ],
+    ] as const) {
+      for (const typedIn of LANGS) {
+        const { join, say: typed } = textOnlyChat();
+        await join();
+        expectShown(await typed(cardMessages[topic][typedIn]));
+      }
+    }
+  });
+
+  test('a number means nothing once the list is no longer the last thing shown', async () => {
+    const { join, say: typed } = textOnlyChat();
+    await join();
+    await typed('help');
+    expect(severityQuestionsAsked(await typed('2'), lang)).toEqual([]);
+  });
 });
 
 describe('Teams channels and group chats', () => {

@@ -15,7 +15,9 @@ import {
   MAX_UNDERSTOOD_LENGTH,
   parseCardSubmit,
   pickFromMenu,
+  WelcomeTopic,
 } from '../src/understand';
+import { cardMessages, type CardMessageId } from '../src/messages/cards';
 import { defaultPhrasesFile } from '../src/understand/phrases';
 import { normalise } from '../src/understand/normalise';
 
@@ -278,6 +280,29 @@ describe('detectIntent: interruptions only when they are (nearly) the whole mess
           expect(detectIntent(typed, knowledge), typed).toEqual(expected[title]);
       });
     });
+  });
+
+  it('understands each topic of the welcome card by its name, in both languages', () => {
+    const expected: Record<WelcomeTopic, Intent> = {
+      supportCase: { kind: 'supportCase' },
+      severityHelp: { kind: 'severityHelp' },
+      knownError: { kind: 'knownErrorMenu' },
+      notTechnicalSupport: { kind: 'redirectMenu' },
+    };
+    const labels: Record<WelcomeTopic, CardMessageId> = {
+      supportCase: 'topicSupportCase',
+      severityHelp: 'topicSeverityHelp',
+      knownError: 'topicKnownError',
+      notTechnicalSupport: 'topicNotTechnical',
+    };
+    for (const topic of WelcomeTopic.options) {
+      for (const lang of ['ja', 'en'] as const) {
+        const label = cardMessages[labels[topic]][lang];
+        expect(detectIntent(label, knowledge), label).toEqual(expected[topic]);
+      }
+    }
+    expect(detectIntent('エラーが出ました', knowledge)).toEqual({ kind: 'knownErrorMenu' });
+    expect(detectIntent('technical support case', knowledge)).toEqual({ kind: 'supportCase' });
   });
 
   it('never throws for any text, and only reads the start of a huge one', () => {

@@ -12,6 +12,7 @@ export {
   renderSeverity,
   renderWelcome,
   supportsCards,
+  type CardChoice,
   type CardName,
   type RenderedCard,
 } from './render';

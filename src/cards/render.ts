@@ -26,6 +26,14 @@ export interface RenderedCard {
   text: string;
   /** One line, for notifications and channels that show only a summary. */
   summary: string;
+  /** A menu's items as the plain text numbers them, with what each button sends (typed numbers pick them). */
+  choices?: CardChoice[];
+}
+
+/** One item of a menu card: its title and the Action.Submit data of its button. */
+export interface CardChoice {
+  title: string;
+  value: Record<string, unknown>;
 }
 
 export type CardName =
@@ -83,9 +91,15 @@ function notAList<T>(value: T): T {
   return value;
 }
 
-function rendered(card: CardName, data: object, text: string[], summary: string): RenderedCard {
+function rendered(
+  card: CardName,
+  data: object,
+  text: string[],
+  summary: string,
+  choices?: CardChoice[],
+): RenderedCard {
   const content: unknown = new Template(templateJson(card)).expand({ $root: notAList(data) });
-  return { card, attachment: CardFactory.adaptiveCard(content), text: text.join('\n'), summary };
+  return { card, attachment: CardFactory.adaptiveCard(content), text: text.join('\n'), summary, choices };
 }
 
 // ---------- view helpers ----------
@@ -298,10 +312,12 @@ export function renderWelcome(lang: Lang, knowledge: Knowledge): RenderedCard {
     '',
     l.welcomeIntro,
     ...topics.map((topic, index) => `${index + 1}. ${topic.title}`),
+    l.menuHint,
     '',
     l.welcomeCommands,
   ];
-  return rendered('welcome', { l, title, topics }, text, title);
+  const choices = topics.map(({ topic, title }) => ({ title, value: { verb: 'start', topic } }));
+  return rendered('welcome', { l, title, topics }, text, title, choices);
 }
 
 /** More choices than this go into a drop-down: Teams shows at most six buttons in a row. */
@@ -327,10 +343,12 @@ export function renderKnownErrorMenu(lang: Lang, knowledge: Knowledge): Rendered
   const text = [
     l.knownErrorMenuTitle,
     ...errors.map((error, index) => `${index + 1}. ${error.title}`),
+    l.menuHint,
     '',
     l.knownErrorMenuHint,
   ];
-  return rendered('knownErrorMenu', { l, errors }, text, l.knownErrorMenuTitle);
+  const choices = errors.map(({ id, title }) => ({ title, value: { verb: 'knownError', id } }));
+  return rendered('knownErrorMenu', { l, errors }, text, l.knownErrorMenuTitle, choices);
 }
 
 /** The questions that are not technical support (presales, program and licensing), to pick from. */
@@ -340,8 +358,10 @@ export function renderRedirectMenu(lang: Lang, knowledge: Knowledge): RenderedCa
   const text = [
     l.redirectMenuTitle,
     ...redirects.map((redirect, index) => `${index + 1}. ${redirect.title}`),
+    l.menuHint,
   ];
-  return rendered('redirectMenu', { l, redirects }, text, l.redirectMenuTitle);
+  const choices = redirects.map(({ id, title }) => ({ title, value: { verb: 'redirect', id } }));
+  return rendered('redirectMenu', { l, redirects }, text, l.redirectMenuTitle, choices);
 }
 
 // ---------- sending ----------

@@ -88,6 +88,10 @@ export const cardMessages = {
     en: 'You can also paste the error message as it appears.',
   },
   redirectMenuTitle: { ja: 'どのようなご用件ですか?', en: 'What do you need?' },
+  menuHint: {
+    ja: '番号か項目名を入力して選んでください。',
+    en: 'Type a number or a name to choose.',
+  },
 } satisfies Record<string, Text>;
 
 /** The short name of each question, for "Change an answer" buttons (kept under Teams' 20 characters). */

@@ -21,6 +21,8 @@ export type Intent =
   | { kind: 'switchLanguage'; lang: Lang }
   | { kind: 'knownError'; id: string }
   | { kind: 'knownErrorMenu' }
+  | { kind: 'supportCase' }
+  | { kind: 'redirectMenu' }
   | { kind: 'severityHelp' }
   | { kind: 'redirect'; id: string }
   | { kind: 'fact'; id: string }
@@ -33,7 +35,7 @@ interface PatternEntry {
 
 /**
  * In order: a command that is (nearly) the whole message (help, start over, back, change, cancel, switch language,
- * the list of known errors);
+ * a topic of the welcome by name: a support case, the known errors, the questions that are not technical support);
  * a pasted known error message; a severity question; a question that is not technical support; a general fact,
  * unless the message describes a case (names a product family), which the route card answers better.
  * Redirect and fact patterns that are part of an answer ("advisor partner") do not count: that is a case.

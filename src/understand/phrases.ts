@@ -17,7 +17,9 @@ export const COMMANDS = [
   'cancel',
   'english',
   'japanese',
+  'supportCase',
   'knownErrorMenu',
+  'redirectMenu',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
