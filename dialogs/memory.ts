@@ -2,11 +2,7 @@ import type { BotState, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { QuestionId, type Lang } from '../src/knowledge/schema';
 import { Answers } from '../src/engine/types';
-
-/** ja, ja-JP, ja-jp → Japanese; anything else (or nothing) → English. */
-export function languageFromLocale(locale: string | undefined): Lang {
-  return locale?.trim().toLowerCase().startsWith('ja') ? 'ja' : 'en';
-}
+import { languageFromLocale } from '../src/understand/locale';
 
 /** The answers of a finished case, and the order they were given in (so "back" drops the latest). */
 export const LastCase = z.object({ answers: Answers, answered: z.array(QuestionId) });

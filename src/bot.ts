@@ -8,7 +8,8 @@ import {
 } from 'botbuilder';
 import { runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { Logger } from 'pino';
-import { languageFromLocale, type ConversationMemory } from '../dialogs/memory';
+import { languageFromLocale } from './understand/locale';
+import type { ConversationMemory } from '../dialogs/memory';
 import type { Replies } from '../dialogs/replies';
 
 export interface SupportBotDeps {

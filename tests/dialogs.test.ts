@@ -988,6 +988,19 @@ describe.each(LANGS)('channels without cards: the welcome is a numbered list (%s
   });
 });
 
+describe('the conversation language comes from the one locale rule', () => {
+  test.each([
+    ['jam', 'en'],
+    ['jv-ID', 'en'],
+    ['ja_JP', 'ja'],
+    ['JA', 'ja'],
+  ] as const)('a conversation with locale %s is welcomed and answered in %s', async (locale, lang) => {
+    const chat = new TestChat(client('webchat', locale));
+    expect(allText(await chat.join())).toContain(knowledge.meta.title[lang]);
+    expect(questionsAsked(await chat.say('Azure'), lang)).toEqual(['program']);
+  });
+});
+
 describe('Teams channels and group chats', () => {
   test.each(['teamsChannel', 'teamsGroupChat'] as const)(
     '%s: silent unless mentioned; the mention is stripped',

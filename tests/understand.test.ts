@@ -496,8 +496,12 @@ describe('languageFromLocale', () => {
     ['en', 'en'],
     ['fr-FR', 'en'],
     ['jam', 'en'],
+    ['jav', 'en'],
+    [' ja-JP ', 'ja'],
     ['', 'en'],
     [undefined, 'en'],
+    [null, 'en'],
+    [42, 'en'],
   ])('%s → %s', (locale, lang) => {
     expect(languageFromLocale(locale)).toBe(lang);
   });

@@ -1,6 +1,9 @@
 import type { Lang } from '../knowledge/schema';
 
-/** The conversation's language from `activity.locale`: Japanese for ja, ja-JP, ja_JP…, English otherwise. */
-export function languageFromLocale(locale?: string): Lang {
-  return locale !== undefined && /^ja(?:[-_]|$)/i.test(locale.trim()) ? 'ja' : 'en';
+/**
+ * The one place the bot reads a language from `activity.locale`: Japanese for ja, ja-JP, ja_JP…, English for
+ * anything else, including other languages starting with "ja" (jam, jv) and a missing or malformed locale.
+ */
+export function languageFromLocale(locale: unknown): Lang {
+  return typeof locale === 'string' && /^ja(?:[-_]|$)/i.test(locale.trim()) ? 'ja' : 'en';
 }
