@@ -31,6 +31,8 @@ export interface LoadStats {
   elapsedMs: number;
   turns: number;
   conversations: number;
+  /** Turns of the conversations that reached their goal (those cut off by the deadline are not counted). */
+  finishedTurns: number;
   errors: number;
   /** A few error descriptions, for the report. */
   errorSamples: string[];
@@ -38,7 +40,15 @@ export interface LoadStats {
 }
 
 export function emptyStats(): LoadStats {
-  return { elapsedMs: 0, turns: 0, conversations: 0, errors: 0, errorSamples: [], latenciesMs: [] };
+  return {
+    elapsedMs: 0,
+    turns: 0,
+    conversations: 0,
+    finishedTurns: 0,
+    errors: 0,
+    errorSamples: [],
+    latenciesMs: [],
+  };
 }
 
 interface Reply {
@@ -97,6 +107,7 @@ export async function runLoad(options: LoadOptions, into: LoadStats = emptyStats
         }
         if (input === 'done') {
           into.conversations++;
+          into.finishedTurns += turn;
           break;
         }
         const activity = userActivity(

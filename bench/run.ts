@@ -95,7 +95,7 @@ function row(entry: Measured) {
     p99: percentile(stats.latenciesMs, 0.99),
     errors: stats.errors,
     rssMb: entry.rssBytes / 1024 / 1024,
-    turnsPerConversation: stats.turns / Math.max(1, stats.conversations),
+    turnsPerConversation: stats.finishedTurns / Math.max(1, stats.conversations),
   };
 }
 
@@ -104,6 +104,8 @@ async function main() {
     `bench: ${seconds} s per target in ${sliceSeconds} s slices after a ${warmupSeconds} s warm-up, ${concurrency} concurrent ` +
       `conversations, channel ${channelId}, deliveryMode expectReplies`,
   );
+  // other work on the machine lowers both bots' figures alike, but not their ratio as much: say it
+  const loadBefore = os.loadavg()[0];
   const echo = await startEchoBot();
   const router = await startRouterBot(profileDir);
   const cluster = instances >= 2 ? await startAzuriteInstances(instances) : undefined;
@@ -172,7 +174,8 @@ async function main() {
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     console.log(
       `machine: ${cpu}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 1024 ** 3, 1)} GB RAM, ` +
-        `Node ${process.version}, ${os.type()} ${os.release()}; the load generator and the bots share the cores`,
+        `Node ${process.version}, ${os.type()} ${os.release()}; the load generator and the bots share the cores; ` +
+        `1-minute load average ${loadBefore.toFixed(2)} before the run`,
     );
     const bot = rows[0];
     const verdict = [
