@@ -24,7 +24,8 @@ server.post('/api/messages', async (req, res) => {
   await adapter.process(req, res, (context) => bot.run(context));
 });
 server.get('/healthz', (_req, res, next) => {
-  res.send(200, { status: 'ok', rssBytes: process.memoryUsage().rss });
+  const cpu = process.cpuUsage();
+  res.send(200, { status: 'ok', rssBytes: process.memoryUsage().rss, cpuMs: (cpu.user + cpu.system) / 1000 });
   next();
 });
 

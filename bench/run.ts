@@ -46,6 +46,8 @@ interface Measured {
   conversation: () => Conversation;
   stats: LoadStats;
   rssBytes: number;
+  /** CPU time the target's processes used during the measured slices: cost per turn, whatever else runs. */
+  cpuMs: number;
   counters?: Record<string, number>;
 }
 
@@ -70,8 +72,11 @@ async function driveAlternately(measured: Measured[]): Promise<void> {
   for (let slice = 0; slice < slices; slice++) {
     const durationMs = Math.min(sliceSeconds, seconds - slice * sliceSeconds) * 1000;
     for (const entry of measured) {
+      const before = await entry.target.usage();
       await load(entry, durationMs, `slice${slice}`, entry.stats);
-      entry.rssBytes = Math.max(entry.rssBytes, await entry.target.rssBytes());
+      const after = await entry.target.usage();
+      entry.rssBytes = Math.max(entry.rssBytes, after.rssBytes);
+      entry.cpuMs += after.cpuMs - before.cpuMs;
       process.stdout.write('.');
     }
   }
@@ -95,6 +100,7 @@ function row(entry: Measured) {
     p99: percentile(stats.latenciesMs, 0.99),
     errors: stats.errors,
     rssMb: entry.rssBytes / 1024 / 1024,
+    cpuMsPerTurn: entry.cpuMs / Math.max(1, stats.turns),
     turnsPerConversation: stats.finishedTurns / Math.max(1, stats.conversations),
   };
 }
@@ -129,6 +135,7 @@ async function main() {
       conversation: target === echo ? replayed : scripted,
       stats: emptyStats(),
       rssBytes: 0,
+      cpuMs: 0,
     }));
     await driveAlternately(measured);
     const state = await measureStateSize();
@@ -136,12 +143,13 @@ async function main() {
     const ceiling = rows[1];
 
     const lines = [
-      '| target | turns/s | conversations/s | turns/conv | p50 ms | p99 ms | errors | RSS MB |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      '| target | turns/s | conversations/s | turns/conv | p50 ms | p99 ms | errors | RSS MB | CPU ms/turn |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...rows.map(
         (r) =>
           `| ${r.name} | ${fmt(r.turnsPerSecond)} | ${fmt(r.conversationsPerSecond, 1)} | ` +
-          `${fmt(r.turnsPerConversation, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${fmt(r.rssMb)} |`,
+          `${fmt(r.turnsPerConversation, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${fmt(r.rssMb)} | ` +
+          `${fmt(r.cpuMsPerTurn, 2)} |`,
       ),
       ...rows
         .filter((r) => r !== ceiling)
@@ -149,7 +157,8 @@ async function main() {
           (r) =>
             `| ${r.name} ÷ echo | **${fmt(r.turnsPerSecond / ceiling.turnsPerSecond, 2)}×** (≥ 0.75) | ` +
             `${fmt(r.conversationsPerSecond / ceiling.conversationsPerSecond, 2)}× | | ${fmt(r.p50 / ceiling.p50, 2)}× | ` +
-            `**${fmt(r.p99 / ceiling.p99, 2)}×** (≤ 1.5) | | ${fmt(r.rssMb / ceiling.rssMb, 2)}× |`,
+            `**${fmt(r.p99 / ceiling.p99, 2)}×** (≤ 1.5) | | ${fmt(r.rssMb / ceiling.rssMb, 2)}× | ` +
+            `${fmt(r.cpuMsPerTurn / ceiling.cpuMsPerTurn, 1)}× |`,
         ),
     ];
     console.log(lines.join('\n'));

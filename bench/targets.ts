@@ -7,11 +7,30 @@ export interface BenchTarget {
   name: string;
   /** Messaging endpoints; a conversation's turns go round-robin over them, as behind a load balancer. */
   messagesUrls: string[];
-  /** Resident memory of every instance together, in bytes. */
-  rssBytes(): Promise<number>;
+  /** Resident memory and CPU time used so far, of every instance together (from GET /healthz). */
+  usage(): Promise<Usage>;
   /** Counters the target wants printed beside the timings, e.g. { conflicts, retried } for shared storage. */
   counters?(): Promise<Record<string, number>>;
   stop(): Promise<void>;
+}
+
+export interface Usage {
+  rssBytes: number;
+  cpuMs: number;
+}
+
+/** What a bot's GET /healthz says about its process. */
+async function usageOf(healthUrl: string): Promise<Usage & { turns?: object }> {
+  const body = (await (await fetch(healthUrl)).json()) as {
+    rssBytes?: unknown;
+    cpuMs?: unknown;
+    turns?: object;
+  };
+  return {
+    rssBytes: typeof body.rssBytes === 'number' ? body.rssBytes : NaN,
+    cpuMs: typeof body.cpuMs === 'number' ? body.cpuMs : NaN,
+    turns: body.turns,
+  };
 }
 
 export const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -43,7 +62,7 @@ export interface RunningChild {
   process: ChildProcess;
   /** Output so far, for error messages. */
   output(): string;
-  rssBytes(): Promise<number>;
+  usage(): Promise<Usage>;
   stop(): Promise<void>;
 }
 
@@ -95,11 +114,7 @@ export async function startChild(options: ChildOptions): Promise<RunningChild> {
     baseUrl,
     process: child,
     output: () => output,
-    async rssBytes() {
-      const response = await fetch(`${baseUrl}/healthz`);
-      const body = (await response.json()) as { rssBytes?: unknown };
-      return typeof body.rssBytes === 'number' ? body.rssBytes : NaN;
-    },
+    usage: () => usageOf(`${baseUrl}/healthz`),
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -116,7 +131,7 @@ export async function startSingle(name: string, options: ChildOptions): Promise<
   return {
     name,
     messagesUrls: [`${child.baseUrl}/api/messages`],
-    rssBytes: () => child.rssBytes(),
+    usage: () => child.usage(),
     stop: () => child.stop(),
   };
 }
@@ -139,16 +154,17 @@ export async function startAzuriteInstances(count: number): Promise<BenchTarget>
     env: { LOG_LEVEL: 'silent', NODE_ENV: 'production', HOST: '127.0.0.1' },
   });
   const healthUrls = cluster.instances.map((instance) => `${instance.baseUrl}/healthz`);
-  const health = () =>
-    Promise.all(
-      healthUrls.map(
-        async (url) => (await (await fetch(url)).json()) as { rssBytes: number; turns?: object },
-      ),
-    );
+  const health = () => Promise.all(healthUrls.map(usageOf));
   return {
     name: `${count} instances, Azurite`,
     messagesUrls: cluster.instances.map((instance) => instance.messagesUrl),
-    rssBytes: async () => (await health()).reduce((sum, report) => sum + report.rssBytes, 0),
+    async usage() {
+      const reports = await health();
+      return {
+        rssBytes: reports.reduce((sum, report) => sum + report.rssBytes, 0),
+        cpuMs: reports.reduce((sum, report) => sum + report.cpuMs, 0),
+      };
+    },
     async counters() {
       const totals: Record<string, number> = {};
       for (const report of await health()) {

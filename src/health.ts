@@ -22,6 +22,8 @@ export interface HealthReport {
   /** Resident memory in bytes, as the OS sees it (the benchmark reads this). */
   rssBytes: number;
   heapUsedBytes: number;
+  /** CPU time this process has used since it started (user + system), in ms: the benchmark's cost per turn. */
+  cpuMs: number;
 }
 
 async function storageReachable(options: HealthOptions): Promise<HealthReport['storage']> {
@@ -46,6 +48,7 @@ async function storageReachable(options: HealthOptions): Promise<HealthReport['s
 export async function health(options: HealthOptions = {}): Promise<HealthReport> {
   const storage = await storageReachable(options);
   const memory = process.memoryUsage();
+  const cpu = process.cpuUsage();
   return {
     status: storage.reachable ? 'ok' : 'degraded',
     uptimeSeconds: Math.round(process.uptime()),
@@ -54,6 +57,7 @@ export async function health(options: HealthOptions = {}): Promise<HealthReport>
     turns: options.turnStats?.(),
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
   };
 }
 
