@@ -105,12 +105,10 @@ export class MainDialog extends ComponentDialog {
       case 'redirect':
         await replies.redirect(context, intent.id, lang);
         return step.endDialog();
-      case 'fact': {
+      case 'fact':
         await replies.fact(context, intent.id, lang);
-        // "Business Central, we are an advisor partner" names a fact and a case: answer both.
-        const answers = extractAnswers(text, knowledge);
-        return Object.keys(answers).length > 0 ? this.startCase(step, answers) : step.endDialog();
-      }
+        // "How many incidents does a gold partner get?" asks a fact and gives an answer of a case: answer both.
+        return intent.givesAnswers ? this.startCase(step, extractAnswers(text, knowledge)) : step.endDialog();
       case 'none':
         return this.startCase(step, extractAnswers(text, knowledge));
     }

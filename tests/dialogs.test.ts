@@ -817,6 +817,22 @@ describe.each(CLIENTS)('facts (%s)', (kind) => {
   });
 });
 
+const FACT_ABOUT_A_FAMILY: Record<Lang, string> = {
+  en: 'Is there an OBO process for on-premises products?',
+  ja: 'オンプレミス製品に代理 (OBO) のプロセスはありますか',
+};
+
+describe.each(CLIENTS)('a fact about a product family (%s)', (kind) => {
+  test.each(LANGS)('is answered with the fact, and no case starts (%s)', async (lang) => {
+    const fact = knowledge.facts.find((entry) => entry.id === 'noOnBehalfOfOnPremises');
+    if (!fact) throw new Error('no noOnBehalfOfOnPremises fact');
+    const chat = new TestChat(client(kind, LOCALE[lang]));
+    const replies = await chat.say(FACT_ABOUT_A_FAMILY[lang]);
+    expect(allText(replies)).toContain(fact.text[lang]);
+    expect(questionsAsked(replies, lang)).toEqual([]);
+  });
+});
+
 const SEVERITY: { name: string; answers: ('yes' | 'no')[]; level: 'A' | 'B' | 'C' }[] = [
   { name: '24x7 and business down → A', answers: ['yes', 'yes'], level: 'A' },
   { name: '24x7, not down, company-wide stop → B', answers: ['yes', 'no', 'yes'], level: 'B' },

@@ -248,10 +248,12 @@ describe('detectIntent: interruptions only when they are (nearly) the whole mess
     expect(detectIntent('How many incidents does a gold partner get?', knowledge)).toEqual({
       kind: 'fact',
       id: 'incidentsByTier',
+      givesAnswers: true,
     });
     expect(detectIntent('What is delegated administration?', knowledge)).toEqual({
       kind: 'fact',
       id: 'delegatedAdministration',
+      givesAnswers: false,
     });
     expect(detectIntent('Intune for my CSP customer, do I need an access ID?', knowledge)).toEqual({
       kind: 'none',
@@ -303,6 +305,116 @@ describe('detectIntent: interruptions only when they are (nearly) the whole mess
     }
     expect(detectIntent('エラーが出ました', knowledge)).toEqual({ kind: 'knownErrorMenu' });
     expect(detectIntent('technical support case', knowledge)).toEqual({ kind: 'supportCase' });
+  });
+
+  it.each([
+    ['What does technical support cover?', 'technicalSupportScope'],
+    ['テクニカル サポートの範囲を教えてください', 'technicalSupportScope'],
+    ['オンプレミス製品のサポート インシデントは何件もらえますか', 'incidentsByTier'],
+    ['What is Signature Cloud Support?', 'signatureCloudSupport'],
+    ['Signature サポートのインシデント数は?', 'signatureCloudSupport'],
+    ['クラウド コンピテンシーの一覧を教えて', 'cloudCompetencies'],
+    ['代理管理とは何ですか', 'delegatedAdministration'],
+    ['間接リセラーに対して DAP は有効ですか', 'delegatedAdminCsp'],
+    ['Which users need the admin agent role?', 'adminAgentRole'],
+    ['ヘルプデスク エージェントは顧客の代理で要求を記録できますか', 'helpdeskAgents'],
+    ['Do I need an access ID and contract ID?', 'whenIdsAreNeeded'],
+    ['アクセス ID と契約 ID は必要ですか', 'whenIdsAreNeeded'],
+    ['Do I have to link the benefit every time?', 'linkingIsOneTime'],
+    ['毎回リンクする必要がありますか', 'linkingIsOneTime'],
+    ['2019 年 5 月以降の契約ですが、同じアクセス ID を使いますか', 'may2019Contracts'],
+    ['Where can I find my access ID?', 'whereToFindIds'],
+    ['アクセス ID はどこで確認できますか', 'whereToFindIds'],
+    ['誰が契約のアクティブ化をリクエストできますか', 'whoCanRequestActivation'],
+    ['When does my support contract expire?', 'contractExpiry'],
+    ['サポート契約の有効期限はいつですか', 'contractExpiry'],
+    ['How many incidents do I have left?', 'remainingIncidents'],
+    ['残りのインシデントはどこで確認できますか', 'remainingIncidents'],
+    ['Which product versions are covered?', 'versionCoverage'],
+    ['どのバージョンが対象ですか', 'versionCoverage'],
+    ['Is there an OBO process for on-premises products?', 'noOnBehalfOfOnPremises'],
+    ['オンプレミス製品に代理 (OBO) のプロセスはありますか', 'noOnBehalfOfOnPremises'],
+    ['インシデントごとの支払いはどうすればいいですか', 'payPerIncident'],
+    ['The page shows the wrong currency', 'browserCountry'],
+    ['営業時間はどの国に基づきますか', 'browserCountry'],
+  ])('a natural question reaches its fact: "%s" → %s', (text, id) => {
+    expect(detectIntent(text, knowledge)).toMatchObject({ kind: 'fact', id });
+  });
+
+  it.each([
+    ['プリセールスの支援が必要です', 'presales'],
+    ['We want to accelerate app development with Microsoft', 'presales'],
+    ['How do I renew our MPN membership?', 'programSupport'],
+    ['パートナー センターへの移行について聞きたい', 'programSupport'],
+    ['I have a billing question', 'programSupport'],
+    ['請求書について質問があります', 'programSupport'],
+  ])('a natural question reaches its redirect: "%s" → %s', (text, id) => {
+    expect(detectIntent(text, knowledge)).toEqual({ kind: 'redirect', id });
+  });
+
+  it.each([
+    'Azure AD group membership is not syncing',
+    'Azure AD のグループ メンバーシップが同期されない',
+    'Our billing API integration returns 403',
+    'App development on Azure: my function app fails with 500',
+    'Azure でアプリ開発中に 500 エラーが出ます',
+    'コード署名の証明書エラー',
+    'Defender のシグネチャ更新が失敗します',
+    'Email signature is not shown in Outlook',
+    'OBO flow token error in my app',
+    'sending email on behalf of another user fails',
+    'a user with the security role cannot open the record',
+    'our helpdesk cannot reset passwords',
+    'ヘルプデスクからパスワードをリセットできない',
+    'テナント ID が必要と言われます',
+    'サブスクリプション ID を確認する方法',
+    '毎回入力を求められる',
+    'the error happened only once',
+    'one-time password does not arrive',
+    '一度だけ発生したエラー',
+    'since May 2019 the VM reboots every night',
+    '2019 年 5 月から毎晩再起動します',
+    'パスワードの有効期限が切れました',
+    'my certificate expired',
+    'each user gets an error when signing in',
+    '各ユーザーでエラーが出ます',
+    'ユーザー固有の設定が消えます',
+    'how many left in the queue',
+    'あと何件処理が残っていますか',
+    'バージョンを上げたらエラーになりました',
+    'the version of the bot',
+    'データ移行でエラー',
+    '誰が使えますか',
+    'The locale on my laptop is wrong',
+    'The drive is already mapped',
+    'This email is already associated with an account',
+    'error code 80070005 when installing',
+    'エラー コード 80070005 が出ます',
+  ])('"%s" is not a fact, a redirect or a known error', (text) => {
+    expect(detectIntent(text, knowledge)).toEqual({ kind: 'none' });
+  });
+
+  it('reaches every fact, redirect and known error by each of its patterns alone (answer words excepted)', () => {
+    const answerWords = new Set(
+      Object.values(knowledge.questions).flatMap((question) =>
+        question.options.flatMap((option) =>
+          [option.label.ja, option.label.en, ...option.synonyms.ja, ...option.synonyms.en].map(
+            (word) => normalise(word).compact,
+          ),
+        ),
+      ),
+    );
+    const entries = [
+      ...knowledge.facts.map((entry) => ({ kind: 'fact', entry })),
+      ...knowledge.redirects.map((entry) => ({ kind: 'redirect', entry })),
+      ...knowledge.knownErrors.map((entry) => ({ kind: 'knownError', entry })),
+    ];
+    for (const { kind, entry } of entries) {
+      for (const pattern of [...entry.patterns.ja, ...entry.patterns.en]) {
+        if (answerWords.has(normalise(pattern).compact)) continue;
+        expect(detectIntent(pattern, knowledge), pattern).toMatchObject({ kind, id: entry.id });
+      }
+    }
   });
 
   it('never throws for any text, and only reads the start of a huge one', () => {

@@ -1,6 +1,7 @@
 import type { Knowledge, Lang } from '../knowledge/schema';
 import { answerMatches, type AnswerMatch } from './answers';
 import {
+  lastWordLength,
   longestFirst,
   MAX_UNDERSTOOD_LENGTH,
   normalise,
@@ -25,7 +26,8 @@ export type Intent =
   | { kind: 'redirectMenu' }
   | { kind: 'severityHelp' }
   | { kind: 'redirect'; id: string }
-  | { kind: 'fact'; id: string }
+  /** `givesAnswers`: the message also answers questions of a case ("… a gold partner"), outside the fact's words. */
+  | { kind: 'fact'; id: string; givesAnswers: boolean }
   | { kind: 'none' };
 
 interface PatternEntry {
@@ -37,8 +39,9 @@ interface PatternEntry {
  * In order: a command that is (nearly) the whole message (help, start over, back, change, cancel, switch language,
  * a topic of the welcome by name: a support case, the known errors, the questions that are not technical support);
  * a pasted known error message; a severity question; a question that is not technical support; a general fact,
- * unless the message describes a case (names a product family), which the route card answers better.
- * Redirect and fact patterns that are part of an answer ("advisor partner") do not count: that is a case.
+ * unless the message describes a case (names a product family or product outside the fact's own words: "on-premises
+ * incidents" is a fact, "Intune for my CSP customer, do I need an access ID?" a case), which the route card answers
+ * better. Redirect and fact patterns that are part of an answer ("advisor partner") do not count: that is a case.
  * `none` means: start or continue a support case with `extractAnswers`.
  */
 export function detectIntent(
@@ -62,37 +65,45 @@ export function detectIntent(
   const normalised = normalise(message);
   if (normalised.compact.length === 0) return { kind: 'none' };
   const knownError = bestEntry(normalised, knowledge.knownErrors, []);
-  if (knownError) return { kind: 'knownError', id: knownError };
+  if (knownError) return { kind: 'knownError', id: knownError.id };
   if (phrases.severityHelp.some((phrase) => occurrences(normalised, phrase).length > 0)) {
     return { kind: 'severityHelp' };
   }
   const answers = answerMatches(normalised, knowledge, undefined, phrases);
   const redirect = bestEntry(normalised, knowledge.redirects, answers);
-  if (redirect) return { kind: 'redirect', id: redirect };
-  const describesCase = answers.some((match) => match.question === 'family' || match.question === 'product');
-  const fact = describesCase ? undefined : bestEntry(normalised, knowledge.facts, answers);
-  if (fact) return { kind: 'fact', id: fact };
-  return { kind: 'none' };
+  if (redirect) return { kind: 'redirect', id: redirect.id };
+  const fact = bestEntry(normalised, knowledge.facts, answers);
+  if (!fact) return { kind: 'none' };
+  const outside = answers.filter((answer) => !fact.spans.some((span) => overlaps(answer, span)));
+  const describesCase = outside.some((match) => match.question === 'family' || match.question === 'product');
+  return describesCase ? { kind: 'none' } : { kind: 'fact', id: fact.id, givesAnswers: outside.length > 0 };
 }
 
+const within = (inner: Span, outer: Span) => outer.start <= inner.start && inner.end <= outer.end;
+
 /**
- * The entry whose patterns cover the most text (a pasted message matches its own long pattern best).
- * A pattern inside an answer at least as long as itself is part of that answer, not a question.
+ * The entry whose patterns cover the most text (a pasted message matches its own long pattern best), with where
+ * they matched. A pattern inside an answer ("cloud competency") is part of that answer, not a question.
+ * A pattern ending in a short word ends at a word boundary: "Code: 8" is not in "code 80070005".
  */
-function bestEntry(text: Normalised, entries: PatternEntry[], answers: AnswerMatch[]): string | undefined {
+function bestEntry(
+  text: Normalised,
+  entries: PatternEntry[],
+  answers: AnswerMatch[],
+): { id: string; spans: Span[] } | undefined {
   const matches: (Span & { id: string })[] = [];
   for (const entry of entries) {
     for (const pattern of [...entry.patterns.ja, ...entry.patterns.en]) {
-      for (const span of occurrences(text, normalise(pattern).compact)) {
-        const partOfAnswer = answers.some(
-          (answer) => overlaps(span, answer) && answer.end - answer.start >= span.end - span.start,
-        );
+      const needle = normalise(pattern);
+      for (const span of occurrences(text, needle.compact, lastWordLength(needle))) {
+        const partOfAnswer = answers.some((answer) => within(span, answer));
         if (!partOfAnswer) matches.push({ ...span, id: entry.id });
       }
     }
   }
+  const kept = longestFirst(matches);
   const covered = new Map<string, number>();
-  for (const match of longestFirst(matches)) {
+  for (const match of kept) {
     covered.set(match.id, (covered.get(match.id) ?? 0) + match.end - match.start);
   }
   let best: string | undefined;
@@ -100,5 +111,5 @@ function bestEntry(text: Normalised, entries: PatternEntry[], answers: AnswerMat
   for (const [id, length] of covered) {
     if (length > bestLength) [best, bestLength] = [id, length];
   }
-  return best;
+  return best === undefined ? undefined : { id: best, spans: kept.filter((match) => match.id === best) };
 }
