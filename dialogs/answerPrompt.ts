@@ -11,6 +11,7 @@ import {
 import {
   ChoicePrompt,
   ListStyle,
+  supportsSuggestedActions,
   type Choice,
   type FoundChoice,
   type PromptOptions,
@@ -18,7 +19,7 @@ import {
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import type { Knowledge } from '../src/knowledge/schema';
-import { cardActivity, type RenderedCard } from '../src/cards';
+import { cardActivity, supportsCards, type RenderedCard } from '../src/cards';
 import { say } from '../src/messages/conversation';
 import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
 import type { ConversationMemory } from './memory';
@@ -154,14 +155,33 @@ export class AnswerPrompt extends ChoicePrompt {
     const actions = this.choices(context, question).flatMap((choice): CardAction[] =>
       choice.action ? [choice.action] : [],
     );
-    // ChoiceFactory.heroCard drops each choice's action (it always sends imBack of the id): the card is built here.
-    const activity =
-      listStyleFor(context) === ListStyle.heroCard
-        ? MessageFactory.attachment(CardFactory.heroCard('', question.prompt, undefined, actions))
-        : MessageFactory.suggestedActions(actions, question.prompt);
+    const activity = supportsCards(context.activity.channelId)
+      ? withButtons(context, question, actions)
+      : textOnly(context, question, actions);
     activity.inputHint = InputHints.ExpectingInput;
     return activity;
   }
+}
+
+function withButtons(context: TurnContext, question: Question, actions: CardAction[]): Partial<Activity> {
+  // ChoiceFactory.heroCard drops each choice's action (it always sends imBack of the id): the card is built here.
+  return listStyleFor(context) === ListStyle.heroCard
+    ? MessageFactory.attachment(CardFactory.heroCard('', question.prompt, undefined, actions))
+    : MessageFactory.suggestedActions(actions, question.prompt);
+}
+
+/**
+ * Channels without cards (SMS, email, Slack…) may show no buttons at all: the options go in the text, numbered as
+ * the plain-text cards number theirs (a typed number answers), with suggested actions where the channel has them.
+ */
+function textOnly(context: TurnContext, question: Question, actions: CardAction[]): Partial<Activity> {
+  const text = [
+    question.prompt,
+    ...question.choices.map((choice, index) => `${index + 1}. ${choice.label}`),
+  ].join('\n');
+  return supportsSuggestedActions(context.activity.channelId, actions.length)
+    ? MessageFactory.suggestedActions(actions, text)
+    : MessageFactory.text(text);
 }
 
 /** Buttons as each client shows them: suggested actions where they exist, hero card buttons in Teams teams/groups. */

@@ -996,6 +996,27 @@ describe.each(LANGS)('channels without cards: the welcome is a numbered list (%s
     }
   });
 
+  test('each question lists its options numbered in the text, and typing a number answers it', async () => {
+    const { chat, join, say: typed } = textOnlyChat();
+    await join();
+    const numbered = (options: { label: Record<Lang, string> }[]) =>
+      options.map((option, index) => `${index + 1}. ${option.label[lang]}`);
+    let replies = await typed('1');
+    for (const line of numbered(knowledge.questions.family.options)) expect(allText(replies)).toContain(line);
+    replies = await typed('3');
+    expect(questionsAsked(replies, lang)).toEqual(['product']);
+    const dynamics = knowledge.questions.product.options.filter((option) => option.family === 'dynamics365');
+    for (const line of numbered(dynamics)) expect(allText(replies)).toContain(line);
+    replies = await typed(String(dynamics.findIndex((option) => option.id === 'businessCentral') + 1));
+    expect(questionsAsked(replies, lang)).toEqual(['program']);
+    for (const line of numbered(knowledge.questions.program.options))
+      expect(allText(replies)).toContain(line);
+    replies = await typed('4');
+    replies = await typed('3');
+    expect(chat.log.routeIds()).toEqual(['dynamics365/premierSupportForPartners']);
+    expect(allText(replies)).toContain(label('product', 'businessCentral', lang));
+  });
+
   test('a number means nothing once the list is no longer the last thing shown', async () => {
     const { join, say: typed } = textOnlyChat();
     await join();
