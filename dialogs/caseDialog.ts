@@ -119,12 +119,16 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     return { kind: outcome.kind, outcomeId: outcome.id, answers, answered };
   }
 
-  protected answersIn(text: string): Record<string, string> {
-    return { ...extractAnswers(text, this.deps.knowledge) };
+  protected answersIn(text: string, asking?: string): Record<string, string> {
+    return { ...extractAnswers(text, this.deps.knowledge, expectedBy(asking)) };
   }
 
   protected recognizeText(text: string, question: string): string | undefined {
-    const answers: Record<string, string | undefined> = extractAnswers(text, this.deps.knowledge);
+    const answers: Record<string, string | undefined> = extractAnswers(
+      text,
+      this.deps.knowledge,
+      expectedBy(question),
+    );
     return answers[question];
   }
 
@@ -173,4 +177,14 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     if (product && answers.family && product.family !== answers.family) delete answers.product;
     return Answers.parse(answers);
   }
+}
+
+/**
+ * The questions whose common words ("no", "latest", "other") count as answers while this one is asked. The family
+ * question asks "which product?", so a product named by a common word ("Flow") answers it too.
+ */
+function expectedBy(asking: string | undefined): QuestionId[] {
+  const question = QuestionId.safeParse(asking);
+  if (!question.success) return [];
+  return question.data === 'family' ? ['family', 'product'] : [question.data];
 }

@@ -94,8 +94,8 @@ export abstract class InterruptibleDialog<
   protected abstract finish(context: TurnContext, state: LoopState, lang: Lang): Promise<Result>;
   /** The state to start from, given the options the dialog was begun with (answers pre-filled from free text). */
   protected abstract startState(options: Options | undefined): LoopState;
-  /** Every slot a typed answer fills ("Gold, cloud competency" answers two questions). */
-  protected abstract answersIn(text: string): Record<string, string>;
+  /** Every slot a typed answer fills ("Gold, cloud competency" answers two questions), given the question asked. */
+  protected abstract answersIn(text: string, asking?: string): Record<string, string>;
   /** The option a typed answer names for this question. */
   protected abstract recognizeText(text: string, question: string): string | undefined;
   /** The option a card submit carries for this question. */
@@ -152,7 +152,7 @@ export abstract class InterruptibleDialog<
     if (state.asking) answer(state, state.asking, found.value);
     const { text, value } = step.context.activity;
     if (value === undefined && text) {
-      for (const [slot, option] of Object.entries(this.answersIn(text))) {
+      for (const [slot, option] of Object.entries(this.answersIn(text, state.asking))) {
         if (!(slot in state.answers)) answer(state, slot, option);
       }
     }

@@ -329,6 +329,65 @@ interface FreeTextCase {
 
 const FREE_TEXT: FreeTextCase[] = [
   {
+    name: 'common words answer the question asked: no, other, latest',
+    lang: 'en',
+    opening: 'Azure, advisor',
+    turns: [
+      ['purchasedPlan', 'no'],
+      ['tier', 'silver'],
+      ['competency', 'other'],
+    ],
+    route: 'azure/signatureCloudSupport',
+    answers: {
+      family: 'azure',
+      program: 'advisor',
+      purchasedPlan: 'none',
+      tier: 'silver',
+      competency: 'other',
+    },
+  },
+  {
+    name: 'common words answer the question asked: 最新',
+    lang: 'ja',
+    opening: 'オンプレミス、ゴールド',
+    turns: [['version', '最新']],
+    route: 'onPremises/partnerSupportCoreBenefit',
+    answers: { family: 'onPremises', tier: 'gold', version: 'current' },
+  },
+  {
+    name: 'a product named by a common word answers "which product?": Flow, no product question after it',
+    lang: 'en',
+    opening: 'hello',
+    turns: [
+      ['family', 'Flow'],
+      ['program', 'CSP'],
+      ['purchasedPlan', 'PSfP'],
+    ],
+    route: 'dynamics365/premierSupportForPartners',
+    answers: { family: 'dynamics365', product: 'flow', program: 'cspDirect', purchasedPlan: 'psfp' },
+  },
+  {
+    name: 'フロー at the product family question',
+    lang: 'ja',
+    opening: 'サポートの相談',
+    turns: [
+      ['family', 'フロー'],
+      ['program', 'アドバイザー'],
+      ['purchasedPlan', 'いいえ'],
+      ['tier', 'ゴールド'],
+      ['competency', 'その他'],
+    ],
+    route: 'dynamics365/signatureCloudSupport',
+    answers: {
+      family: 'dynamics365',
+      product: 'flow',
+      program: 'advisor',
+      purchasedPlan: 'none',
+      tier: 'gold',
+      competency: 'other',
+    },
+  },
+  {
     name: 'Intune for a CSP customer: asks nothing',
     lang: 'en',
     opening: 'Intune issue for my CSP customer',

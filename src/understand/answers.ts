@@ -52,12 +52,13 @@ function termsOf(knowledge: Knowledge): Term[] {
 export function answerMatches(
   text: Normalised,
   knowledge: Knowledge,
-  expecting?: QuestionId,
+  expecting?: QuestionId | readonly QuestionId[],
   phrases: CompiledPhrases = getPhrases(),
 ): AnswerMatch[] {
+  const expected: readonly (QuestionId | undefined)[] = Array.isArray(expecting) ? expecting : [expecting];
   const matches: AnswerMatch[] = [];
   for (const term of termsOf(knowledge)) {
-    if (term.question !== expecting && phrases.answerOnly.has(term.needle)) continue;
+    if (!expected.includes(term.question) && phrases.answerOnly.has(term.needle)) continue;
     for (const span of occurrences(text, term.needle, term.lastWord)) matches.push({ ...span, ...term });
   }
   return longestFirst(matches);
@@ -67,12 +68,12 @@ export function answerMatches(
  * The answers a partner gave in their own words, in Japanese or English ("Intune issue for my CSP customer",
  * "オンプレミスの SQL Server 2019、シルバーです"), whatever the UI language. Only the labels and synonyms of the
  * knowledge file count. A question named with two different answers stays unanswered, so the bot asks it;
- * a product implies its family. `expecting` is the question the bot is asking, if any.
+ * a product implies its family. `expecting` is the question (or questions) the bot is asking, if any.
  */
 export function extractAnswers(
   text: string,
   knowledge: Knowledge,
-  expecting?: QuestionId,
+  expecting?: QuestionId | readonly QuestionId[],
   phrases: CompiledPhrases = getPhrases(),
 ): Answers {
   const normalised = normalise(text.slice(0, MAX_UNDERSTOOD_LENGTH));
