@@ -79,6 +79,29 @@ export function detectIntent(
   return describesCase ? { kind: 'none' } : { kind: 'fact', id: fact.id, givesAnswers: outside.length > 0 };
 }
 
+interface Needle {
+  id: string;
+  needle: string;
+  lastWord: number;
+}
+
+/** Patterns normalised once per knowledge list, not on every message. */
+const needlesByEntries = new WeakMap<PatternEntry[], Needle[]>();
+
+function needlesOf(entries: PatternEntry[]): Needle[] {
+  let needles = needlesByEntries.get(entries);
+  if (!needles) {
+    needles = entries.flatMap((entry) =>
+      [...entry.patterns.ja, ...entry.patterns.en].map((pattern) => {
+        const phrase = normalise(pattern);
+        return { id: entry.id, needle: phrase.compact, lastWord: lastWordLength(phrase) };
+      }),
+    );
+    needlesByEntries.set(entries, needles);
+  }
+  return needles;
+}
+
 const within = (inner: Span, outer: Span) => outer.start <= inner.start && inner.end <= outer.end;
 
 /**
@@ -92,13 +115,10 @@ function bestEntry(
   answers: AnswerMatch[],
 ): { id: string; spans: Span[] } | undefined {
   const matches: (Span & { id: string })[] = [];
-  for (const entry of entries) {
-    for (const pattern of [...entry.patterns.ja, ...entry.patterns.en]) {
-      const needle = normalise(pattern);
-      for (const span of occurrences(text, needle.compact, lastWordLength(needle))) {
-        const partOfAnswer = answers.some((answer) => within(span, answer));
-        if (!partOfAnswer) matches.push({ ...span, id: entry.id });
-      }
+  for (const { id, needle, lastWord } of needlesOf(entries)) {
+    for (const span of occurrences(text, needle, lastWord)) {
+      const partOfAnswer = answers.some((answer) => within(span, answer));
+      if (!partOfAnswer) matches.push({ ...span, id });
     }
   }
   const kept = longestFirst(matches);
