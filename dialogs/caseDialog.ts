@@ -4,6 +4,7 @@ import { QuestionId, type Lang } from '../src/knowledge/schema';
 import { Answers, type Ask } from '../src/engine/types';
 import { route } from '../src/engine/route';
 import { answersToChange, renderQuestion } from '../src/cards';
+import { questionNames } from '../src/messages/cards';
 import { extractAnswers } from '../src/understand/answers';
 import type { CardSubmit } from '../src/understand/submit';
 import { logCaseFinished, type Logger } from '../src/logger';
@@ -138,6 +139,13 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
 
   protected submitValue(question: string, option: string): Record<string, unknown> {
     return { verb: 'answer', question, option };
+  }
+
+  protected override describeAnswer(question: string, option: string, lang: Lang): string | undefined {
+    const id = QuestionId.safeParse(question);
+    if (!id.success) return undefined;
+    const chosen = this.deps.knowledge.questions[id.data].options.find((entry) => entry.id === option);
+    return chosen && `${questionNames[id.data][lang]}: ${chosen.label[lang]}`;
   }
 
   /** Already a support case: its question again. */

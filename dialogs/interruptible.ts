@@ -11,7 +11,7 @@ import {
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import type { Knowledge, Lang, QuestionId } from '../src/knowledge/schema';
-import { detectIntent } from '../src/understand/intent';
+import { detectIntent, type Intent } from '../src/understand/intent';
 import { pickFromMenu } from '../src/understand/menu';
 import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
 import { say } from '../src/messages/conversation';
@@ -110,6 +110,10 @@ export abstract class InterruptibleDialog<
   protected dependentAnswers(_question: string): string[] {
     return [];
   }
+  /** "Product family: Azure", to confirm an answer taken from a typed message. */
+  protected describeAnswer(_question: string, _option: string, _lang: Lang): string | undefined {
+    return undefined;
+  }
   /** The answers given so far that can be changed ("which one to change?"); none: "change" means back. */
   protected abstract answersToChange(state: LoopState, lang: Lang): { question: QuestionId; title: string }[];
 
@@ -151,11 +155,8 @@ export abstract class InterruptibleDialog<
     const found = step.result as FoundChoice;
     if (state.asking) answer(state, state.asking, found.value);
     const { text, value } = step.context.activity;
-    if (value === undefined && text) {
-      for (const [slot, option] of Object.entries(this.answersIn(text, state.asking))) {
-        if (!(slot in state.answers)) answer(state, slot, option);
-      }
-    }
+    // "Intune, CSP" at the program question after "Azure": the other answers named are taken too.
+    if (value === undefined && text) this.takeAnswers(state, text, state.asking);
     return step.replaceDialog(LOOP);
   }
 
@@ -212,8 +213,50 @@ export abstract class InterruptibleDialog<
       case 'severityHelp':
         return this.severityHelp(innerDc, lang);
       default:
-        return undefined;
+        return this.notAnAnswer(innerDc, text, intent, lang);
     }
+  }
+
+  /**
+   * A message that is not a command: an answer to the question on screen goes to the prompt; otherwise a fact or
+   * a redirect is answered and the question asked again, and answers to other questions ("we are a CSP" while the
+   * product is asked, "Azure" after "Microsoft 365") are taken. Anything else: the prompt asks again.
+   */
+  private async notAnAnswer(
+    innerDc: DialogContext,
+    text: string,
+    intent: Extract<Intent, { kind: 'fact' | 'redirect' | 'none' }>,
+    lang: Lang,
+  ): Promise<DialogTurnResult | undefined> {
+    const state = loopOf(innerDc);
+    if (state.asking && this.recognizeText(text, state.asking) !== undefined) return undefined;
+    switch (intent.kind) {
+      case 'fact':
+        await this.deps.replies.fact(innerDc.context, intent.id, lang);
+        return reprompt(innerDc);
+      case 'redirect':
+        await this.deps.replies.redirect(innerDc.context, intent.id, lang);
+        return reprompt(innerDc);
+      case 'none': {
+        const taken = this.takeAnswers(state, text, state.asking);
+        if (taken.length === 0) return undefined;
+        const noted = taken.flatMap(([slot, option]) => this.describeAnswer(slot, option, lang) ?? []);
+        await this.deps.replies.say(innerDc.context, 'noted', lang, { answers: noted.join(', ') });
+        return restartLoop(innerDc);
+      }
+    }
+  }
+
+  /** Takes the answers a message names besides the one asked, new or changed; returns them. */
+  private takeAnswers(state: LoopState, text: string, asking: string | undefined): [string, string][] {
+    const { mustAsk } = state;
+    const given = Object.entries(this.answersIn(text, asking)).filter(
+      ([slot, option]) => slot !== asking && state.answers[slot] !== option,
+    );
+    for (const [slot] of given) if (slot in state.answers) this.forget(state, slot);
+    for (const [slot, option] of given) answer(state, slot, option);
+    state.mustAsk = mustAsk;
+    return given;
   }
 
   private async onSubmit(

@@ -723,6 +723,59 @@ describe.each(CLIENTS)('interruptions (%s)', (kind) => {
       );
     });
 
+    test('an answer to another question is taken and noted, and the question on screen asked again', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      let replies = await chat.say(lang === 'en' ? 'We are a Gold partner' : 'ゴールド パートナーです');
+      const noted = `${questionNames.tier[lang]}: ${label('tier', 'gold', lang)}`;
+      expect(allText(replies)).toContain(say('noted', lang, { answers: noted }));
+      expect(allText(replies)).not.toContain(text('retryChoice', lang));
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+      await playPath(
+        chat,
+        replies,
+        lang,
+        [
+          ['program', 'advisor'],
+          ['purchasedPlan', 'none'],
+          ['competency', 'cloud'],
+        ],
+        'azure/signatureCloudSupport',
+        { family: 'azure', program: 'advisor', purchasedPlan: 'none', tier: 'gold', competency: 'cloud' },
+      );
+    });
+
+    test('changing your mind by typing another product family at a later question', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      let replies = await chat.say(
+        lang === 'en' ? 'Sorry, it is Cloud App Security' : 'すみません、Cloud App Security です',
+      );
+      expect(allText(replies)).toContain(label('family', 'cloudAppSecurity', lang));
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+      replies = await chat.send(button(replies, label('program', 'cspDirect', lang)).press(chat.client));
+      expect(chat.log.routeIds()).toEqual(['cloudAppSecurity/professionalNoCharge']);
+    });
+
+    test('answering with more than was asked takes it all, a changed family included', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      await chat.say(lang === 'en' ? 'CSP, for my Intune customer' : 'CSP です。Intune の顧客です');
+      expect(chat.log.routeIds()).toEqual(['microsoft365/microsoft365NoContract']);
+    });
+
+    test('a fact or a redirect question mid-case is answered, then the question asked again', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      const fact = knowledge.facts.find((entry) => entry.id === 'whenIdsAreNeeded');
+      const redirect = knowledge.redirects.find((entry) => entry.id === 'programSupport');
+      if (!fact || !redirect) throw new Error('knowledge entries missing');
+      let replies = await chat.say(lang === 'en' ? 'Do I need an access ID?' : 'アクセス ID は必要ですか');
+      expect(allText(replies)).toContain(fact.text[lang]);
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+      replies = await chat.say(
+        lang === 'en' ? 'How do I renew our MPN membership?' : 'MPN メンバーシップの更新について',
+      );
+      expect(allText(replies)).toContain(redirect.text[lang]);
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+    });
+
     test('an answer that is not an option gets a polite re-ask', async () => {
       const { chat } = await atProgramQuestion(kind, lang);
       const replies = await chat.say('banana');

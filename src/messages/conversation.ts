@@ -41,6 +41,10 @@ export const conversationMessages = {
     ja: '「{name}」の回答を変更します。',
     en: 'OK, let us change your answer to "{name}".',
   },
+  noted: {
+    ja: '承知しました: {answers}。',
+    en: 'Noted: {answers}.',
+  },
   whichAnswerToChange: {
     ja: 'どの回答を変更しますか?',
     en: 'Which answer do you want to change?',
