@@ -725,7 +725,7 @@ describe.each(CLIENTS)('interruptions (%s)', (kind) => {
 
     test('an answer to another question is taken and noted, and the question on screen asked again', async () => {
       const { chat } = await atProgramQuestion(kind, lang);
-      let replies = await chat.say(lang === 'en' ? 'We are a Gold partner' : 'ゴールド パートナーです');
+      const replies = await chat.say(lang === 'en' ? 'We are a Gold partner' : 'ゴールド パートナーです');
       const noted = `${questionNames.tier[lang]}: ${label('tier', 'gold', lang)}`;
       expect(allText(replies)).toContain(say('noted', lang, { answers: noted }));
       expect(allText(replies)).not.toContain(text('retryChoice', lang));
