@@ -95,6 +95,16 @@ export class SupportBot extends ActivityHandler {
     }
   }
 
+  /**
+   * A message the channel delivered again after it was taken in (the instance that took it died before
+   * answering): it is not applied twice, but the partner still needs to see the question they are at.
+   */
+  async answerAgain(context: TurnContext): Promise<void> {
+    if (context.activity.type !== ActivityTypes.Message) return;
+    const dialogContext = await this.dialogs.createContext(context);
+    if (dialogContext.activeDialog) await dialogContext.repromptDialog();
+  }
+
   private async converse(context: TurnContext): Promise<void> {
     const text = context.activity.text ?? '';
     if (text.length > MAX_MESSAGE_CHARS) {

@@ -136,6 +136,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   const runner = store.turnRunner({
     stateVersion: stateVersionOf({ dialogs: dialog, answers: DialogStateSchema }),
     languageOf,
+    answerAgain: (context) => bot.answerAgain(context),
   });
   const turn: TurnHandler = { run: (context) => runner.run(context, (ctx) => bot.run(ctx)) };
 

@@ -187,8 +187,9 @@ describe('two bot processes sharing one blob container', () => {
     const again = await partner.send(b, inFlight);
     expect(asked(again)).not.toContain('program');
     expect(allText(again)).not.toContain(say('retryChoice', lang));
-    // the partner never saw the plan question's buttons: they type the answer
-    await partner.send(b, says(partner.client, label('purchasedPlan', 'none')));
+    // the partner never saw a's answer: b shows the question they are at now
+    expect(asked(again)).toContain('purchasedPlan');
+    await partner.answer(b, 'purchasedPlan', 'none');
     expectRouteCard(partner.replies, Object.fromEntries(csp));
   });
 });
