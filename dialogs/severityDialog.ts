@@ -3,6 +3,7 @@ import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import type { Lang } from '../src/knowledge/schema';
 import { severityFor } from '../src/engine/route';
 import type { CardSubmit } from '../src/understand/submit';
+import { readyAroundTheClock } from '../src/understand/severity';
 import { conversationMessages, say, type ConversationMessageId } from '../src/messages/conversation';
 import {
   InterruptibleDialog,
@@ -99,8 +100,8 @@ export class SeverityDialog extends InterruptibleDialog<SeverityResult, Severity
     return {};
   }
 
-  protected recognizeText(): string | undefined {
-    return undefined;
+  protected recognizeText(text: string, question: string): string | undefined {
+    return question === 'ready24x7' ? readyAroundTheClock(text) : undefined;
   }
 
   protected recognizeSubmit(submit: CardSubmit, question: string): string | undefined {

@@ -984,6 +984,18 @@ describe.each(CLIENTS)('severity helper (%s)', (kind) => {
     });
   });
 
+  test.each([
+    ['en-US', 'business hours only', 'companyWideStop'],
+    ['ja-JP', '営業時間だけです', 'companyWideStop'],
+    ['en-US', '24/7', 'businessDown'],
+    ['ja-JP', '24 時間体制で対応できます', 'businessDown'],
+  ])('%s: "%s" answers "ready to work 24x7?" (next: %s)', async (locale, typed, next) => {
+    const chat = new TestChat(client(kind, locale));
+    await chat.say(locale === 'en-US' ? 'severity' : '重大度');
+    const replies = await chat.say(typed);
+    expect(severityQuestionsAsked(replies, locale === 'en-US' ? 'en' : 'ja')).toEqual([next]);
+  });
+
   test('from the welcome card, answered by typing, with help and back on the way', async () => {
     const chat = new TestChat(client(kind, 'en-US'));
     const welcome = await chat.join();

@@ -15,6 +15,7 @@ import {
   MAX_UNDERSTOOD_LENGTH,
   parseCardSubmit,
   pickFromMenu,
+  readyAroundTheClock,
   WelcomeTopic,
 } from '../src/understand';
 import { cardMessages, type CardMessageId } from '../src/messages/cards';
@@ -446,6 +447,20 @@ describe('pickFromMenu: a list on screen answered by typing', () => {
 
   it.each(['0', '4', '12', 'Azure', 'the program', '', 'back'])('"%s" picks nothing', (text) => {
     expect(pickFromMenu(text, titles)).toBeUndefined();
+  });
+});
+
+describe('readyAroundTheClock: typed answers to "are you ready to work 24x7?"', () => {
+  it.each([
+    ['business hours only', 'no'],
+    ['Only during business hours.', 'no'],
+    ['営業時間内だけです', 'no'],
+    ['24/7', 'yes'],
+    ['24 時間体制で', 'yes'],
+    ['the business hours of the support team', undefined],
+    ['yes', undefined],
+  ])('"%s" → %s', (text, answer) => {
+    expect(readyAroundTheClock(text)).toBe(answer);
   });
 });
 

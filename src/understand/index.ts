@@ -2,6 +2,7 @@ export { extractAnswers } from './answers';
 export { detectIntent, type Intent } from './intent';
 export { languageFromLocale } from './locale';
 export { pickFromMenu } from './menu';
+export { readyAroundTheClock } from './severity';
 export { MAX_UNDERSTOOD_LENGTH } from './normalise';
 export { compilePhrases, getPhrases, loadPhrases, type CompiledPhrases } from './phrases';
 export { CardSubmit, parseCardSubmit, WelcomeTopic } from './submit';

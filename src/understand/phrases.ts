@@ -33,6 +33,7 @@ export const Phrases = z
       .strict(),
     topics: z.object({ severityHelp: PhraseList }).strict(),
     answerOnly: PhraseList,
+    ready24x7: z.object({ yes: PhraseList, no: PhraseList }).strict(),
   })
   .strict();
 export type Phrases = z.infer<typeof Phrases>;
@@ -45,6 +46,8 @@ export interface CompiledPhrases {
   severityHelp: string[];
   /** Answer words that count only when their question is being asked. */
   answerOnly: Set<string>;
+  /** "Business hours only" and the like, as the whole message: an answer to "ready to work 24x7?". */
+  ready24x7: { yes: Set<string>; no: Set<string> };
 }
 
 export const defaultPhrasesFile = path.join(import.meta.dirname, 'phrases.yaml');
@@ -71,7 +74,12 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
     commands: new Map(),
     severityHelp: both(phrases.topics.severityHelp).map(compact),
     answerOnly: new Set(both(phrases.answerOnly).map(compact)),
+    ready24x7: { yes: new Set(), no: new Set() },
   };
+  for (const answer of ['yes', 'no'] as const) {
+    for (const phrase of both(phrases.ready24x7[answer]))
+      compiled.ready24x7[answer].add(messageCore(phrase, compiled));
+  }
   for (const command of COMMANDS) {
     for (const phrase of both(phrases.commands[command])) {
       const core = messageCore(phrase, compiled);
