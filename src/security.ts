@@ -1,5 +1,13 @@
 import { ConfigurationBotFrameworkAuthentication, type Middleware, type TurnContext } from 'botbuilder';
-import { AuthenticationError } from 'botframework-connector';
+import {
+  AuthenticationConstants,
+  AuthenticationError,
+  type AuthenticateRequestResult,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  type ConnectorFactory,
+  type UserTokenClient,
+} from 'botframework-connector';
 import { z } from 'zod';
 import { ConfigError } from './config';
 import type { Next, Request, Response, Server } from 'restify';
@@ -294,13 +302,75 @@ export function botFrameworkAuthentication(
     }
     throw error;
   };
+  const clients = new ConnectorClientCache();
+  const withCachedClients = (result: AuthenticateRequestResult): AuthenticateRequestResult =>
+    result.connectorFactory
+      ? { ...result, connectorFactory: clients.factory(result.claimsIdentity, result.connectorFactory) }
+      : result;
   const authenticateRequest = auth.authenticateRequest.bind(auth);
   auth.authenticateRequest = (activity, authHeader) =>
-    authenticateRequest(activity, authHeader).catch(rejectForged);
+    authenticateRequest(activity, authHeader).then(withCachedClients, rejectForged);
   const authenticateStreamingRequest = auth.authenticateStreamingRequest.bind(auth);
   auth.authenticateStreamingRequest = (authHeader, channelIdHeader) =>
-    authenticateStreamingRequest(authHeader, channelIdHeader).catch(rejectForged);
+    authenticateStreamingRequest(authHeader, channelIdHeader).then(withCachedClients, rejectForged);
+  const createConnectorFactory = auth.createConnectorFactory.bind(auth);
+  auth.createConnectorFactory = (claimsIdentity) =>
+    clients.factory(claimsIdentity, createConnectorFactory(claimsIdentity));
+  const createUserTokenClient = auth.createUserTokenClient.bind(auth);
+  auth.createUserTokenClient = (claimsIdentity) =>
+    clients.userTokenClient(claimsIdentity, () => createUserTokenClient(claimsIdentity));
   return auth;
+}
+
+/** Distinct service URLs, audiences and app ids kept; a bot talks to a handful, so this only bounds abuse. */
+const MAX_CACHED_CLIENTS = 64;
+
+/** The bot's app id a request was addressed to, as botbuilder picks it for the outbound credentials. */
+function appIdOf(claimsIdentity: ClaimsIdentity): string {
+  return (
+    claimsIdentity.getClaimValue(AuthenticationConstants.AudienceClaim) ??
+    claimsIdentity.getClaimValue(AuthenticationConstants.AppIdClaim) ??
+    ''
+  );
+}
+
+/**
+ * CloudAdapter builds a new ConnectorClient (credentials + HTTP pipeline) and UserTokenClient on every turn, even
+ * for expectReplies; that was ~6% of a turn's CPU. Clients are reusable, so we keep one per app id, serviceUrl and
+ * audience (the .NET SDK caches them the same way); credentials refresh their own tokens.
+ */
+class ConnectorClientCache {
+  private readonly connectors = new Map<string, Promise<ConnectorClient>>();
+  private readonly userTokens = new Map<string, Promise<UserTokenClient>>();
+
+  factory(claimsIdentity: ClaimsIdentity, inner: ConnectorFactory): ConnectorFactory {
+    const appId = appIdOf(claimsIdentity);
+    return {
+      create: (serviceUrl: string, audience?: string) =>
+        remember(this.connectors, `${appId}|${serviceUrl}|${audience ?? ''}`, () =>
+          inner.create(serviceUrl, audience),
+        ),
+    };
+  }
+
+  userTokenClient(
+    claimsIdentity: ClaimsIdentity,
+    create: () => Promise<UserTokenClient>,
+  ): Promise<UserTokenClient> {
+    return remember(this.userTokens, appIdOf(claimsIdentity), create);
+  }
+}
+
+/** The cached promise for key, creating it on a miss; a failed creation is forgotten so the next turn retries. */
+function remember<T>(cache: Map<string, Promise<T>>, key: string, create: () => Promise<T>): Promise<T> {
+  const cached = cache.get(key);
+  if (cached) return cached;
+  // oldest first out, so a flood of distinct serviceUrls cannot grow memory
+  if (cache.size >= MAX_CACHED_CLIENTS) cache.delete(cache.keys().next().value!);
+  const created = create();
+  cache.set(key, created);
+  created.catch(() => cache.get(key) === created && cache.delete(key));
+  return created;
 }
 
 /** The tenant an activity comes from: Teams puts it in channelData, other channels in the conversation. */
