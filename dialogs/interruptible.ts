@@ -191,6 +191,10 @@ export abstract class InterruptibleDialog<
         return this.back(innerDc, lang);
       case 'change':
         return this.offerChange(innerDc, lang);
+      // Not an answer, but not a misunderstanding either: the question again, without "did not catch that".
+      case 'greeting':
+      case 'thanks':
+        return reprompt(innerDc);
       case 'cancel':
         await this.deps.replies.say(context, 'cancelled', lang);
         await innerDc.cancelAllDialogs();

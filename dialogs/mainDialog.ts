@@ -81,6 +81,12 @@ export class MainDialog extends ComponentDialog {
       case 'cancel':
         await replies.say(context, 'cancelled', lang);
         return step.endDialog();
+      case 'greeting':
+        await this.offer(context, replies.welcome(context, lang));
+        return step.endDialog();
+      case 'thanks':
+        await replies.say(context, 'youAreWelcome', lang);
+        return step.endDialog();
       case 'back':
         return this.reopenLastCase(step, lang);
       case 'change':

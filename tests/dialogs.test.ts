@@ -357,7 +357,7 @@ const FREE_TEXT: FreeTextCase[] = [
   {
     name: 'a product named by a common word answers "which product?": Flow, no product question after it',
     lang: 'en',
-    opening: 'hello',
+    opening: 'We have a problem',
     turns: [
       ['family', 'Flow'],
       ['program', 'CSP'],
@@ -774,6 +774,26 @@ describe.each(CLIENTS)('interruptions (%s)', (kind) => {
       );
       expect(allText(replies)).toContain(redirect.text[lang]);
       expect(questionsAsked(replies, lang)).toEqual(['program']);
+    });
+
+    test('a greeting or a thank-you mid-case asks the question again, without "did not catch that"', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      for (const typed of lang === 'en' ? ['hello', 'thanks!'] : ['こんにちは', 'ありがとうございます']) {
+        const replies = await chat.say(typed);
+        expect(allText(replies)).not.toContain(text('retryChoice', lang));
+        expect(questionsAsked(replies, lang)).toEqual(['program']);
+      }
+    });
+
+    test('a greeting with no case gets the welcome; a thank-you after the card starts no case', async () => {
+      const chat = new TestChat(client(kind, LOCALE[lang]));
+      let replies = await chat.say(lang === 'en' ? 'Hi' : 'こんにちは');
+      expect(allText(replies)).toContain(knowledge.meta.title[lang]);
+      expect(questionsAsked(replies, lang)).toEqual([]);
+      await chat.say('Cloud App Security, CSP');
+      replies = await chat.say(lang === 'en' ? 'Thank you!' : 'ありがとうございました');
+      expect(allText(replies)).toContain(text('youAreWelcome', lang));
+      expect(questionsAsked(replies, lang)).toEqual([]);
     });
 
     test('an answer that is not an option gets a polite re-ask', async () => {

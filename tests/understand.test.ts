@@ -194,11 +194,22 @@ describe('detectIntent: interruptions only when they are (nearly) the whole mess
     'Business Central, we are an advisor partner',
     'Intune issue for my CSP customer',
     'オンプレミスの SQL Server 2019、シルバーです',
-    'hello',
+    'hello, our Azure portal fails',
     '',
     '   ',
   ])('"%s" is not an interruption', (text) => {
     expect(detectIntent(text, knowledge)).toEqual({ kind: 'none' });
+  });
+
+  it.each([
+    ['hello', 'greeting'],
+    ['Hi!', 'greeting'],
+    ['こんにちは', 'greeting'],
+    ['Thanks!', 'thanks'],
+    ['ok, thank you', 'thanks'],
+    ['ありがとうございました。', 'thanks'],
+  ])('"%s" is small talk: %s', (text, kind) => {
+    expect(detectIntent(text, knowledge)).toEqual({ kind });
   });
 
   it('recognises every known error message pasted as the portal shows it, in both languages', () => {

@@ -29,6 +29,10 @@ export const conversationMessages = {
     ja: '中止しました。またお手伝いが必要なときは、いつでもメッセージを送ってください。',
     en: 'OK, I have stopped. Send me a message whenever you need help again.',
   },
+  youAreWelcome: {
+    ja: 'どういたしまして。ほかにご相談があれば、いつでもメッセージを送ってください。',
+    en: 'You are welcome. Send me a message whenever you need anything else.',
+  },
   nothingToGoBackTo: {
     ja: 'まだ変更できる回答はありません。',
     en: 'There is no earlier answer to change yet.',

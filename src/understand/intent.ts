@@ -24,6 +24,8 @@ export type Intent =
   | { kind: 'knownErrorMenu' }
   | { kind: 'supportCase' }
   | { kind: 'redirectMenu' }
+  | { kind: 'greeting' }
+  | { kind: 'thanks' }
   | { kind: 'severityHelp' }
   | { kind: 'redirect'; id: string }
   /** `givesAnswers`: the message also answers questions of a case ("… a gold partner"), outside the fact's words. */
@@ -38,6 +40,7 @@ interface PatternEntry {
 /**
  * In order: a command that is (nearly) the whole message (help, start over, back, change, cancel, switch language,
  * a topic of the welcome by name: a support case, the known errors, the questions that are not technical support);
+ * a greeting or a thank-you that is the whole message;
  * a pasted known error message; a severity question; a question that is not technical support; a general fact,
  * unless the message describes a case (names a product family or product outside the fact's own words: "on-premises
  * incidents" is a fact, "Intune for my CSP customer, do I need an access ID?" a case), which the route card answers
@@ -64,6 +67,8 @@ export function detectIntent(
 
   const normalised = normalise(message);
   if (normalised.compact.length === 0) return { kind: 'none' };
+  if (phrases.smallTalk.greeting.has(normalised.compact)) return { kind: 'greeting' };
+  if (phrases.smallTalk.thanks.has(normalised.compact)) return { kind: 'thanks' };
   const knownError = bestEntry(normalised, knowledge.knownErrors, []);
   if (knownError) return { kind: 'knownError', id: knownError.id };
   if (phrases.severityHelp.some((phrase) => occurrences(normalised, phrase).length > 0)) {

@@ -34,6 +34,7 @@ export const Phrases = z
     topics: z.object({ severityHelp: PhraseList }).strict(),
     answerOnly: PhraseList,
     ready24x7: z.object({ yes: PhraseList, no: PhraseList }).strict(),
+    smallTalk: z.object({ greeting: PhraseList, thanks: PhraseList }).strict(),
   })
   .strict();
 export type Phrases = z.infer<typeof Phrases>;
@@ -48,6 +49,8 @@ export interface CompiledPhrases {
   answerOnly: Set<string>;
   /** "Business hours only" and the like, as the whole message: an answer to "ready to work 24x7?". */
   ready24x7: { yes: Set<string>; no: Set<string> };
+  /** A greeting or a thank-you that is the whole message (polite words included), compacted. */
+  smallTalk: { greeting: Set<string>; thanks: Set<string> };
 }
 
 export const defaultPhrasesFile = path.join(import.meta.dirname, 'phrases.yaml');
@@ -75,6 +78,10 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
     severityHelp: both(phrases.topics.severityHelp).map(compact),
     answerOnly: new Set(both(phrases.answerOnly).map(compact)),
     ready24x7: { yes: new Set(), no: new Set() },
+    smallTalk: {
+      greeting: new Set(both(phrases.smallTalk.greeting).map(compact)),
+      thanks: new Set(both(phrases.smallTalk.thanks).map(compact)),
+    },
   };
   for (const answer of ['yes', 'no'] as const) {
     for (const phrase of both(phrases.ready24x7[answer]))
