@@ -10,6 +10,7 @@ import {
   type Span,
 } from './normalise';
 import { getPhrases, type CompiledPhrases } from './phrases';
+import { remembered } from './memo';
 
 /** One way of naming an answer: an option's label or synonym, in either language, normalised. */
 interface Term {
@@ -76,7 +77,22 @@ export function extractAnswers(
   expecting?: QuestionId | readonly QuestionId[],
   phrases: CompiledPhrases = getPhrases(),
 ): Answers {
-  const normalised = normalise(text.slice(0, MAX_UNDERSTOOD_LENGTH));
+  const message = text.slice(0, MAX_UNDERSTOOD_LENGTH);
+  const asked = Array.isArray(expecting) ? expecting.join(',') : (expecting ?? '');
+  return recentAnswers(knowledge, phrases, `${asked}\u0000${message}`, () =>
+    answersIn(message, knowledge, expecting, phrases),
+  );
+}
+
+const recentAnswers = remembered<Answers>();
+
+function answersIn(
+  message: string,
+  knowledge: Knowledge,
+  expecting: QuestionId | readonly QuestionId[] | undefined,
+  phrases: CompiledPhrases,
+): Answers {
+  const normalised = normalise(message);
   const named = new Map<QuestionId, Set<string>>();
   for (const match of answerMatches(normalised, knowledge, expecting, phrases)) {
     const options = named.get(match.question) ?? new Set<string>();

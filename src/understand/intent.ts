@@ -11,6 +11,7 @@ import {
   type Span,
 } from './normalise';
 import { getPhrases, messageCore, type CompiledPhrases } from './phrases';
+import { remembered } from './memo';
 
 /** What a message asks the bot to do, before any slot filling. */
 export type Intent =
@@ -53,6 +54,12 @@ export function detectIntent(
   phrases: CompiledPhrases = getPhrases(),
 ): Intent {
   const message = text.slice(0, MAX_UNDERSTOOD_LENGTH);
+  return recentIntents(knowledge, phrases, message, () => intentOf(message, knowledge, phrases));
+}
+
+const recentIntents = remembered<Intent>();
+
+function intentOf(message: string, knowledge: Knowledge, phrases: CompiledPhrases): Intent {
   const command = phrases.commands.get(messageCore(message, phrases));
   switch (command) {
     case 'english':
