@@ -367,6 +367,17 @@ const FREE_TEXT: FreeTextCase[] = [
     answers: { family: 'dynamics365', product: 'flow', program: 'cspDirect', purchasedPlan: 'psfp' },
   },
   {
+    name: 'an Office 365 service by name answers "which product?"',
+    lang: 'en',
+    opening: 'We have a problem',
+    turns: [
+      ['family', 'Exchange Online'],
+      ['program', 'advisor'],
+    ],
+    route: 'microsoft365/microsoft365NoContract',
+    answers: { family: 'microsoft365', product: 'office365', program: 'advisor' },
+  },
+  {
     name: 'フロー at the product family question',
     lang: 'ja',
     opening: 'サポートの相談',

@@ -108,6 +108,23 @@ describe('extractAnswers: free text fills the answers, in either language', () =
     expect(extractAnswers('ビジネス サポート ワークフローが開きません', knowledge)).toEqual({});
   });
 
+  it.each([
+    ['Exchange Online', 'family', { family: 'microsoft365', product: 'office365' }],
+    ['SharePoint Online', 'family', { family: 'microsoft365', product: 'office365' }],
+    ['Teams', 'product', { family: 'microsoft365', product: 'office365' }],
+    ['Dynamics 365 Sales', 'product', { family: 'dynamics365', product: 'd365CustomerEngagement' }],
+    ['購入していません', 'purchasedPlan', { purchasedPlan: 'none' }],
+    ["we didn't buy any", 'purchasedPlan', { purchasedPlan: 'none' }],
+    ['会社のアカウント', 'signIn', { signIn: 'aad' }],
+    ['Entra ID', 'signIn', { signIn: 'aad' }],
+  ] as const)('understands "%s" as an answer to %s', (text, question, expected) => {
+    expect(extractAnswers(text, knowledge, question)).toEqual(expected);
+  });
+
+  it('does not take "teams" in an ordinary sentence for Microsoft Teams', () => {
+    expect(extractAnswers('our teams cannot file requests', knowledge)).toEqual({});
+  });
+
   it('takes those common words as the answer to the question being asked', () => {
     expect(extractAnswers('いいえ', knowledge, 'purchasedPlan')).toEqual({ purchasedPlan: 'none' });
     expect(extractAnswers('no', knowledge, 'purchasedPlan')).toEqual({ purchasedPlan: 'none' });
