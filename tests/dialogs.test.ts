@@ -1172,6 +1172,21 @@ describe.each(LANGS)('channels without cards: the welcome is a numbered list (%s
     expect(allText(replies)).toContain(label('product', 'businessCentral', lang));
   });
 
+  test('the result says how to change an answer; "change" lists them numbered; a number picks one', async () => {
+    const { chat, say: typed } = textOnlyChat();
+    let replies = await typed('Cloud App Security, CSP');
+    expect(chat.log.routeIds()).toEqual(['cloudAppSecurity/professionalNoCharge']);
+    expect(replies.every((reply) => !reply.attachments?.length)).toBe(true);
+    expect(allText(replies)).toContain(cardMessages.outcomeCommands[lang]);
+    replies = await typed(WORDS.change[lang]);
+    const names = [questionNames.family, questionNames.product, questionNames.program];
+    names.forEach((name, index) => expect(allText(replies)).toContain(`${index + 1}. ${name[lang]}`));
+    replies = await typed('3');
+    expect(questionsAsked(replies, lang)).toEqual(['program']);
+    const help = await typed(WORDS.help[lang]);
+    expect(allText(help)).not.toMatch(lang === 'en' ? /\bcard\b/ : /カード/);
+  });
+
   test('a number means nothing once the list is no longer the last thing shown', async () => {
     const { join, say: typed } = textOnlyChat();
     await join();

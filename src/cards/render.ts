@@ -221,6 +221,8 @@ export function renderRoute(input: Route): RenderedCard {
       ? ['', knownErrorsTitle, ...route.knownErrors.flatMap((error) => knownErrorLines(error, lang))]
       : []),
     ...(links.length > 0 ? ['', l.linksTitle, ...linkLines(links, '- ')] : []),
+    '',
+    l.outcomeCommands,
   ];
   return rendered('result', data, text, route.summary);
 }
@@ -244,6 +246,8 @@ export function renderNotEligible(input: NotEligible): RenderedCard {
     l.notEligibleInstead,
     ...outcome.instead.map((item, index) => `${index + 1}. ${item}`),
     ...(outcome.links.length > 0 ? ['', l.linksTitle, ...linkLines(outcome.links, '- ')] : []),
+    '',
+    l.outcomeCommands,
   ];
   return rendered('notEligible', data, text, `${l.notEligibleTitle}: ${outcome.summary}`);
 }

@@ -62,6 +62,11 @@ export const cardMessages = {
   redirectTitle: { ja: 'テクニカル サポートではありません', en: 'This is not technical support' },
 
   startOver: { ja: '最初から', en: 'Start over' },
+  /** The card's two buttons, for channels that show the text only. */
+  outcomeCommands: {
+    ja: '回答を変更するには「変更」、最初からやり直すには「最初から」と入力してください。',
+    en: 'To change an answer, type "change"; to begin again, type "start over".',
+  },
   changeAnswer: { ja: '回答を変更', en: 'Change an answer' },
   whichAnswer: { ja: 'どの回答を変更しますか?', en: 'Which answer do you want to change?' },
 

@@ -6,8 +6,8 @@ import type { Lang, Text } from '../knowledge/schema';
  */
 export const conversationMessages = {
   intro: {
-    ja: 'マイクロソフト パートナーのテクニカル サポートの受け方をご案内します。製品とパートナー プログラムを教えていただければ、必要な質問だけをして、使うポータル、選ぶサポート プラン、必要な ID、手順をカードでお示しします。エラー メッセージを貼り付けたり、重大度の選び方を聞いたりすることもできます。',
-    en: 'I tell Microsoft partners how to get technical support for a case. Tell me the product and your partner program: I ask only what matters, then show on a card the portal to use, the support plan to pick, the IDs you need and the steps. You can also paste an error message or ask which severity to choose.',
+    ja: 'マイクロソフト パートナーのテクニカル サポートの受け方をご案内します。製品とパートナー プログラムを教えていただければ、必要な質問だけをして、使うポータル、選ぶサポート プラン、必要な ID、手順をお示しします。エラー メッセージを貼り付けたり、重大度の選び方を聞いたりすることもできます。',
+    en: 'I tell Microsoft partners how to get technical support for a case. Tell me the product and your partner program: I ask only what matters, then show you the portal to use, the support plan to pick, the IDs you need and the steps. You can also paste an error message or ask which severity to choose.',
   },
   commands: {
     ja: '「戻る」で前の質問に戻り、「変更」でこれまでの回答を選んで変更、「最初から」でやり直し、「キャンセル」で中止、「English please」で英語に切り替えます。',
