@@ -1,42 +1,7 @@
 import { route } from '../src/engine/route';
-import type { Answers } from '../src/engine/types';
+import { everyCombination } from '../src/engine/space';
 import { getKnowledge } from '../src/knowledge/load';
-import {
-  CompetencyKind,
-  FamilyId,
-  ProductId,
-  ProductVersion,
-  ProgramId,
-  PurchasedPlan,
-  QuestionId,
-  SignInKind,
-  TierId,
-  type Lang,
-} from '../src/knowledge/schema';
-
-/** Each slot's values plus "not answered yet": the whole answer space the engine can be called with. */
-const SLOT_VALUES: Record<QuestionId, readonly (string | undefined)[]> = {
-  family: [undefined, ...FamilyId.options],
-  product: [undefined, ...ProductId.options],
-  program: [undefined, ...ProgramId.options],
-  purchasedPlan: [undefined, ...PurchasedPlan.options],
-  tier: [undefined, ...TierId.options],
-  competency: [undefined, ...CompetencyKind.options],
-  version: [undefined, ...ProductVersion.options],
-  signIn: [undefined, ...SignInKind.options],
-};
-
-export function everyCombination(): Answers[] {
-  let combinations: Answers[] = [{}];
-  for (const question of QuestionId.options) {
-    combinations = combinations.flatMap((answers) =>
-      SLOT_VALUES[question].map((value) =>
-        value === undefined ? answers : { ...answers, [question]: value },
-      ),
-    );
-  }
-  return combinations;
-}
+import type { Lang } from '../src/knowledge/schema';
 
 export interface EngineResult {
   combinations: number;
