@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Activity, BotState, Middleware, ResourceResponse, TurnContext } from 'botbuilder';
 import type { Lang } from '../knowledge/schema';
 import type { Logger } from '../logger';
@@ -100,10 +100,19 @@ export interface TurnStats {
 /** A redelivery repeats the channel's id, text, value and timestamp; ids alone may repeat after a channel restart. */
 function messageFingerprint(activity: Activity): string | undefined {
   if (activity.type !== 'message' || !activity.id) return undefined;
-  const { text, value, timestamp } = activity;
-  const digest = createHash('sha256').update(JSON.stringify({ text, value, timestamp })).digest('base64url');
-  return `${activity.id} ${digest.slice(0, 16)}`;
+  // each turn asks at least twice (redelivery check, then the record in state): hash once per activity
+  let fingerprint = fingerprints.get(activity);
+  if (fingerprint === undefined) {
+    const { text, value, timestamp } = activity;
+    // one-shot hash: same digest as createHash().update().digest(), without building a Hash object
+    const digest = hash('sha256', JSON.stringify({ text, value, timestamp }), 'base64url');
+    fingerprint = `${activity.id} ${digest.slice(0, 16)}`;
+    fingerprints.set(activity, fingerprint);
+  }
+  return fingerprint;
 }
+
+const fingerprints = new WeakMap<Activity, string>();
 
 /**
  * Runs one turn of bot logic on freshly loaded state and saves it conditionally. An eTag conflict (another
