@@ -850,6 +850,8 @@ describe.each(CLIENTS)('card submits (%s)', (kind) => {
     const chat = new TestChat(client(kind, 'en-US'));
     const replies = await chat.submit({ verb: 'answer', question: 'program', option: 'hacker' });
     expect(allText(replies)).toContain(text('staleSubmit', 'en'));
+    // No question is open, so the partner is not told to answer one.
+    expect(allText(replies)).not.toMatch(/question/i);
     expect(allText(replies)).toContain(knowledge.meta.title.en);
   });
 

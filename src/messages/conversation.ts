@@ -61,9 +61,10 @@ export const conversationMessages = {
     ja: '申し訳ありません、うまく読み取れませんでした。下の選択肢から選ぶか、「ヘルプ」と入力してください。',
     en: 'Sorry, I did not catch that. Please pick one of the options below, or type "help".',
   },
+  /** A button of an old message, pressed when no question is open: the welcome's choices follow. */
   staleSubmit: {
-    ja: 'そのボタンは前の質問のものです。いま表示されている質問にお答えください。',
-    en: 'That button belongs to an earlier question. Please answer the question shown now.',
+    ja: 'そのボタンは以前のメッセージのもので、今は使えません。次から選んでください。',
+    en: 'That button is from an earlier message and no longer works. Here is what I can do:',
   },
   tooLong: {
     ja: 'メッセージが長すぎます ({max} 文字まで)。問題を数文でお知らせください。エラー メッセージはその行だけを貼り付けてください。',
