@@ -5,7 +5,7 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { Lang, QuestionId } from '../src/knowledge/schema';
+import type { Lang } from '../src/knowledge/schema';
 import type { Answers } from '../src/engine/types';
 import { answersToChange } from '../src/cards';
 import { detectIntent } from '../src/understand/intent';
@@ -205,7 +205,7 @@ export class MainDialog extends ComponentDialog {
   private startCase(
     step: WaterfallStepContext,
     answers: Answers,
-    reopen: { answered?: QuestionId[]; change?: QuestionId; back?: boolean } = {},
+    reopen: Omit<CaseOptions, 'answers'> = {},
   ): Promise<DialogTurnResult> {
     return step.beginDialog(CaseDialog.id, { answers, ...reopen } satisfies CaseOptions);
   }
