@@ -1,4 +1,5 @@
 import { ConfigurationBotFrameworkAuthentication, type Middleware, type TurnContext } from 'botbuilder';
+import { languageFromLocale } from './understand/locale';
 import {
   AuthenticationConstants,
   AuthenticationError,
@@ -386,8 +387,7 @@ export function tenantOf(activity: TurnContext['activity']): string | undefined 
 
 /** The user's language as the channel reports it; the bot's own choice (if the user switched) can be injected. */
 export function localeLang(context: TurnContext): Lang {
-  const locale = context.activity.locale;
-  return typeof locale === 'string' && locale.toLowerCase().startsWith('ja') ? 'ja' : 'en';
+  return languageFromLocale(context.activity.locale);
 }
 
 /**
