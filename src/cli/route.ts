@@ -3,6 +3,7 @@ import { getKnowledge } from '../knowledge/load';
 import { Lang, QuestionId, type Knowledge } from '../knowledge/schema';
 import { route } from '../engine/route';
 import { everyDecidedCase } from '../engine/space';
+import { normalise } from '../understand/normalise';
 import type { Answers, Outcome } from '../engine/types';
 
 /**
@@ -112,12 +113,8 @@ export function formatMatrix(lang: Lang, knowledge: Knowledge): string {
 
 /** Finds the option a flag value names: its id, or a label or synonym in either language. */
 export function resolveFlag(question: QuestionId, value: string, knowledge: Knowledge): string {
-  const normalise = (text: string) =>
-    text
-      .normalize('NFKC')
-      .toLowerCase()
-      .replace(/[\s_-]+/g, '');
-  const wanted = normalise(value);
+  const compact = (text: string) => normalise(text).compact;
+  const wanted = compact(value);
   const options = knowledge.questions[question].options as {
     id: string;
     label: { ja: string; en: string };
@@ -131,8 +128,8 @@ export function resolveFlag(question: QuestionId, value: string, knowledge: Know
     ...option.synonyms.en,
   ];
   const found =
-    options.find((option) => normalise(option.id) === wanted) ??
-    options.find((option) => names(option).some((name) => normalise(name) === wanted));
+    options.find((option) => compact(option.id) === wanted) ??
+    options.find((option) => names(option).some((name) => compact(name) === wanted));
   if (!found) {
     throw new Error(`--${question} ${value}: not one of ${options.map((option) => option.id).join(', ')}`);
   }
