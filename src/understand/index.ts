@@ -1,5 +1,15 @@
 export { extractAnswers } from './answers';
-export { detectIntent, type Intent } from './intent';
+export { detectIntent } from './intent';
+export {
+  expectedBy,
+  interpret,
+  languageOf,
+  type Intent,
+  type Interpretation,
+  type InterpretationContext,
+  type Polarity,
+  type Slot,
+} from './interpretation';
 export { languageFromLocale } from './locale';
 export { pickFromMenu } from './menu';
 export { readyAroundTheClock } from './severity';
