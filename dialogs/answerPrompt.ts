@@ -1,17 +1,6 @@
-import {
-  ActionTypes,
-  CardFactory,
-  Channels,
-  InputHints,
-  MessageFactory,
-  type Activity,
-  type CardAction,
-  type TurnContext,
-} from 'botbuilder';
+import { InputHints, type Activity, type TurnContext } from 'botbuilder';
 import {
   ChoicePrompt,
-  ListStyle,
-  supportsSuggestedActions,
   type Choice,
   type FoundChoice,
   type PromptOptions,
@@ -19,7 +8,7 @@ import {
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import type { Knowledge } from '../src/knowledge/schema';
-import { cardActivity, supportsCards, type RenderedCard } from '../src/cards';
+import { answerButton, cardActivity, questionActivity, type RenderedCard } from '../src/cards';
 import { say } from '../src/messages/conversation';
 import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
 import type { ConversationMemory } from './memory';
@@ -131,63 +120,26 @@ export class AnswerPrompt extends ChoicePrompt {
     return asked.success ? this.source.describe(context, asked.data.question, asked.data.answers) : undefined;
   }
 
-  /** Choices with the button each client shows: imBack for suggested actions, messageBack with a value in Teams. */
+  /** Choices with the button each client shows (built in src/cards). */
   private choices(context: TurnContext, question: Question): Choice[] {
-    const valueButtons = listStyleFor(context) === ListStyle.heroCard;
+    return this.buttons(question).map((button, index) => ({
+      value: question.choices[index].id,
+      synonyms: question.choices[index].synonyms,
+      action: answerButton(context.activity, button),
+    }));
+  }
+
+  private buttons(question: Question) {
     return question.choices.map((choice) => ({
-      value: choice.id,
-      synonyms: choice.synonyms,
-      action: valueButtons
-        ? // messageBack carries the answer as a value: Teams channels deliver it without an @mention.
-          {
-            type: ActionTypes.MessageBack,
-            title: choice.label,
-            text: choice.label,
-            displayText: choice.label,
-            value: this.source.submitValue(question.id, choice.id),
-          }
-        : { type: ActionTypes.ImBack, title: choice.label, value: choice.label },
+      title: choice.label,
+      value: this.source.submitValue(question.id, choice.id),
     }));
   }
 
   private render(context: TurnContext, question: Question): Partial<Activity> {
     if (question.card) return cardActivity(question.card, context.activity.channelId);
-    const actions = this.choices(context, question).flatMap((choice): CardAction[] =>
-      choice.action ? [choice.action] : [],
-    );
-    const activity = supportsCards(context.activity.channelId)
-      ? withButtons(context, question, actions)
-      : textOnly(context, question, actions);
+    const activity = questionActivity(context.activity, question.prompt, this.buttons(question));
     activity.inputHint = InputHints.ExpectingInput;
     return activity;
   }
-}
-
-function withButtons(context: TurnContext, question: Question, actions: CardAction[]): Partial<Activity> {
-  // ChoiceFactory.heroCard drops each choice's action (it always sends imBack of the id): the card is built here.
-  return listStyleFor(context) === ListStyle.heroCard
-    ? MessageFactory.attachment(CardFactory.heroCard('', question.prompt, undefined, actions))
-    : MessageFactory.suggestedActions(actions, question.prompt);
-}
-
-/**
- * Channels without cards (SMS, email, Slack…) may show no buttons at all: the options go in the text, numbered as
- * the plain-text cards number theirs (a typed number answers), with suggested actions where the channel has them.
- */
-function textOnly(context: TurnContext, question: Question, actions: CardAction[]): Partial<Activity> {
-  const text = [
-    question.prompt,
-    ...question.choices.map((choice, index) => `${index + 1}. ${choice.label}`),
-  ].join('\n');
-  return supportsSuggestedActions(context.activity.channelId, actions.length)
-    ? MessageFactory.suggestedActions(actions, text)
-    : MessageFactory.text(text);
-}
-
-/** Buttons as each client shows them: suggested actions where they exist, hero card buttons in Teams teams/groups. */
-function listStyleFor(context: TurnContext): ListStyle {
-  const { channelId, conversation } = context.activity;
-  if (channelId !== Channels.Msteams) return ListStyle.suggestedAction;
-  // Teams shows suggested actions in personal chat only.
-  return conversation?.conversationType === 'personal' ? ListStyle.suggestedAction : ListStyle.heroCard;
 }

@@ -1,10 +1,11 @@
-import { ActionTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { MessageFactory, type TurnContext } from 'botbuilder';
 import type { Knowledge, Lang, QuestionId } from '../src/knowledge/schema';
 import type { NotEligible, Route } from '../src/engine/types';
 import {
   cardActivity,
   describeKnownError,
   describeRedirect,
+  menuActivity,
   renderKnownError,
   renderKnownErrorMenu,
   renderNotEligible,
@@ -13,7 +14,6 @@ import {
   renderRoute,
   renderSeverity,
   renderWelcome,
-  supportsCards,
   type RenderedCard,
 } from '../src/cards';
 import { cardText } from '../src/messages/cards';
@@ -55,22 +55,7 @@ export class Replies {
       title,
       value: { verb: 'changeAnswer', question } satisfies CardSubmit,
     }));
-    const prompt = say('whichAnswerToChange', lang);
-    if (!supportsCards(context.activity.channelId)) {
-      const lines = items.map((item, index) => `${index + 1}. ${item.title}`);
-      await context.sendActivity(MessageFactory.text([prompt, ...lines].join('\n')));
-      return items;
-    }
-    const buttons = items.map(({ title, value }) => ({
-      type: ActionTypes.MessageBack,
-      title,
-      text: title,
-      displayText: title,
-      value,
-    }));
-    await context.sendActivity(
-      MessageFactory.attachment(CardFactory.heroCard('', prompt, undefined, buttons)),
-    );
+    await context.sendActivity(menuActivity(context.activity, say('whichAnswerToChange', lang), items));
     return items;
   }
 

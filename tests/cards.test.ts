@@ -8,6 +8,8 @@ import {
   describeKnownError,
   describeLinks,
   describeRedirect,
+  menuActivity,
+  questionActivity,
   renderKnownError,
   renderKnownErrorMenu,
   renderNotEligible,
@@ -502,5 +504,27 @@ describe('templates and labels', () => {
       expect([...text.ja].length).toBeLessThanOrEqual(20);
       expect([...text.en].length).toBeLessThanOrEqual(20);
     }
+  });
+});
+
+describe('buttons built for menus and questions', () => {
+  const buttons = [
+    { title: 'Product family', value: { verb: 'changeAnswer', question: 'family' } },
+    { title: 'MPN level', value: { verb: 'changeAnswer', question: 'tier' } },
+  ];
+  const teamsGroup = { channelId: 'msteams', conversation: { conversationType: 'groupChat' } } as never;
+
+  it('sends values with messageBack in a Teams group, so no @mention is needed', () => {
+    const activity = questionActivity(teamsGroup, 'Which?', buttons);
+    const hero = activity.attachments?.[0].content as { buttons: { type: string; value: unknown }[] };
+    expect(hero.buttons.map((button) => [button.type, button.value])).toEqual(
+      buttons.map((button) => ['messageBack', button.value]),
+    );
+  });
+
+  it('numbers the choices where no card renders, in the order of the buttons', () => {
+    const activity = menuActivity({ channelId: 'sms' } as never, 'Which?', buttons);
+    expect(activity.text).toBe('Which?\n1. Product family\n2. MPN level');
+    expect(activity.attachments ?? []).toEqual([]);
   });
 });

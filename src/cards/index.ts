@@ -19,3 +19,4 @@ export {
 export { describeKnownError, describeLinks } from '../engine/describe';
 export { describeRedirect } from './describe';
 export type { RedirectOut } from './shapes';
+export { answerButton, menuActivity, questionActivity, type MenuButton } from './buttons';
