@@ -11,8 +11,13 @@ import { AZURE_DIRECT_LINE, TOKEN_PATH } from './paths';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const webDir = path.join(root, 'web');
 
-/** Web Chat's browser bundle from node_modules (its exports map hides dist/, so go through the main entry). */
+/**
+ * Web Chat's browser bundle: the copy `npm run build` puts beside the build (Web Chat is a devDependency, not
+ * installed in production), else from node_modules (its exports map hides dist/, so go through the main entry).
+ */
 export function webChatBundlePath(): string {
+  const built = path.join(root, 'vendor', 'webchat.js');
+  if (existsSync(built)) return built;
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('botframework-webchat')), '../dist/webchat.js');
 }
