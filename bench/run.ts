@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchEngine } from './engine';
+import { benchUnderstanding } from './understanding';
 import { ReplayedConversation, ScriptedConversation, SCRIPTS } from './conversations';
 import { emptyStats, percentile, playConversation, runLoad, type Conversation, type LoadStats } from './load';
 import { measureStateSize } from './state';
@@ -179,6 +180,11 @@ async function main() {
     console.log(
       `routing engine alone: ${fmt(engine.routesPerSecond)} routes/s (route(answers, lang, knowledge) over all ` +
         `${fmt(engine.combinations)} answer combinations, ja and en; ${JSON.stringify(engine.outcomes)})`,
+    );
+    const understood = benchUnderstanding(2);
+    console.log(
+      `understanding alone: median ${fmt(understood.medianMicros)} µs, p95 ${fmt(understood.p95Micros)} µs per message ` +
+        `(interpret() over ${fmt(understood.messages)} corpus messages, ${fmt(understood.calls)} calls)`,
     );
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     console.log(

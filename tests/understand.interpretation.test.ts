@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { getKnowledge } from '../src/knowledge/load';
+import type { QuestionId } from '../src/knowledge/schema';
+import type { Answers } from '../src/engine/types';
 import { interpret } from '../src/understand';
 
 const knowledge = getKnowledge();
+const read = (text: string, asking?: QuestionId, answers?: Answers) =>
+  interpret(text, { lang: 'en', asking, answers }, knowledge);
 
 describe('interpret: one message, understood once', () => {
   it('gives the answers a partner typed, with the language they wrote in', () => {
@@ -12,19 +16,182 @@ describe('interpret: one message, understood once', () => {
     expect(result.answers).toMatchObject({ product: 'intune', program: 'cspDirect' });
   });
 
-  it('reads Japanese text as Japanese, whatever the conversation language', () => {
-    expect(interpret('日本語でお願いします。Azure の件です', { lang: 'en' }, knowledge).language).toBe('ja');
+  it('reads Japanese text as Japanese, and an explicit switch still wins', () => {
+    const result = read('日本語でお願いします。Azure の件です');
+    expect(result.language).toBe('ja');
+    expect(result.intent).toEqual({ kind: 'switchLanguage', lang: 'ja' });
+    expect(result.answers).toMatchObject({ family: 'azure' });
   });
 
-  it('leaves the language open for a bare id or product name', () => {
-    expect(interpret('2904733', { lang: 'en' }, knowledge).language).toBeUndefined();
-    expect(interpret('Azure', { lang: 'en' }, knowledge).language).toBeUndefined();
+  it('leaves the language open for a bare id, product name or button label', () => {
+    for (const text of ['2904733', 'Azure', 'Action Pack', 'Cloud App Security', 'CSP (direct)']) {
+      expect(read(text).language, text).toBeUndefined();
+    }
   });
 
   it('takes a short answer word only for the question on screen', () => {
-    expect(interpret('none', { lang: 'en', asking: 'purchasedPlan' }, knowledge).answers).toEqual({
-      purchasedPlan: 'none',
+    expect(read('none', 'purchasedPlan').answers).toEqual({ purchasedPlan: 'none' });
+    expect(read('none').answers).toEqual({});
+  });
+});
+
+describe('negation: a denied option never fills its question', () => {
+  it.each([
+    ['we have no Premier contract', 'purchasedPlan', { purchasedPlan: 'none' }, { purchasedPlan: ['psfp'] }],
+    ['ASfP は持っていません', 'purchasedPlan', { purchasedPlan: 'none' }, { purchasedPlan: ['asfp'] }],
+    ['プレミア契約なし', 'purchasedPlan', { purchasedPlan: 'none' }, { purchasedPlan: ['psfp'] }],
+    [
+      'Neither ASfP nor Premier',
+      'purchasedPlan',
+      { purchasedPlan: 'none' },
+      { purchasedPlan: ['asfp', 'psfp'] },
+    ],
+    ["it's an older release, not N or N-1", 'version', { version: 'older' }, { version: ['current'] }],
+    ['最新の 2 バージョンではありません', 'version', { version: 'older' }, { version: ['current'] }],
+    ['a non-cloud competency', 'competency', { competency: 'other' }, { competency: ['cloud'] }],
+    ['非クラウド コンピテンシーです', 'competency', { competency: 'other' }, { competency: ['cloud'] }],
+    ['MSA じゃなくて AAD でサインインしています', 'signIn', { signIn: 'aad' }, { signIn: ['msa'] }],
+    ["We're not Gold", 'tier', {}, { tier: ['gold'] }],
+  ] as const)('%s', (text, asking, answers, negated) => {
+    const result = read(text, asking);
+    expect(result.answers).toEqual(answers);
+    expect(result.negated).toEqual(negated);
+  });
+
+  it('leaves the question open when a denial still leaves two readings', () => {
+    // N-1 is still covered, so "not the latest" is not "older".
+    const result = read("It's not the latest", 'version');
+    expect(result.answers).toEqual({});
+    expect(result.ambiguous).toBe(true);
+  });
+
+  it('does not take a problem for a denial: "Azure が起動しない" still names Azure', () => {
+    expect(read('お客様の Azure の VM が起動しない').answers).toMatchObject({ family: 'azure' });
+    expect(read("the Azure VM won't start").answers).toMatchObject({ family: 'azure' });
+  });
+});
+
+describe('questions: an option asked about is never taken', () => {
+  it.each([
+    ["what's PSfP?", 'purchasedPlan', { kind: 'help' }, [{ slot: 'purchasedPlan', option: 'psfp' }]],
+    ['アドバイザーって何?', 'program', { kind: 'help' }, [{ slot: 'program', option: 'advisor' }]],
+    [
+      'do we even need Premier?',
+      'purchasedPlan',
+      { kind: 'help' },
+      [{ slot: 'purchasedPlan', option: 'psfp' }],
+    ],
+    [
+      'is Data Analytics a cloud competency?',
+      'competency',
+      { kind: 'fact', id: 'cloudCompetencies' },
+      [{ slot: 'competency', option: 'cloud' }],
+    ],
+  ] as const)('%s', (text, asking, intent, asked) => {
+    const result = read(text, asking);
+    expect(result.intent).toMatchObject(intent);
+    expect(result.answers).toEqual({});
+    expect(result.askedAbout).toEqual(expect.arrayContaining([...asked]));
+  });
+
+  it('answers a fact that names a product, keeping what the partner said of their own case', () => {
+    const asked = read('Is a contract needed for Office 365 tickets?');
+    expect(asked.intent).toMatchObject({ kind: 'fact', id: 'whenIdsAreNeeded' });
+    expect(asked.answers).toEqual({});
+    const own = read("We're Silver, how many on-prem incidents do we have?");
+    expect(own.intent).toMatchObject({ kind: 'fact', id: 'incidentsByTier', givesAnswers: true });
+    expect(own.answers).toEqual({ tier: 'silver' });
+  });
+});
+
+describe('corrections replace an earlier answer', () => {
+  it.each([
+    ["actually we're Silver", { tier: 'gold' }, { tier: 'silver' }],
+    ['すみません、ゴールドでした', { tier: 'silver' }, { tier: 'gold' }],
+    ['Azure じゃなくて Dynamics 365 です', { family: 'azure' }, { family: 'dynamics365' }],
+    ['not Silver but Gold, sorry', { tier: 'silver' }, { tier: 'gold' }],
+  ] as const)('%s', (text, before, corrected) => {
+    const result = read(text, undefined, before);
+    expect(result.corrections).toEqual(corrected);
+    expect(result.answers).toMatchObject(corrected);
+  });
+
+  it('takes the later of two answers after "I mean" / "いや", in the same message', () => {
+    expect(read('Silver... sorry, I mean Gold', 'tier').answers).toEqual({ tier: 'gold' });
+    expect(read('シルバー、あ、いや、ゴールドです', 'tier').corrections).toEqual({ tier: 'gold' });
+  });
+});
+
+describe('typos, names of today, names the knowledge does not decide', () => {
+  it.each([
+    ['Dynamcis 365 issue', { family: 'dynamics365' }],
+    ['Offcie 365 problem', { product: 'office365' }],
+    ['Intnue enrollment error', { product: 'intune' }],
+    ['Power Automate flows failing', { product: 'flow' }],
+    ['エクスチェンジ オンラインの件', { product: 'office365' }],
+    ['d365 CE plugin error', { product: 'd365CustomerEngagement' }],
+  ] as const)('%s', (text, answers) => {
+    expect(read(text).answers).toMatchObject(answers);
+  });
+
+  it('corrects typos at the question on screen too', () => {
+    expect(read("we're an advsior partner", 'program').answers).toEqual({ program: 'advisor' });
+    expect(read('slver', 'tier').answers).toEqual({ tier: 'silver' });
+  });
+
+  it('does not "correct" ordinary words into answers', () => {
+    expect(read('Please connect me with the good team').answers).toEqual({});
+  });
+
+  it('names what it did not recognise and guesses no family', () => {
+    const result = read('Power BI report refresh fails for a customer');
+    expect(result.unrecognised).toEqual(['Power BI']);
+    expect(result.answers).toEqual({});
+    expect(read('Entra ID のサインイン ログが出ません').answers).toEqual({});
+  });
+});
+
+describe('severity, not sure, a person', () => {
+  it('reads a stated severity and 24x7 readiness', () => {
+    expect(read('Sev B?').severity).toEqual({ level: 'B' });
+    expect(read('business hours only').severity).toEqual({ aroundTheClock: false });
+    expect(read('We can work on this around the clock').severity).toEqual({ aroundTheClock: true });
+    expect(read('本番が止まっていますが、24時間体制で対応可能です').severity).toEqual({
+      level: 'A',
+      aroundTheClock: true,
     });
-    expect(interpret('none', { lang: 'en' }, knowledge).answers).toEqual({});
+    expect(read('Which severity should I choose?').intent).toEqual({ kind: 'severityHelp' });
+  });
+
+  it('knows "not sure" at a question, and a request for a person', () => {
+    expect(read('not sure', 'competency').intent).toEqual({ kind: 'notSure' });
+    expect(read('わからない', 'signIn').intent).toEqual({ kind: 'notSure' });
+    expect(read('Not sure if it is the latest version', 'version').answers).toEqual({});
+    expect(read('talk to a person').intent).toEqual({ kind: 'handoff' });
+    expect(read('担当者と話したい').intent).toEqual({ kind: 'handoff' });
+  });
+});
+
+describe('known errors and redirects in natural wording', () => {
+  it.each([
+    ['the access ID is tied to another user', 'knownError', 'accessIdAlreadyAssociated'],
+    ['ID がほかのアカウントで使われている', 'knownError', 'accessIdAlreadyAssociated'],
+    ["my contract isn't listed after adding it", 'knownError', 'contractNotShown'],
+    ['契約が一覧に出ない', 'knownError', 'contractNotShown'],
+    ['Can someone give us architecture guidance before we pitch to a customer?', 'redirect', 'presales'],
+    ['PoC 環境の設計を手伝ってほしい', 'redirect', 'presales'],
+    ['our MPN membership renewal is stuck', 'redirect', 'programSupport'],
+    ['ライセンスの有効化ができない', 'redirect', 'programSupport'],
+  ] as const)('%s', (text, kind, id) => {
+    expect(read(text).intent).toMatchObject({ kind, id });
+  });
+
+  it('keeps a real technical problem a case though it sounds like a redirect', () => {
+    expect(read("Our customer's Azure deployment fails with error InvalidTemplate").intent).toEqual({
+      kind: 'none',
+    });
+    expect(read('Office 365 でお客様ユーザーへのライセンス割り当てがエラーになります').intent).toEqual({
+      kind: 'none',
+    });
   });
 });

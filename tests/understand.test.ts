@@ -103,7 +103,7 @@ describe('extractAnswers: free text fills the answers, in either language', () =
       product: 'azure',
     });
     expect(extractAnswers('I have no idea which portal to use', knowledge)).toEqual({});
-    expect(extractAnswers('The flow fails on the latest build', knowledge)).toEqual({});
+    expect(extractAnswers('The workflow fails on the latest build', knowledge)).toEqual({});
     expect(extractAnswers('その他の質問です', knowledge)).toEqual({});
     expect(extractAnswers('ビジネス サポート ワークフローが開きません', knowledge)).toEqual({});
   });
@@ -284,11 +284,12 @@ describe('detectIntent: interruptions only when they are (nearly) the whole mess
     });
   });
 
-  it('answers general questions with a fact, unless the message describes a case', () => {
+  it('answers a question with its fact first, keeping what the partner said of their own case', () => {
+    // The tier a question is about is not the partner's answer.
     expect(detectIntent('How many incidents does a gold partner get?', knowledge)).toEqual({
       kind: 'fact',
       id: 'incidentsByTier',
-      givesAnswers: true,
+      givesAnswers: false,
     });
     expect(detectIntent('What is delegated administration?', knowledge)).toEqual({
       kind: 'fact',
@@ -296,7 +297,9 @@ describe('detectIntent: interruptions only when they are (nearly) the whole mess
       givesAnswers: false,
     });
     expect(detectIntent('Intune for my CSP customer, do I need an access ID?', knowledge)).toEqual({
-      kind: 'none',
+      kind: 'fact',
+      id: 'whenIdsAreNeeded',
+      givesAnswers: true,
     });
   });
 

@@ -1,15 +1,45 @@
 import type { Answers } from '../engine/types';
 import type { Knowledge, Lang, QuestionId } from '../knowledge/schema';
-import { extractAnswers } from './answers';
-import { detectIntent, type Intent as DetectedIntent } from './intent';
-import { getPhrases, type CompiledPhrases } from './phrases';
+import { bestEntry, intentOfCommand } from './intent';
+import {
+  longestFirst,
+  MAX_UNDERSTOOD_LENGTH,
+  normalise,
+  occurrences,
+  overlaps,
+  type Normalised,
+  type Span,
+} from './normalise';
+import { getPhrases, messageCore, type CompiledPhrases, type Needle } from './phrases';
+import { correctTypos, vocabularyOf, type Term, type Vocabulary } from './vocabulary';
 
 /** Every question the partner can answer in words: the slots of a case. */
 export type Slot = QuestionId;
 export type Polarity = 'affirmed' | 'negated';
 
-/** What a message asks the bot to do: a command, a topic, or (`none`) a support case to start or continue. */
-export type Intent = DetectedIntent | { kind: 'notSure' } | { kind: 'handoff' };
+/** What a message asks the bot to do. `none`: a support case to start or continue with the answers given. */
+export type Intent =
+  | { kind: 'help' }
+  | { kind: 'startOver' }
+  | { kind: 'back' }
+  | { kind: 'change' }
+  | { kind: 'cancel' }
+  | { kind: 'switchLanguage'; lang: Lang }
+  | { kind: 'knownError'; id: string }
+  | { kind: 'knownErrorMenu' }
+  | { kind: 'supportCase' }
+  | { kind: 'redirectMenu' }
+  | { kind: 'greeting' }
+  | { kind: 'thanks' }
+  | { kind: 'severityHelp' }
+  | { kind: 'redirect'; id: string }
+  /** `givesAnswers`: the message also answers questions of a case ("we're Gold, how many incidents…"). */
+  | { kind: 'fact'; id: string; givesAnswers: boolean }
+  /** The partner does not know the answer to the question on screen. */
+  | { kind: 'notSure' }
+  /** The partner asks for a person. */
+  | { kind: 'handoff' }
+  | { kind: 'none' };
 
 /** Where the message arrives: the language of the conversation, the question on screen, the answers so far. */
 export interface InterpretationContext {
@@ -17,6 +47,8 @@ export interface InterpretationContext {
   asking?: QuestionId;
   answers?: Answers;
 }
+
+export type SeverityLevel = 'A' | 'B' | 'C';
 
 /** One message, understood once per turn; the dialogs act on this and never read the text again. */
 export interface Interpretation {
@@ -29,14 +61,14 @@ export interface Interpretation {
   negated: Partial<Record<Slot, string[]>>;
   /** Options the message only asks about ("what's PSfP?"): never an answer. */
   askedAbout: { slot: Slot; option: string }[];
-  /** Answers that replace earlier ones ("Gold, not Silver", "actually we're Silver", "Y じゃなくて X"). */
+  /** Answers that replace earlier ones ("Gold, not Silver" after Silver, "actually we're Silver", "Y じゃなくて X"). */
   corrections: Partial<Answers>;
   /** Product-like names the knowledge does not decide (Entra ID, Defender, Power BI): ask, never guess. */
   unrecognised: string[];
   /** More than one reading for a slot: ask, never guess. */
   ambiguous: boolean;
   /** Severity the partner stated, or whether they can work around the clock. */
-  severity?: { level?: 'A' | 'B' | 'C'; aroundTheClock?: boolean };
+  severity?: { level?: SeverityLevel; aroundTheClock?: boolean };
 }
 
 /** The questions whose answer words count when the bot is asking `asking` ("family" also takes a product). */
@@ -45,9 +77,25 @@ export function expectedBy(asking: QuestionId | undefined): QuestionId[] {
   return asking === 'family' ? ['family', 'product'] : [asking];
 }
 
+/** A place the text names an answer, and what the words around it say about it. */
+interface Mention extends Span, Term {
+  negated: boolean;
+  /** Named in a question and not as the partner's own ("what's PSfP?"). */
+  questioned: boolean;
+  /** Named after "I mean" / "いや" in place of an answer named before it. */
+  replaces: boolean;
+}
+
+interface Clause extends Span {
+  question: boolean;
+  /** The question is about an option itself ("what's PSfP?"), not a request naming one. */
+  aboutOption: boolean;
+}
+
 /**
  * Understands one message: what it asks for, and the answers it gives, denies, asks about or corrects.
- * First version: today's intent detection and answer extraction behind the contract's type.
+ * Explainable in steps: typos put right; clauses and questions found; answer words found with the cues around
+ * them (negation, question, correction); answers decided per question; then the intent, in a fixed order.
  */
 export function interpret(
   text: string,
@@ -55,25 +103,448 @@ export function interpret(
   knowledge: Knowledge,
   phrases: CompiledPhrases = getPhrases(),
 ): Interpretation {
-  const intent = detectIntent(text, knowledge, phrases);
-  const answers = extractAnswers(text, knowledge, expectedBy(context.asking), phrases);
+  const vocabulary = vocabularyOf(knowledge, phrases);
+  const message = correctTypos(text.slice(0, MAX_UNDERSTOOD_LENGTH), vocabulary);
+  const normalised = normalise(message);
+  const clauses = clausesOf(normalised, phrases);
+
+  const correcting = phrases.corrections.signals.some((cue) => found(normalised, cue).length > 0);
+  const expected = new Set<QuestionId>(expectedBy(context.asking));
+  if (correcting) for (const slot of Object.keys(context.answers ?? {})) expected.add(slot as QuestionId);
+  const mentions = mentionsIn(normalised, clauses, vocabulary, expected, phrases);
+
+  const stated = mentions.filter((mention) => !mention.questioned && !mention.negated);
+  const { intent, spans } = intentOf(
+    message,
+    normalised,
+    clauses,
+    mentions,
+    stated,
+    context,
+    knowledge,
+    phrases,
+  );
+  // Options named in a question are asked about only when the message is a question about them (a fact or an
+  // explanation); in a request ("any help with our Azure app?") they are answers. Words of a redirect ("join the
+  // CSP program") are not answers, nor is the answer to the question the partner is not sure of.
+  const asksAbout = intent.kind === 'fact' || intent.kind === 'help';
+  const taken = mentions.filter(
+    (mention) =>
+      !mention.negated &&
+      (!asksAbout || !mention.questioned) &&
+      !spans.some((span) => within(mention, span)) &&
+      !(intent.kind === 'notSure' && mention.slot === context.asking),
+  );
+  const decided = decide(taken, mentions, expected, knowledge);
+  const corrections: Partial<Answers> = {};
+  for (const [slot, option] of Object.entries(decided.answers) as [QuestionId, string][]) {
+    const before = context.answers?.[slot];
+    const replaced = mentions.some((mention) => mention.replaces && mention.slot === slot);
+    if ((before !== undefined && before !== option) || replaced)
+      Object.assign(corrections, { [slot]: option });
+  }
+  const askedAbout = asksAbout ? askedAboutIn(mentions, knowledge) : [];
+  const finalIntent: Intent =
+    intent.kind === 'fact' ? { ...intent, givesAnswers: Object.keys(decided.answers).length > 0 } : intent;
+  const severity = severityIn(normalised, phrases);
+
   return {
-    language: languageOf(text),
-    intent,
-    answers,
-    negated: {},
-    askedAbout: [],
-    corrections: {},
-    unrecognised: [],
-    ambiguous: false,
+    language: languageOf(message, vocabulary),
+    intent: finalIntent,
+    answers: decided.answers,
+    negated: decided.negated,
+    askedAbout,
+    corrections,
+    unrecognised: unrecognisedIn(normalised, mentions, phrases),
+    ambiguous: decided.ambiguous,
+    ...(severity && { severity }),
   };
 }
 
-const JAPANESE_SCRIPT = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
-const LATIN_WORD = /\p{Script=Latin}{2,}/gu;
+// ---------------------------------------------------------------------------------------------------------------
+// Clauses and cues
+// ---------------------------------------------------------------------------------------------------------------
 
-/** Japanese when the text has kana or kanji; English when it has two Latin words or more; otherwise unclear. */
-export function languageOf(text: string): Lang | undefined {
+/** Punctuation that ends a clause; a full stop only before a space, so "Outlook.com" stays one word. */
+const CLAUSE_BREAK = /[,;:!?、。，；：！？…]|\.\s|\.\./u;
+const QUESTION_MARK = /[?？]/u;
+
+const found = (text: Normalised, cue: Needle) => occurrences(text, cue.needle, cue.lastWord);
+const foundAll = (text: Normalised, cues: Needle[]) => cues.flatMap((cue) => found(text, cue));
+
+function clausesOf(text: Normalised, phrases: CompiledPhrases): Clause[] {
+  const starts = [0];
+  for (let at = 1; at < text.compact.length; at += 1) {
+    if (CLAUSE_BREAK.test(text.separators[at])) starts.push(at);
+  }
+  const { questions } = phrases;
+  const opening = foundAll(text, questions.starts);
+  const anywhere = foundAll(text, questions.anywhere);
+  const about = foundAll(text, questions.about);
+  return starts.map((start, index) => {
+    const end = starts[index + 1] ?? text.compact.length;
+    const words = text.compact.slice(start, end);
+    const inside = (spans: Span[]) => spans.some((span) => within(span, { start, end }));
+    const question =
+      QUESTION_MARK.test(text.separators[end]) ||
+      opening.some((span) => span.start === start) ||
+      questions.ends.some((ending) => words.endsWith(ending)) ||
+      inside(anywhere);
+    return { start, end, question, aboutOption: question && inside(about) };
+  });
+}
+
+const within = (inner: Span, outer: Span) => outer.start <= inner.start && inner.end <= outer.end;
+const clauseAt = (clauses: Clause[], at: number) =>
+  clauses.find((clause) => clause.start <= at && at < clause.end) ?? clauses[clauses.length - 1];
+
+/** How many words start in [from, to): how far a cue reaches. */
+function wordsBetween(text: Normalised, from: number, to: number): number {
+  let words = 0;
+  for (let at = from; at < to; at += 1) if (text.boundary[at]) words += 1;
+  return words;
+}
+
+/** An English cue reaches a few words ahead ("not one of the latest two"); a Japanese prefix (非) only the next. */
+const MAX_CUE_REACH = 6;
+const isAsciiCue = (span: Span, text: Normalised) => /[a-z0-9]/.test(text.compact[span.start]);
+
+/**
+ * Every answer word in the text, longest first where they overlap, with what the cues around it say:
+ * denied ("no Premier", "ASfP は持っていません", "I said advisor but…"), asked about ("what's PSfP?"), or named in
+ * place of an answer before it ("Silver… I mean Gold").
+ */
+function mentionsIn(
+  text: Normalised,
+  clauses: Clause[],
+  vocabulary: Vocabulary,
+  expected: Set<QuestionId>,
+  phrases: CompiledPhrases,
+): Mention[] {
+  const matches: (Span & Term)[] = [];
+  for (const term of vocabulary.terms) {
+    if (term.answerOnly && !expected.has(term.slot)) continue;
+    for (const span of occurrences(text, term.needle, term.lastWord)) matches.push({ ...span, ...term });
+  }
+  const masked = foundAll(text, phrases.notAnswers);
+  const terms = longestFirst(matches)
+    .filter((term) => !masked.some((mask) => overlaps(mask, term)))
+    .sort((a, b) => a.start - b.start);
+
+  const before = foundAll(text, phrases.negation.before);
+  const after = foundAll(text, phrases.negation.after);
+  const adjacentAfter = foundAll(text, phrases.negation.adjacentAfter);
+  const scopeEnds = foundAll(text, phrases.negation.scopeEnds);
+  const owned = foundAll(text, phrases.questions.owned);
+  const instead = foundAll(text, phrases.corrections.instead);
+
+  const mentions = terms.map((term): Mention => {
+    const clause = clauseAt(clauses, term.start);
+    const deniedBefore = before.some((cue) => {
+      if (cue.end > term.start || cue.start < clause.start) return false;
+      if (!isAsciiCue(cue, text)) return cue.end === term.start;
+      const ended = scopeEnds.some((end) => end.start >= cue.end && end.end <= term.start);
+      return !ended && wordsBetween(text, cue.end, term.start) <= MAX_CUE_REACH;
+    });
+    const deniedAfter =
+      after.some((cue) => {
+        if (cue.start < term.end || cue.end > clause.end) return false;
+        const ended = scopeEnds.some((end) => end.start >= term.end && end.end <= cue.start);
+        const nearerCue = after.some((other) => other.start >= term.end && other.end <= cue.start);
+        return !ended && !nearerCue;
+      }) || adjacentAfter.some((cue) => cue.start === term.end);
+    const ownedHere = owned.some(
+      (cue) =>
+        cue.end <= term.start && cue.start >= clause.start && wordsBetween(text, cue.end, term.start) <= 1,
+    );
+    return {
+      ...term,
+      negated: deniedBefore || deniedAfter,
+      questioned: clause.question && !ownedHere,
+      replaces: false,
+    };
+  });
+
+  // "Silver… sorry, I mean Gold", "シルバー、あ、いや、ゴールド": the later answer replaces the earlier one.
+  for (const cue of instead) {
+    for (const later of mentions) {
+      if (later.start < cue.end || later.negated || later.kind !== 'option') continue;
+      for (const earlier of mentions) {
+        if (earlier.end > cue.start || earlier.slot !== later.slot) continue;
+        if (earlier.options.join() === later.options.join()) continue;
+        earlier.negated = true;
+        later.replaces = true;
+      }
+    }
+  }
+  return mentions;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Answers per question
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Decided {
+  answers: Answers;
+  negated: Partial<Record<Slot, string[]>>;
+  ambiguous: boolean;
+}
+
+/**
+ * Per question: the one option affirmed and not denied is the answer; two different ones are ambiguous. Where only
+ * denials were given, the complement is taken when one reading is left (not N or N-1 → older; non-cloud → other;
+ * neither plan → none). A product implies its family.
+ */
+function decide(
+  taken: Mention[],
+  mentions: Mention[],
+  expected: Set<QuestionId>,
+  knowledge: Knowledge,
+): Decided {
+  const negated: Partial<Record<Slot, string[]>> = {};
+  const openedByDenial = new Set<Slot>();
+  for (const mention of mentions) {
+    if (!mention.negated) continue;
+    if (mention.kind === 'partial') {
+      openedByDenial.add(mention.slot);
+      continue;
+    }
+    const list = (negated[mention.slot] ??= []);
+    for (const option of mention.options) if (!list.includes(option)) list.push(option);
+  }
+
+  const answers: Record<string, string> = {};
+  let ambiguous = false;
+  const slots = new Set<Slot>([...taken.map((mention) => mention.slot), ...(Object.keys(negated) as Slot[])]);
+  for (const slot of slots) {
+    const denied = new Set(negated[slot] ?? []);
+    const affirmed = new Set<string>();
+    let groupNamed = false;
+    for (const mention of taken) {
+      if (mention.slot !== slot) continue;
+      if (mention.kind === 'group') groupNamed = true;
+      else for (const option of mention.options) if (!denied.has(option)) affirmed.add(option);
+    }
+    if (affirmed.size === 1) {
+      answers[slot] = [...affirmed][0];
+      continue;
+    }
+    if (affirmed.size > 1 || (groupNamed && expected.has(slot))) {
+      ambiguous = true;
+      continue;
+    }
+    const complement = complementOf(slot, denied, knowledge);
+    if (complement) answers[slot] = complement;
+  }
+  for (const slot of openedByDenial) if (answers[slot] === undefined) ambiguous = true;
+
+  const product = knowledge.questions.product.options.find((option) => option.id === answers.product);
+  // A product belongs to one family; it is more precise than any family word found beside it.
+  if (product) answers.family = product.family;
+  for (const slot of Object.keys(negated) as Slot[]) {
+    negated[slot] = negated[slot]!.filter((option) => answers[slot] !== option);
+    if (negated[slot]!.length === 0) delete negated[slot];
+  }
+  dropImpliedFamilies(negated, knowledge);
+  return { answers: answers as Answers, negated, ambiguous };
+}
+
+/** The one option left when the others are denied; a bought plan denied means none was bought. */
+function complementOf(slot: Slot, denied: Set<string>, knowledge: Knowledge): string | undefined {
+  if (denied.size === 0 || slot === 'family' || slot === 'product') return undefined;
+  if (slot === 'purchasedPlan') return denied.has('none') ? undefined : 'none';
+  const left = knowledge.questions[slot].options.filter((option) => !denied.has(option.id));
+  return left.length === 1 ? left[0].id : undefined;
+}
+
+/** Families with one product (Azure, on-premises): naming the product names the family too. */
+function singleProductFamilies(knowledge: Knowledge): Set<string> {
+  const count = new Map<string, number>();
+  for (const option of knowledge.questions.product.options)
+    count.set(option.family, (count.get(option.family) ?? 0) + 1);
+  return new Set([...count].filter(([, products]) => products === 1).map(([family]) => family));
+}
+
+/** "Not Office 365" does not deny Microsoft 365, though "Office 365" is one of its words too. */
+function dropImpliedFamilies(negated: Partial<Record<Slot, string[]>>, knowledge: Knowledge) {
+  const single = singleProductFamilies(knowledge);
+  const products = knowledge.questions.product.options.filter((option) =>
+    negated.product?.includes(option.id),
+  );
+  if (!negated.family) return;
+  negated.family = negated.family.filter(
+    (family) => single.has(family) || !products.some((product) => product.family === family),
+  );
+  if (negated.family.length === 0) delete negated.family;
+}
+
+function askedAboutIn(mentions: Mention[], knowledge: Knowledge): { slot: Slot; option: string }[] {
+  const single = singleProductFamilies(knowledge);
+  const asked = mentions.filter(
+    (mention) => mention.questioned && !mention.negated && mention.kind === 'option',
+  );
+  const products = knowledge.questions.product.options.filter((option) =>
+    asked.some((mention) => mention.slot === 'product' && mention.options.includes(option.id)),
+  );
+  const list: { slot: Slot; option: string }[] = [];
+  for (const mention of asked) {
+    for (const option of mention.options) {
+      const implied =
+        mention.slot === 'family' &&
+        !single.has(option) &&
+        products.some((product) => product.family === option);
+      if (implied || list.some((entry) => entry.slot === mention.slot && entry.option === option)) continue;
+      list.push({ slot: mention.slot, option });
+    }
+  }
+  return list;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Intent
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * In order: a command that is (nearly) the whole message, or a language switch in a clause of its own; a greeting
+ * or thank-you that is the whole message; a request for a person; a pasted or described known error; a question
+ * about severity; "not sure" at a question; a question that is not technical support (unless a product has a
+ * technical problem); a fact asked about; a question about an option itself; else a support case (`none`).
+ */
+function intentOf(
+  message: string,
+  text: Normalised,
+  clauses: Clause[],
+  mentions: Mention[],
+  stated: Mention[],
+  context: InterpretationContext,
+  knowledge: Knowledge,
+  phrases: CompiledPhrases,
+): { intent: Intent; spans: Span[] } {
+  const intent = (found: Intent, spans: Span[] = []) => ({ intent: found, spans });
+  const core = messageCore(message, phrases);
+  const command = intentOfCommand(core, phrases);
+  if (command) return intent(command);
+  // "日本語でお願いします。Azure の件です": a language switch in a clause of its own.
+  if (LANGUAGE_WORD.test(message)) {
+    for (const clause of message.split(/[,.!?;、。，！？]/u)) {
+      const switched = intentOfCommand(messageCore(clause, phrases), phrases);
+      if (switched?.kind === 'switchLanguage') return intent(switched);
+    }
+  }
+  if (text.compact.length === 0) return intent({ kind: 'none' });
+  if (phrases.smallTalk.greeting.has(text.compact)) return intent({ kind: 'greeting' });
+  if (phrases.smallTalk.thanks.has(text.compact)) return intent({ kind: 'thanks' });
+  if (foundAll(text, phrases.handoff).length > 0) return intent({ kind: 'handoff' });
+
+  // Pattern words that are the partner's own answers ("Gold cloud competency", "a non-cloud competency") are not
+  // a question about them; options only asked about ("is Security a cloud competency?") do not hide a pattern.
+  const answerSpans = mentions.filter((mention) => mention.kind === 'option' && !mention.questioned);
+  const knownError = bestEntry(text, knowledge.knownErrors, answerSpans);
+  if (knownError) return intent({ kind: 'knownError', id: knownError.id });
+
+  const isQuestion = clauses.some((clause) => clause.question);
+  // "Which severity?", "what does Sev C mean?"; but "Sev B?" states a level.
+  const aboutSeverity = foundAll(text, phrases.severityHelp).length > 0;
+  const levelStated = severityIn(text, phrases)?.level !== undefined;
+  const aboutLevels = clauses.some((clause) => clause.question && clause.aboutOption);
+  if (aboutSeverity && (!levelStated || aboutLevels)) {
+    return intent({ kind: 'severityHelp' });
+  }
+
+  const notSure = foundAll(text, phrases.notSure);
+  const onlyNotSure = phrases.notSure.some((cue) => core === cue.needle);
+  if (notSure.length > 0 && (context.asking !== undefined || onlyNotSure)) {
+    const insideFact = bestEntry(text, knowledge.facts, answerSpans);
+    if (!insideFact || !notSure.some((span) => insideFact.spans.some((fact) => overlaps(span, fact)))) {
+      return intent({ kind: 'notSure' });
+    }
+  }
+
+  const namesProduct = (spans: Span[]) =>
+    stated.some(
+      (mention) =>
+        (mention.slot === 'family' || mention.slot === 'product') &&
+        !spans.some((span) => overlaps(span, mention)),
+    );
+  const redirect = bestEntry(text, knowledge.redirects, answerSpans);
+  if (redirect) {
+    const problem = foundAll(text, phrases.problems).length > 0;
+    if (!(problem && namesProduct(redirect.spans)))
+      return intent({ kind: 'redirect', id: redirect.id }, redirect.spans);
+  }
+  const fact = bestEntry(text, knowledge.facts, answerSpans);
+  // A fact is answered when asked, or when the message is only its topic ("on-premises incidents"); a message
+  // that names a product beside it describes a case, which the route card answers better.
+  if (fact && (isQuestion || !namesProduct(fact.spans))) {
+    return intent({ kind: 'fact', id: fact.id, givesAnswers: false });
+  }
+  const asked = mentions.filter((mention) => mention.questioned && !mention.negated);
+  const aboutOption = asked.some(
+    (mention) =>
+      clauseAt(clauses, mention.start).aboutOption ||
+      asked.some(
+        (other) =>
+          other !== mention &&
+          other.slot === mention.slot &&
+          clauseAt(clauses, other.start) === clauseAt(clauses, mention.start),
+      ),
+  );
+  return intent(aboutOption ? { kind: 'help' } : { kind: 'none' });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Severity, unrecognised names, language
+// ---------------------------------------------------------------------------------------------------------------
+
+const LEVEL = /^[abc]$/;
+const LANGUAGE_WORD = /english|japanese|英語|日本語|にほんご/iu;
+
+/** "Sev B", "重大度は C"; 24x7 readiness; and the level the seed's criteria give when no letter was named. */
+function severityIn(text: Normalised, phrases: CompiledPhrases): Interpretation['severity'] {
+  const { severity } = phrases;
+  let level: SeverityLevel | undefined;
+  for (const span of foundAll(text, severity.levels)) {
+    const letter = text.compact[span.end];
+    if (letter && LEVEL.test(letter) && text.boundary[span.end] && text.boundary[span.end + 1]) {
+      level = letter.toUpperCase() as SeverityLevel;
+      break;
+    }
+  }
+  const yes = foundAll(text, severity.aroundTheClock.yes).length > 0;
+  const no = foundAll(text, severity.aroundTheClock.no).length > 0;
+  const aroundTheClock = yes === no ? undefined : yes;
+  if (level === undefined && aroundTheClock !== undefined) {
+    const has = (cues: Needle[]) => foundAll(text, cues).length > 0;
+    if (aroundTheClock && has(severity.impact.critical)) level = 'A';
+    else if (!aroundTheClock && has(severity.impact.companyWide)) level = 'B';
+    else if (!aroundTheClock && has(severity.impact.noStop)) level = 'C';
+  }
+  if (level === undefined && aroundTheClock === undefined) return undefined;
+  return { ...(level && { level }), ...(aroundTheClock !== undefined && { aroundTheClock }) };
+}
+
+/** Names the knowledge does not decide, unless they are part of an answer ("Defender for Cloud Apps"). */
+function unrecognisedIn(text: Normalised, mentions: Mention[], phrases: CompiledPhrases): string[] {
+  const names = phrases.unrecognisedNames.flatMap((name) =>
+    found(text, name).map((span) => ({ ...span, name: name.name })),
+  );
+  return longestFirst(names)
+    .filter((name) => !mentions.some((mention) => overlaps(mention, name)))
+    .sort((a, b) => a.start - b.start)
+    .map((name) => name.name);
+}
+
+const JAPANESE_SCRIPT = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
+const LATIN_WORD = /\p{Script=Latin}+/gu;
+
+/**
+ * Japanese when the text has kana or kanji; English when it has two Latin words or more besides answer words
+ * (a button label such as "Action Pack" sent as text says nothing about the partner's language); else unclear.
+ */
+export function languageOf(text: string, vocabulary?: Vocabulary): Lang | undefined {
   if (JAPANESE_SCRIPT.test(text)) return 'ja';
-  return (text.match(LATIN_WORD)?.length ?? 0) >= 2 ? 'en' : undefined;
+  const words = (text.toLowerCase().match(LATIN_WORD) ?? []).filter(
+    (word) => !vocabulary?.answerWords.has(word),
+  );
+  return words.length >= 2 ? 'en' : undefined;
 }

@@ -8,6 +8,8 @@ export interface Normalised {
   compact: string;
   /** boundary[i]: a word boundary lies before compact[i]; boundary[compact.length] is the end. */
   boundary: boolean[];
+  /** separators[i]: the whitespace and punctuation dropped just before compact[i] ("", " ", ", ", "。"). */
+  separators: string[];
 }
 
 /** Understanding looks at the start of a message only: a pasted log can be long, the question is not. */
@@ -16,6 +18,7 @@ export const MAX_UNDERSTOOD_LENGTH = 10_000;
 /** Whitespace, punctuation (including 、。・「」) and symbols separate words and are dropped. */
 const SEPARATOR = /[\s\p{P}\p{S}]/u;
 const ASCII_WORD_CHAR = /[a-z0-9]/;
+const POSSESSIVE = /['’]s\b/g;
 
 /** Needles up to this length must match whole words at both ends; longer ones only at their start ("partners"). */
 const SHORT_WORD = 4;
@@ -23,22 +26,31 @@ const SHORT_WORD = 4;
 export function normalise(text: string): Normalised {
   let compact = '';
   const boundary: boolean[] = [];
+  const separators: string[] = [];
+  let dropped = '';
   let separated = true;
   let previous = '';
-  for (const char of text.normalize('NFKC').toLowerCase()) {
+  // A possessive is the word itself: "team's skills" does not name Teams, "customer's" is "customer".
+  for (const char of text.normalize('NFKC').toLowerCase().replace(POSSESSIVE, '')) {
     if (SEPARATOR.test(char)) {
       separated = true;
+      dropped += char;
       continue;
     }
     const asciiPair = ASCII_WORD_CHAR.test(char) && ASCII_WORD_CHAR.test(previous);
     // Code units, not code points, so indexes line up with String#indexOf on `compact`.
-    for (let unit = 0; unit < char.length; unit += 1) boundary.push(unit === 0 && (separated || !asciiPair));
+    for (let unit = 0; unit < char.length; unit += 1) {
+      boundary.push(unit === 0 && (separated || !asciiPair));
+      separators.push(unit === 0 ? dropped : '');
+    }
     compact += char;
     previous = char;
     separated = false;
+    dropped = '';
   }
   boundary.push(true);
-  return { compact, boundary };
+  separators.push(dropped);
+  return { compact, boundary, separators };
 }
 
 /** A place where a needle occurs in a text, as [start, end) in the compact form. */
@@ -58,11 +70,12 @@ export function lastWordLength(phrase: Normalised): number {
  * word boundary too, so "Azure AD" is not found in "Azure, advisor".
  */
 export function occurrences(text: Normalised, needle: string, lastWord = needle.length): Span[] {
+  const first = needle.length === 0 ? -1 : text.compact.indexOf(needle);
+  if (first === -1) return [];
   const found: Span[] = [];
-  if (needle.length === 0) return found;
   const needsStart = ASCII_WORD_CHAR.test(needle[0]);
   const needsEnd = lastWord <= SHORT_WORD && ASCII_WORD_CHAR.test(needle[needle.length - 1]);
-  for (let at = text.compact.indexOf(needle); at !== -1; at = text.compact.indexOf(needle, at + 1)) {
+  for (let at = first; at !== -1; at = text.compact.indexOf(needle, at + 1)) {
     const end = at + needle.length;
     if ((!needsStart || text.boundary[at]) && (!needsEnd || text.boundary[end]))
       found.push({ start: at, end });

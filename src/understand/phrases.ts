@@ -2,12 +2,21 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { normalise } from './normalise';
+import { QuestionId } from '../knowledge/schema';
+import { lastWordLength, normalise } from './normalise';
 
 /** Phrases per language; both lists are matched whatever the UI language. */
 const PhraseList = z
   .object({ ja: z.array(z.string().trim().min(1)).min(1), en: z.array(z.string().trim().min(1)).min(1) })
   .strict();
+/** The same, where one language may have none. */
+const SomePhrases = z
+  .object({
+    ja: z.array(z.string().trim().min(1)).default([]),
+    en: z.array(z.string().trim().min(1)).default([]),
+  })
+  .strict();
+const CuesAround = z.object({ before: SomePhrases, after: SomePhrases }).strict();
 
 export const COMMANDS = [
   'help',
@@ -35,6 +44,34 @@ export const Phrases = z
     answerOnly: PhraseList,
     ready24x7: z.object({ yes: PhraseList, no: PhraseList }).strict(),
     smallTalk: z.object({ greeting: PhraseList, thanks: PhraseList }).strict(),
+    negation: CuesAround.extend({ adjacentAfter: SomePhrases, scopeEnds: SomePhrases }).strict(),
+    notAnswers: SomePhrases,
+    corrections: z.object({ earlier: CuesAround, instead: SomePhrases, signals: SomePhrases }).strict(),
+    problems: SomePhrases,
+    questions: z
+      .object({
+        starts: SomePhrases,
+        ends: SomePhrases,
+        anywhere: SomePhrases,
+        about: SomePhrases,
+        owned: SomePhrases,
+      })
+      .strict(),
+    optionGroups: z.array(
+      z.object({ slot: QuestionId, options: z.array(z.string()).min(2), words: SomePhrases }).strict(),
+    ),
+    partialWords: z.array(z.object({ slot: QuestionId, option: z.string(), words: SomePhrases }).strict()),
+    notSure: PhraseList,
+    handoff: PhraseList,
+    severity: z
+      .object({
+        levels: SomePhrases,
+        aroundTheClock: z.object({ yes: SomePhrases, no: SomePhrases }).strict(),
+        impact: z.object({ critical: SomePhrases, companyWide: SomePhrases, noStop: SomePhrases }).strict(),
+      })
+      .strict(),
+    unrecognisedNames: SomePhrases,
+    notTypos: SomePhrases,
   })
   .strict();
 export type Phrases = z.infer<typeof Phrases>;
@@ -44,14 +81,48 @@ export interface CompiledPhrases {
   prefixes: string[];
   suffixes: string[];
   commands: Map<string, Command>;
-  severityHelp: string[];
+  severityHelp: Needle[];
   /** Answer words that count only when their question is being asked. */
   answerOnly: Set<string>;
   /** "Business hours only" and the like, as the whole message: an answer to "ready to work 24x7?". */
   ready24x7: { yes: Set<string>; no: Set<string> };
   /** A greeting or a thank-you that is the whole message (polite words included), compacted. */
   smallTalk: { greeting: Set<string>; thanks: Set<string> };
+  /** Cues of interpret(): see phrases.yaml for what each list means. */
+  negation: { before: Needle[]; after: Needle[]; adjacentAfter: Needle[]; scopeEnds: Needle[] };
+  notAnswers: Needle[];
+  corrections: { instead: Needle[]; signals: Needle[] };
+  problems: Needle[];
+  questions: { starts: Needle[]; ends: string[]; anywhere: Needle[]; about: Needle[]; owned: Needle[] };
+  optionGroups: { slot: QuestionId; options: string[]; words: Needle[] }[];
+  partialWords: { slot: QuestionId; option: string; words: Needle[] }[];
+  notSure: Needle[];
+  handoff: Needle[];
+  severity: {
+    levels: Needle[];
+    aroundTheClock: { yes: Needle[]; no: Needle[] };
+    impact: { critical: Needle[]; companyWide: Needle[]; noStop: Needle[] };
+  };
+  unrecognisedNames: (Needle & { name: string })[];
+  /** Lower-case English words that are never typos of an answer word. */
+  notTypos: Set<string>;
 }
+
+/** A phrase ready for `occurrences()`: compacted, with the length of its last word for the boundary rule. */
+export interface Needle {
+  needle: string;
+  lastWord: number;
+}
+
+export function needleOf(phrase: string): Needle {
+  const normalised = normalise(phrase);
+  return { needle: normalised.compact, lastWord: lastWordLength(normalised) };
+}
+
+const needles = (list: { ja: string[]; en: string[] }) =>
+  both(list)
+    .map(needleOf)
+    .filter((entry) => entry.needle.length > 0);
 
 export const defaultPhrasesFile = path.join(import.meta.dirname, 'phrases.yaml');
 
@@ -75,13 +146,56 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
     prefixes: both(phrases.fillers.prefixes).map(compact).filter(Boolean).sort(byLength),
     suffixes: both(phrases.fillers.suffixes).map(compact).filter(Boolean).sort(byLength),
     commands: new Map(),
-    severityHelp: both(phrases.topics.severityHelp).map(compact),
+    severityHelp: needles(phrases.topics.severityHelp),
     answerOnly: new Set(both(phrases.answerOnly).map(compact)),
     ready24x7: { yes: new Set(), no: new Set() },
     smallTalk: {
       greeting: new Set(both(phrases.smallTalk.greeting).map(compact)),
       thanks: new Set(both(phrases.smallTalk.thanks).map(compact)),
     },
+    negation: {
+      before: needles({
+        ja: [...phrases.negation.before.ja, ...phrases.corrections.earlier.before.ja],
+        en: [...phrases.negation.before.en, ...phrases.corrections.earlier.before.en],
+      }),
+      after: needles({
+        ja: [...phrases.negation.after.ja, ...phrases.corrections.earlier.after.ja],
+        en: [...phrases.negation.after.en, ...phrases.corrections.earlier.after.en],
+      }),
+      adjacentAfter: needles(phrases.negation.adjacentAfter),
+      scopeEnds: needles(phrases.negation.scopeEnds),
+    },
+    notAnswers: needles(phrases.notAnswers),
+    corrections: {
+      instead: needles(phrases.corrections.instead),
+      signals: needles(phrases.corrections.signals),
+    },
+    problems: needles(phrases.problems),
+    questions: {
+      starts: needles(phrases.questions.starts),
+      ends: both(phrases.questions.ends).map(compact),
+      anywhere: needles(phrases.questions.anywhere),
+      about: needles(phrases.questions.about),
+      owned: needles(phrases.questions.owned),
+    },
+    optionGroups: phrases.optionGroups.map((group) => ({ ...group, words: needles(group.words) })),
+    partialWords: phrases.partialWords.map((partial) => ({ ...partial, words: needles(partial.words) })),
+    notSure: needles(phrases.notSure),
+    handoff: needles(phrases.handoff),
+    severity: {
+      levels: needles(phrases.severity.levels),
+      aroundTheClock: {
+        yes: needles(phrases.severity.aroundTheClock.yes),
+        no: needles(phrases.severity.aroundTheClock.no),
+      },
+      impact: {
+        critical: needles(phrases.severity.impact.critical),
+        companyWide: needles(phrases.severity.impact.companyWide),
+        noStop: needles(phrases.severity.impact.noStop),
+      },
+    },
+    unrecognisedNames: both(phrases.unrecognisedNames).map((name) => ({ name, ...needleOf(name) })),
+    notTypos: new Set(both(phrases.notTypos).map((word) => word.toLowerCase())),
   };
   for (const answer of ['yes', 'no'] as const) {
     for (const phrase of both(phrases.ready24x7[answer]))
@@ -101,7 +215,7 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
     }
   }
   for (const phrase of compiled.severityHelp) {
-    if (!phrase) throw new Error(`${fileName}: topics.severityHelp: a phrase has no letters`);
+    if (!phrase.needle) throw new Error(`${fileName}: topics.severityHelp: a phrase has no letters`);
   }
   return compiled;
 }

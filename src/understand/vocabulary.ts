@@ -1,0 +1,119 @@
+import { distance } from 'fastest-levenshtein';
+import { QuestionId, type Knowledge } from '../knowledge/schema';
+import { lastWordLength, normalise } from './normalise';
+import type { CompiledPhrases } from './phrases';
+
+/**
+ * One way of naming answers: an option's label or synonym, a word naming several options ("yes" to "ASfP or
+ * PSfP?"), or a word naming part of one ("latest" is N, not N-1).
+ */
+export interface Term {
+  slot: QuestionId;
+  options: string[];
+  kind: 'option' | 'group' | 'partial';
+  needle: string;
+  /** Length of the needle's last word, which must end at a word boundary when short. */
+  lastWord: number;
+  /** Too common to mean an answer unless its question is being asked ("no", "latest", "フロー"). */
+  answerOnly: boolean;
+}
+
+/** What the knowledge and phrase files let the bot recognise, built once per pair of files. */
+export interface Vocabulary {
+  terms: Term[];
+  /** Lower-case Latin words of the answer terms: what a typo is corrected to, and words that say no language. */
+  answerWords: Set<string>;
+  /** Answer words of four letters or more, the targets of typo correction. */
+  typoTargets: string[];
+  /** Lower-case English words of the knowledge and phrase files, and `notTypos`: never corrected. */
+  knownWords: Set<string>;
+}
+
+const LATIN_WORDS = /\p{Script=Latin}+/gu;
+const MIN_TYPO_LENGTH = 4;
+
+const vocabularies = new WeakMap<Knowledge, WeakMap<CompiledPhrases, Vocabulary>>();
+
+export function vocabularyOf(knowledge: Knowledge, phrases: CompiledPhrases): Vocabulary {
+  let byPhrases = vocabularies.get(knowledge);
+  if (!byPhrases) vocabularies.set(knowledge, (byPhrases = new WeakMap()));
+  let vocabulary = byPhrases.get(phrases);
+  if (!vocabulary) byPhrases.set(phrases, (vocabulary = buildVocabulary(knowledge, phrases)));
+  return vocabulary;
+}
+
+function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabulary {
+  const partial = new Map<string, { slot: QuestionId; option: string }>();
+  for (const entry of phrases.partialWords) {
+    for (const word of entry.words) partial.set(`${entry.slot}\u0000${word.needle}`, entry);
+  }
+  const terms: Term[] = [];
+  const answerWords = new Set<string>();
+  const add = (term: Omit<Term, 'answerOnly'>) =>
+    terms.push({ ...term, answerOnly: phrases.answerOnly.has(term.needle) });
+
+  for (const slot of QuestionId.options) {
+    for (const option of knowledge.questions[slot].options) {
+      const words = [option.label.ja, option.label.en, ...option.synonyms.ja, ...option.synonyms.en];
+      const seen = new Set<string>();
+      for (const word of words) {
+        for (const latin of word.toLowerCase().match(LATIN_WORDS) ?? []) answerWords.add(latin);
+        const phrase = normalise(word);
+        if (!phrase.compact || seen.has(phrase.compact)) continue;
+        seen.add(phrase.compact);
+        const kind = partial.has(`${slot}\u0000${phrase.compact}`) ? 'partial' : 'option';
+        add({ slot, options: [option.id], kind, needle: phrase.compact, lastWord: lastWordLength(phrase) });
+      }
+    }
+  }
+  // Words naming several options ("yes", "support plan") are too common to mean anything unless their question is asked.
+  for (const group of phrases.optionGroups) {
+    for (const word of group.words) {
+      terms.push({ slot: group.slot, options: group.options, kind: 'group', ...word, answerOnly: true });
+    }
+  }
+  for (const entry of phrases.partialWords) {
+    for (const word of entry.words) {
+      const known = terms.some((term) => term.slot === entry.slot && term.needle === word.needle);
+      if (!known) add({ slot: entry.slot, options: [entry.option], kind: 'partial', ...word });
+    }
+  }
+
+  const knownWords = new Set(phrases.notTypos);
+  const prose = JSON.stringify(knowledge).toLowerCase() + ' ' + JSON.stringify([...phrases.commands.keys()]);
+  for (const word of prose.match(LATIN_WORDS) ?? []) knownWords.add(word);
+  const typoTargets = [...answerWords].filter((word) => word.length >= MIN_TYPO_LENGTH);
+  return { terms, answerWords, typoTargets, knownWords };
+}
+
+/** Endings that make another word, not a typo: "teams" is not a misspelt "team", nor "offices" of "office". */
+const INFLECTIONS = ['s', 'es', 'ed', 'ing', 'er'];
+const inflected = (a: string, b: string) =>
+  INFLECTIONS.some((ending) => a === b + ending || b === a + ending);
+
+/**
+ * The text with misspelt answer words put right ("Offcie 365" → "office 365", "slver" → "silver"): a Latin word of
+ * four letters or more that is no known word and lies within edit distance 1 of exactly one answer word starting
+ * with the same letter, or 2 for five letters or more when two letters are swapped. Japanese is left as it is: its
+ * variants are synonyms.
+ */
+export function correctTypos(text: string, vocabulary: Vocabulary): string {
+  return text.replace(/\p{Script=Latin}{4,}/gu, (word) => {
+    const lower = word.toLowerCase();
+    if (vocabulary.knownWords.has(lower) || vocabulary.answerWords.has(lower)) return word;
+    const allowed = lower.length >= 5 ? 2 : 1;
+    let best: string | undefined;
+    let bestDistance = allowed + 1;
+    let tie = false;
+    for (const target of vocabulary.typoTargets) {
+      if (target[0] !== lower[0] || Math.abs(target.length - lower.length) > allowed) continue;
+      if (inflected(lower, target)) continue;
+      const apart = distance(lower, target);
+      // Two edits only as two letters swapped ("Offcie", "advsior"): "connect" is not "content".
+      if (apart === 2 && [...lower].sort().join() !== [...target].sort().join()) continue;
+      if (apart < bestDistance) [best, bestDistance, tie] = [target, apart, false];
+      else if (apart === bestDistance) tie = true;
+    }
+    return best !== undefined && !tie ? best : word;
+  });
+}
