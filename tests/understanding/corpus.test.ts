@@ -123,6 +123,7 @@ const Entry = z
   .object({
     text: z.string().trim().min(1),
     lang: Lang,
+    languageNeutral: z.boolean().optional(),
     asking: QuestionId.optional(),
     answered: Answers.optional(),
     intent: Intent,
@@ -218,7 +219,10 @@ describe('the labelled understanding corpus', () => {
   });
 
   it('labels the language the text is written in, and unrecognised names as they appear in it', () => {
-    const wrongLanguage = entries.filter(({ text, lang }) => japaneseScript.test(text) !== (lang === 'ja'));
+    const wrongLanguage = entries.filter(
+      ({ text, lang, languageNeutral }) =>
+        japaneseScript.test(text) !== (lang === 'ja') || (languageNeutral && lang !== 'en'),
+    );
     expect(wrongLanguage.map(where)).toEqual([]);
     const missingNames = entries.filter(({ text, unrecognised = [] }) =>
       unrecognised.some((name) => !sameText(text).includes(sameText(name))),
