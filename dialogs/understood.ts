@@ -37,8 +37,7 @@ const READING = Symbol('turnReading');
 
 /**
  * Reads the turn's message once, whichever dialog asks first (the open question's dialog, or the main dialog at
- * rest), and gives every later caller the same reading. The partner's language follows the text they write,
- * unless they chose a language themselves.
+ * rest), and gives every later caller the same reading.
  */
 export async function readTurn(
   context: TurnContext,
@@ -83,6 +82,5 @@ async function understand(
 
   const lang = await memory.language(context);
   const meaning = interpret(text, { lang, asking: where.asking, answers: where.answers }, knowledge);
-  if (meaning.language) await memory.followWriting(context, meaning.language);
   return { kind: 'text', text, meaning };
 }
