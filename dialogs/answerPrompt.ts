@@ -39,8 +39,12 @@ export interface AnswerSource {
     question: string,
     answers: Record<string, string>,
   ): Promise<Question | undefined>;
-  /** The option a typed message names for this question (synonyms from the knowledge data). */
-  recognizeText(text: string, question: string): string | undefined;
+  /** The option the turn's typed message gives for this question (as the turn's one interpretation reads it). */
+  recognizeText(
+    context: TurnContext,
+    question: Question,
+    answers: Record<string, string>,
+  ): Promise<string | undefined>;
   /** The option a card submit carries for this question. */
   recognizeSubmit(submit: CardSubmit, question: string): string | undefined;
   /** What a button for this option sends back (Teams channel buttons send values, not text). */
@@ -57,8 +61,9 @@ export type Asked = z.infer<typeof Asked>;
 /**
  * A ChoicePrompt that renders its question each time it is sent, with buttons that fit the client, and that
  * accepts what ChoicePrompt cannot read: an Adaptive Card or messageBack submit (`activity.value`, often with no
- * text) and free text naming an option by a synonym, in either language. A submit for another question (a stale
- * or tampered button) is not recognised, so the prompt asks again.
+ * text) and free text as the turn's interpretation reads it (never ChoicePrompt's own word matching, which would
+ * take "not Premier" as Premier). A submit for another question (a stale or tampered button) is not recognised,
+ * so the prompt asks again.
  */
 export class AnswerPrompt extends ChoicePrompt {
   constructor(
@@ -91,7 +96,7 @@ export class AnswerPrompt extends ChoicePrompt {
 
   protected override async onRecognize(
     context: TurnContext,
-    state: object,
+    _state: object,
     options: PromptOptions,
   ): Promise<PromptRecognizerResult<FoundChoice>> {
     const question = await this.question(context, options);
@@ -109,10 +114,9 @@ export class AnswerPrompt extends ChoicePrompt {
       const submit = parseCardSubmit(value, this.knowledge);
       return pick(submit && this.source.recognizeSubmit(submit, question.id));
     }
-    const typed = text?.trim();
-    if (!typed) return { succeeded: false };
-    const named = pick(this.source.recognizeText(typed, question.id));
-    return named.succeeded ? named : super.onRecognize(context, state, { ...options, choices });
+    if (!text?.trim()) return { succeeded: false };
+    const asked = Asked.parse(options.validations);
+    return pick(await this.source.recognizeText(context, question, asked.answers));
   }
 
   private async question(context: TurnContext, options: PromptOptions): Promise<Question | undefined> {

@@ -5,24 +5,37 @@ import { Answers, type Ask } from '../src/engine/types';
 import { route } from '../src/engine/route';
 import { answersToChange, renderQuestion } from '../src/cards';
 import { questionNames } from '../src/messages/cards';
-import { extractAnswers } from '../src/understand/answers';
+import type { Interpretation } from '../src/understand/interpretation';
 import type { CardSubmit } from '../src/understand/submit';
 import { logCaseFinished, type Logger } from '../src/logger';
 import {
+  endWith,
   InterruptibleDialog,
+  loopOf,
   reprompt,
   type DialogDeps,
   type LoopOptions,
   type LoopState,
   type Question,
 } from './interruptible';
+import type { TurnReading } from './understood';
 
 export interface CaseOptions extends LoopOptions {
   /** Answers already known, e.g. from the opening message. */
   answers?: Answers;
   /** The order they were given in (a reopened case); default: the order the bot asks. */
   answered?: QuestionId[];
+  /** Product-like names of the opening message the knowledge does not decide (Entra ID): said before asking. */
+  unrecognised?: string[];
 }
+
+/** A case set aside while the severity helper runs ("which severity?" at one of its questions), to go on after. */
+export interface SeverityDetour {
+  severityDetour: Pick<CaseOptions, 'answers' | 'answered'>;
+}
+
+export const isSeverityDetour = (result: unknown): result is SeverityDetour =>
+  typeof result === 'object' && result !== null && 'severityDetour' in result;
 
 /** What a finished case returns: the answers and their order (kept to reopen the case) and the card it ended on. */
 export interface CaseResult {
@@ -48,6 +61,19 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     private readonly log: Logger,
   ) {
     super(CaseDialog.id, deps);
+  }
+
+  protected override async onBeginDialog(
+    innerDc: DialogContext,
+    options?: CaseOptions,
+  ): Promise<DialogTurnResult> {
+    // "Entra ID" decides no family: say so, and ask the family rather than guess one.
+    const unknown = options?.unrecognised ?? [];
+    if (unknown.length > 0 && !options?.answers?.family) {
+      const lang = await this.deps.memory.language(innerDc.context);
+      await this.deps.replies.say(innerDc.context, 'notRecognised', lang, { names: unknown.join(', ') });
+    }
+    return super.onBeginDialog(innerDc, options);
   }
 
   protected startState(options: CaseOptions | undefined): LoopState {
@@ -120,17 +146,22 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     return { kind: outcome.kind, outcomeId: outcome.id, answers, answered };
   }
 
-  protected answersIn(text: string, asking?: string): Record<string, string> {
-    return { ...extractAnswers(text, this.deps.knowledge, expectedBy(asking)) };
+  protected answersIn(meaning: Interpretation): Record<string, string> {
+    return { ...meaning.answers };
   }
 
-  protected recognizeText(text: string, question: string): string | undefined {
-    const answers: Record<string, string | undefined> = extractAnswers(
-      text,
-      this.deps.knowledge,
-      expectedBy(question),
-    );
-    return answers[question];
+  protected recognize(reading: TurnReading, question: Question): string | undefined {
+    if (reading.understood.kind !== 'text') return undefined;
+    const { answers, negated } = reading.understood.meaning;
+    const slot = QuestionId.safeParse(question.id);
+    if (!slot.success) return undefined;
+    const option = answers[slot.data];
+    // A denied option never answers, whatever else the message says.
+    return option && !negated[slot.data]?.includes(option) ? option : undefined;
+  }
+
+  protected override answersSoFar(state: LoopState): Answers {
+    return this.answersOf(state);
   }
 
   protected recognizeSubmit(submit: CardSubmit, question: string): string | undefined {
@@ -151,6 +182,17 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
   /** Already a support case: its question again. */
   protected override supportCase(innerDc: DialogContext): Promise<DialogTurnResult> {
     return reprompt(innerDc);
+  }
+
+  /** "Which severity?" at a question: the case is set aside for the severity helper, and goes on after its card. */
+  protected override severityHelp(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const state = loopOf(innerDc);
+    const answers = this.answersOf(state);
+    const answered = state.answered.flatMap((slot) => {
+      const question = QuestionId.safeParse(slot);
+      return question.success && answers[question.data] !== undefined ? [question.data] : [];
+    });
+    return endWith(innerDc, { severityDetour: { answers, answered } } satisfies SeverityDetour);
   }
 
   /** The product of a one-product family (Azure) was never asked: changing it means changing the family. */
@@ -185,14 +227,4 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     if (product && answers.family && product.family !== answers.family) delete answers.product;
     return Answers.parse(answers);
   }
-}
-
-/**
- * The questions whose common words ("no", "latest", "other") count as answers while this one is asked. The family
- * question asks "which product?", so a product named by a common word ("Flow") answers it too.
- */
-function expectedBy(asking: string | undefined): QuestionId[] {
-  const question = QuestionId.safeParse(asking);
-  if (!question.success) return [];
-  return question.data === 'family' ? ['family', 'product'] : [question.data];
 }

@@ -1,4 +1,4 @@
-import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
+import { MessageFactory, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   Dialog,
@@ -10,14 +10,17 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import type { Knowledge, Lang, QuestionId } from '../src/knowledge/schema';
-import { detectIntent, type Intent } from '../src/understand/intent';
+import { QuestionId, type Knowledge, type Lang } from '../src/knowledge/schema';
+import type { Answers } from '../src/engine/types';
+import type { Interpretation } from '../src/understand/interpretation';
+import type { CardSubmit } from '../src/understand/submit';
 import { pickFromMenu } from '../src/understand/menu';
-import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
-import { say } from '../src/messages/conversation';
+import { say, type ConversationMessageId } from '../src/messages/conversation';
 import { AnswerPrompt, type Question } from './answerPrompt';
-import type { ConversationMemory } from './memory';
+import { atPrompt, commandOfSubmit, type AtPrompt } from './commands';
+import type { ConversationMemory, MenuItem } from './memory';
 import type { Replies } from './replies';
+import { readTurn, type TurnReading } from './understood';
 
 export type { Question, QuestionChoice } from './answerPrompt';
 
@@ -37,6 +40,8 @@ export const LoopState = z.object({
   asking: z.string().optional(),
   /** A question the partner chose to change: asked again even where the engine would not need it. */
   mustAsk: z.string().optional(),
+  /** Messages in a row that answered nothing: at the second, the menu and help instead of the same question. */
+  misses: z.number().int().nonnegative().optional(),
 });
 export type LoopState = z.infer<typeof LoopState>;
 
@@ -52,6 +57,17 @@ export interface LoopOptions {
 export const HANDOFF = { handoff: true } as const;
 export const isHandoff = (result: unknown): boolean =>
   typeof result === 'object' && result !== null && 'handoff' in result;
+
+/** Typed text that did not name an option: "2" picks the second option as the plain-text list numbers them. */
+function numberPicked(reading: TurnReading, question: Question): string | undefined {
+  const { understood } = reading;
+  if (understood.kind !== 'text') return undefined;
+  const index = pickFromMenu(
+    understood.text,
+    question.choices.map((choice) => choice.label),
+  );
+  return index === undefined ? undefined : question.choices[index].id;
+}
 
 const LOOP = 'loop';
 const PROMPT = 'answer';
@@ -78,7 +94,7 @@ export abstract class InterruptibleDialog<
       new AnswerPrompt(PROMPT, deps.knowledge, deps.memory, {
         describe: async (context, question, answers) =>
           this.describeQuestion(question, { answers, answered: [] }, await deps.memory.language(context)),
-        recognizeText: (text, question) => this.recognizeText(text, question),
+        recognizeText: (context, question, answers) => this.answerTo(context, question, answers),
         recognizeSubmit: (submit, question) => this.recognizeSubmit(submit, question),
         submitValue: (question, option) => this.submitValue(question, option),
       }),
@@ -95,10 +111,10 @@ export abstract class InterruptibleDialog<
   protected abstract finish(context: TurnContext, state: LoopState, lang: Lang): Promise<Result>;
   /** The state to start from, given the options the dialog was begun with (answers pre-filled from free text). */
   protected abstract startState(options: Options | undefined): LoopState;
-  /** Every slot a typed answer fills ("Gold, cloud competency" answers two questions), given the question asked. */
-  protected abstract answersIn(text: string, asking?: string): Record<string, string>;
-  /** The option a typed answer names for this question. */
-  protected abstract recognizeText(text: string, question: string): string | undefined;
+  /** Every slot the message fills ("Gold, cloud competency" answers two questions). */
+  protected abstract answersIn(meaning: Interpretation): Record<string, string>;
+  /** The option the turn's message names for this question. */
+  protected abstract recognize(reading: TurnReading, question: Question): string | undefined;
   /** The option a card submit carries for this question. */
   protected abstract recognizeSubmit(submit: CardSubmit, question: string): string | undefined;
   /** What a button for this option sends back (Teams channel buttons send values, not text). */
@@ -155,137 +171,219 @@ export abstract class InterruptibleDialog<
     const state = loopOf(step);
     const found = step.result as FoundChoice;
     if (state.asking) answer(state, state.asking, found.value);
-    const { text, value } = step.context.activity;
+    state.misses = 0;
     // "Intune, CSP" at the program question after "Azure": the other answers named are taken too.
-    if (value === undefined && text) this.takeAnswers(state, text, state.asking);
+    const { understood } = await this.reading(step);
+    if (understood.kind === 'text') this.takeAnswers(state, this.answersIn(understood.meaning), state.asking);
     return step.replaceDialog(LOOP);
   }
 
-  /** Handles what may be said at any prompt; undefined lets the prompt read the message as an answer. */
-  private async interruption(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
-    const { context } = innerDc;
-    const activity = context.activity;
-    if (activity.type !== ActivityTypes.Message) return undefined;
-    const lang = await this.deps.memory.language(context);
-    const menu = await this.deps.memory.takeMenu(context);
-    if (activity.value !== undefined) {
-      const submit = parseCardSubmit(activity.value, this.deps.knowledge);
-      return submit && this.onSubmit(innerDc, submit, lang);
-    }
-    const text = activity.text?.trim();
-    if (!text) return undefined;
-    // The list the last reply offered ("which answer do you want to change?"), picked by number or name.
-    const picked = pickFromMenu(
-      text,
-      menu.map((item) => item.title),
-    );
-    const pickedSubmit =
-      picked === undefined ? undefined : parseCardSubmit(menu[picked].value, this.deps.knowledge);
-    if (pickedSubmit) return this.onSubmit(innerDc, pickedSubmit, lang);
-    const intent = detectIntent(text, this.deps.knowledge);
-    switch (intent.kind) {
-      case 'help':
-        return this.help(innerDc, lang);
-      case 'startOver':
-        return handOff(innerDc);
-      case 'back':
-        return this.back(innerDc, lang);
-      case 'change':
-        return this.offerChange(innerDc, lang);
-      // Not an answer, but not a misunderstanding either: the question again, without "did not catch that".
-      case 'greeting':
-      case 'thanks':
-        return reprompt(innerDc);
-      case 'cancel':
-        await this.deps.replies.say(context, 'cancelled', lang);
-        await innerDc.cancelAllDialogs();
-        return { status: DialogTurnStatus.complete };
-      case 'switchLanguage':
-        await this.deps.memory.switchLanguage(context, intent.lang);
-        await this.deps.replies.say(context, 'languageSwitched', intent.lang);
-        return restartLoop(innerDc);
-      case 'knownError':
-        await this.deps.replies.knownError(context, intent.id, lang);
-        return reprompt(innerDc);
-      case 'knownErrorMenu':
-        await this.deps.replies.knownErrorMenu(context, lang);
-        return reprompt(innerDc);
-      case 'redirectMenu':
-        await this.deps.replies.redirectMenu(context, lang);
-        return reprompt(innerDc);
-      case 'supportCase':
-        return this.supportCase(innerDc);
-      case 'severityHelp':
-        return this.severityHelp(innerDc, lang);
-      default:
-        return this.notAnAnswer(innerDc, text, intent, lang);
-    }
+  /** The turn's message, read once against the question on screen. */
+  private reading(innerDc: DialogContext): Promise<TurnReading> {
+    const state = loopOf(innerDc);
+    return this.readingAt(innerDc.context, state.asking, state.answers);
   }
 
   /**
-   * A message that is not a command: an answer to the question on screen goes to the prompt; otherwise a fact or
-   * a redirect is answered and the question asked again, and answers to other questions ("we are a CSP" while the
-   * product is asked, "Azure" after "Microsoft 365") are taken. Anything else: the prompt asks again.
+   * The prompt may be first to read the message (it checks for its answer before the dialogs above it see the
+   * message), so both read it against the same question and answers.
    */
-  private async notAnAnswer(
-    innerDc: DialogContext,
-    text: string,
-    intent: Extract<Intent, { kind: 'fact' | 'redirect' | 'none' }>,
-    lang: Lang,
-  ): Promise<DialogTurnResult | undefined> {
-    const state = loopOf(innerDc);
-    if (state.asking && this.recognizeText(text, state.asking) !== undefined) return undefined;
-    switch (intent.kind) {
-      case 'fact':
-        await this.deps.replies.fact(innerDc.context, intent.id, lang);
-        return reprompt(innerDc);
-      case 'redirect':
-        await this.deps.replies.redirect(innerDc.context, intent.id, lang);
-        return reprompt(innerDc);
-      case 'none': {
-        const taken = this.takeAnswers(state, text, state.asking);
-        if (taken.length === 0) return undefined;
-        const noted = taken.flatMap(([slot, option]) => this.describeAnswer(slot, option, lang) ?? []);
-        await this.deps.replies.say(innerDc.context, 'noted', lang, { answers: noted.join(', ') });
-        return restartLoop(innerDc);
+  private readingAt(
+    context: TurnContext,
+    question: string | undefined,
+    answers: Record<string, string>,
+  ): Promise<TurnReading> {
+    const asking = QuestionId.safeParse(question);
+    return readTurn(context, this.deps.knowledge, this.deps.memory, {
+      asking: asking.success ? asking.data : undefined,
+      answers: this.answersSoFar({ answers, answered: [] }),
+    });
+  }
+
+  /** The answers given so far, as the understanding reads them (case answers only). */
+  protected answersSoFar(_state: LoopState): Answers | undefined {
+    return undefined;
+  }
+
+  /** The option the message gives for the question on screen: named in words, or its number in the list. */
+  private async answerTo(
+    context: TurnContext,
+    question: Question,
+    answers: Record<string, string>,
+  ): Promise<string | undefined> {
+    return this.answerIn(await this.readingAt(context, question.id, answers), question);
+  }
+
+  private answerIn(reading: TurnReading, question: Question): string | undefined {
+    return this.recognize(reading, question) ?? numberPicked(reading, question);
+  }
+
+  /** What may be said or pressed at any prompt, by the command table; undefined lets the prompt read an answer. */
+  private async interruption(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
+    const { context } = innerDc;
+    if (context.activity.type !== 'message') return undefined;
+    const reading = await this.reading(innerDc);
+    const lang = await this.deps.memory.language(context);
+    const prompt = this.promptAt(innerDc, reading, lang);
+    const { understood } = reading;
+    switch (understood.kind) {
+      case 'submit': {
+        const { submit } = understood;
+        const command = commandOfSubmit(submit);
+        if (command) return atPrompt(prompt, command);
+        if (submit.verb === 'changeAnswer' && submit.question)
+          return this.change(innerDc, submit.question, lang);
+        // An answer or a severity card's choice: the prompt checks it belongs to the question on screen.
+        return undefined;
       }
-    }
-  }
-
-  /** Takes the answers a message names besides the one asked, new or changed; returns them. */
-  private takeAnswers(state: LoopState, text: string, asking: string | undefined): [string, string][] {
-    const { mustAsk } = state;
-    const given = Object.entries(this.answersIn(text, asking)).filter(
-      ([slot, option]) => slot !== asking && state.answers[slot] !== option,
-    );
-    for (const [slot] of given) if (slot in state.answers) this.forget(state, slot);
-    for (const [slot, option] of given) answer(state, slot, option);
-    state.mustAsk = mustAsk;
-    return given;
-  }
-
-  private async onSubmit(
-    innerDc: DialogContext,
-    submit: CardSubmit,
-    lang: Lang,
-  ): Promise<DialogTurnResult | undefined> {
-    switch (submit.verb) {
-      case 'start':
-      case 'startOver':
-        return handOff(innerDc);
-      case 'changeAnswer':
-        return submit.question
-          ? this.change(innerDc, submit.question, lang)
-          : this.offerChange(innerDc, lang);
-      case 'knownError':
-        await this.deps.replies.knownError(innerDc.context, submit.id, lang);
+      case 'imageOnly':
+        await this.deps.replies.say(context, 'textOnly', lang);
         return reprompt(innerDc);
-      case 'redirect':
-        await this.deps.replies.redirect(innerDc.context, submit.id, lang);
-        return reprompt(innerDc);
+      case 'text': {
+        // An answer to the question on screen wins over a fact or a redirect its words also match
+        // ("business hours only" is the 24x7 answer, not the business-hours fact).
+        const { intent } = understood.meaning;
+        const topic = intent.kind === 'fact' || intent.kind === 'redirect';
+        const question = this.questionFor(loopOf(innerDc), lang);
+        const answers = question && this.answerIn(reading, question) !== undefined;
+        return atPrompt(prompt, topic && answers ? { kind: 'none' } : intent);
+      }
       default:
         return undefined;
     }
+  }
+
+  /** What the command table may do at the question on screen, for this turn. */
+  private promptAt(innerDc: DialogContext, reading: TurnReading, lang: Lang): AtPrompt {
+    const { context } = innerDc;
+    const { replies, memory } = this.deps;
+    return {
+      context,
+      lang,
+      replies,
+      say: (id: ConversationMessageId, values?: Record<string, string | number>) =>
+        replies.say(context, id, lang, values),
+      offer: async (sent: Promise<MenuItem[]>) => memory.offerMenu(context, await sent),
+      reprompt: () => reprompt(innerDc),
+      handOff: () => handOff(innerDc),
+      cancel: async () => {
+        await replies.say(context, 'cancelled', lang);
+        await innerDc.cancelAllDialogs();
+        return { status: DialogTurnStatus.complete };
+      },
+      help: () => this.help(innerDc, lang),
+      back: () => this.back(innerDc, lang),
+      offerChange: () => this.offerChange(innerDc, lang),
+      supportCase: () => this.supportCase(innerDc),
+      severityHelper: () => this.severityHelp(innerDc, lang),
+      switchLanguage: async (chosen) => {
+        await memory.switchLanguage(context, chosen);
+        await replies.say(context, 'languageSwitched', chosen);
+        if (reading.understood.kind === 'text') {
+          this.takeAnswers(loopOf(innerDc), this.answersIn(reading.understood.meaning), undefined);
+        }
+        return restartLoop(innerDc);
+      },
+      caseWords: () => this.caseWords(innerDc, reading, lang),
+      notSure: () => this.notSure(innerDc, lang),
+    };
+  }
+
+  /**
+   * Words at a question that are no command: its answer goes to the prompt; options only asked about are explained
+   * and the question asked again; answers to other questions (corrections included) are taken and noted; denied
+   * options and names the bot does not know are said back, never taken. Anything else is a miss.
+   */
+  private async caseWords(
+    innerDc: DialogContext,
+    reading: TurnReading,
+    lang: Lang,
+  ): Promise<DialogTurnResult | undefined> {
+    if (reading.understood.kind !== 'text') return undefined;
+    const { meaning } = reading.understood;
+    const { context } = innerDc;
+    const { replies, memory } = this.deps;
+    const state = loopOf(innerDc);
+    if (meaning.severity) await memory.rememberSeverity(context, meaning.severity);
+    const question = this.questionFor(state, lang);
+    const answered = question && this.answerIn(reading, question);
+    if (meaning.askedAbout.length > 0) {
+      await replies.explainOptions(context, meaning.askedAbout, lang);
+      if (answered === undefined) return reprompt(innerDc);
+    }
+    if (answered !== undefined) return undefined;
+
+    const taken = this.takeAnswers(state, this.answersIn(meaning), state.asking);
+    if (taken.length > 0) {
+      state.misses = 0;
+      const noted = taken.flatMap(([slot, option]) => this.describeAnswer(slot, option, lang) ?? []);
+      await replies.say(context, 'noted', lang, { answers: noted.join(', ') });
+      return restartLoop(innerDc);
+    }
+    const denied = Object.entries(meaning.negated).flatMap(([slot, options]) =>
+      (options ?? []).flatMap((option) => this.describeAnswer(slot, option, lang) ?? []),
+    );
+    if (denied.length > 0) {
+      await replies.say(context, 'notThat', lang, { answers: denied.join(', ') });
+      return reprompt(innerDc);
+    }
+    if (meaning.unrecognised.length > 0) {
+      await replies.say(context, 'notRecognised', lang, { names: meaning.unrecognised.join(', ') });
+      return reprompt(innerDc);
+    }
+    if (meaning.severity) {
+      await replies.say(context, 'severityNoted', lang);
+      return reprompt(innerDc);
+    }
+    return this.miss(innerDc, lang);
+  }
+
+  /** Takes the answers a message names besides the one asked, new or changed; returns them. */
+  private takeAnswers(
+    state: LoopState,
+    given: Record<string, string>,
+    asking: string | undefined,
+  ): [string, string][] {
+    const { mustAsk } = state;
+    const changed = Object.entries(given).filter(
+      ([slot, option]) => slot !== asking && state.answers[slot] !== option,
+    );
+    for (const [slot] of changed) if (slot in state.answers) this.forget(state, slot);
+    for (const [slot, option] of changed) answer(state, slot, option);
+    state.mustAsk = mustAsk;
+    return changed;
+  }
+
+  /**
+   * A message that answered nothing. The first time the prompt says it did not catch that and asks again; the
+   * second time in a row, the partner gets what the question means, what they can say, and the menu instead.
+   */
+  private async miss(innerDc: DialogContext, lang: Lang): Promise<DialogTurnResult | undefined> {
+    const state = loopOf(innerDc);
+    state.misses = (state.misses ?? 0) + 1;
+    if (state.misses < 2) return undefined;
+    state.misses = 0;
+    const { context } = innerDc;
+    const question = this.questionFor(state, lang);
+    const lines = [
+      say('twoMisses', lang),
+      ...(question ? [say('helpAsking', lang, { prompt: question.prompt, why: question.why })] : []),
+      say('commands', lang),
+    ];
+    await context.sendActivity(MessageFactory.text(lines.join('\n\n')));
+    await this.deps.memory.offerMenu(context, await this.deps.replies.welcome(context, lang));
+    return Dialog.EndOfTurn;
+  }
+
+  /** "Not sure" / "わからない": what the question means and what counts, then the question again (no guess). */
+  private async notSure(innerDc: DialogContext, lang: Lang): Promise<DialogTurnResult> {
+    const state = loopOf(innerDc);
+    const question = this.questionFor(state, lang);
+    state.misses = (state.misses ?? 0) + 1;
+    if (state.misses >= 2 || !question) return (await this.miss(innerDc, lang)) ?? reprompt(innerDc);
+    const options = question.choices.map((choice) => `- ${choice.label}`).join('\n');
+    await this.deps.replies.say(innerDc.context, 'notSureAsking', lang, { why: question.why, options });
+    return reprompt(innerDc);
   }
 
   /** "Support case" typed at a question: a new case (the case dialog stays in its own). */
@@ -293,9 +391,8 @@ export abstract class InterruptibleDialog<
     return handOff(innerDc);
   }
 
-  /** "Which severity?" at a question: the helper would end this case, so the guideline now and the question again. */
-  protected async severityHelp(innerDc: DialogContext, lang: Lang): Promise<DialogTurnResult> {
-    await this.deps.replies.severityGuide(innerDc.context, lang);
+  /** "Which severity?" at a question: the case dialog sets itself aside for the helper; the helper asks again. */
+  protected severityHelp(innerDc: DialogContext, _lang: Lang): Promise<DialogTurnResult> {
     return reprompt(innerDc);
   }
 
@@ -380,7 +477,7 @@ function ownState(innerDc: DialogContext): Record<string, unknown> {
   return instance.state as Record<string, unknown>;
 }
 
-function loopOf(innerDc: DialogContext): LoopState {
+export function loopOf(innerDc: DialogContext): LoopState {
   const holder = ownState(innerDc);
   const parsed = LoopState.safeParse(holder.loop);
   // A state that does not parse (an older shape) starts empty instead of failing the turn.
@@ -400,6 +497,11 @@ async function restartLoop(innerDc: DialogContext): Promise<DialogTurnResult> {
 }
 
 async function handOff(innerDc: DialogContext): Promise<DialogTurnResult> {
+  return endWith(innerDc, HANDOFF);
+}
+
+/** Ends the dialog at once with this result (its prompt and loop are closed). */
+export async function endWith(innerDc: DialogContext, result: object): Promise<DialogTurnResult> {
   await innerDc.cancelAllDialogs();
-  return { status: DialogTurnStatus.complete, result: HANDOFF };
+  return { status: DialogTurnStatus.complete, result };
 }

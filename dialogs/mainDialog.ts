@@ -1,29 +1,42 @@
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   WaterfallDialog,
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { Lang } from '../src/knowledge/schema';
-import type { Answers } from '../src/engine/types';
+import { z } from 'zod';
+import { QuestionId, type Lang } from '../src/knowledge/schema';
+import { Answers } from '../src/engine/types';
 import { answersToChange } from '../src/cards';
-import { detectIntent } from '../src/understand/intent';
-import { extractAnswers } from '../src/understand/answers';
-import { pickFromMenu } from '../src/understand/menu';
-import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
-import { CaseDialog, type CaseOptions, type CaseResult } from './caseDialog';
+import type { Interpretation } from '../src/understand/interpretation';
+import type { CardSubmit } from '../src/understand/submit';
+import { say, type ConversationMessageId } from '../src/messages/conversation';
+import { CaseDialog, isSeverityDetour, type CaseOptions, type CaseResult } from './caseDialog';
 import { SeverityDialog, type SeverityOptions } from './severityDialog';
 import { isHandoff, type DialogDeps } from './interruptible';
+import { atRest, commandOfSubmit, type AtRest } from './commands';
+import { readTurn } from './understood';
 import type { MenuItem } from './memory';
 
 const ROUTE = 'route';
 
+/** A message with nothing to act on: no interpretation, no case words. */
+const NOTHING_SAID: Interpretation = {
+  intent: { kind: 'none' },
+  answers: {},
+  negated: {},
+  askedAbout: [],
+  corrections: {},
+  unrecognised: [],
+  ambiguous: false,
+};
+
 /**
- * The opening of every exchange: reads what the partner said or pressed and sends it where it belongs —
- * a support case (pre-filled from their words), the fix for a pasted known error, the severity helper,
- * the right place for questions that are not technical support, or a fact. Runs again for each new exchange,
- * so everything stays reachable later in the same conversation.
+ * The opening of every exchange: reads what the partner said or pressed (once, see understood.ts) and does what
+ * the command table says at rest — a support case (pre-filled from their words), the fix for a pasted known error,
+ * the severity helper, the right place for questions that are not technical support, or a fact. Runs again for
+ * each new exchange, so everything stays reachable later in the same conversation.
  */
 export class MainDialog extends ComponentDialog {
   static readonly id = 'main';
@@ -42,114 +55,99 @@ export class MainDialog extends ComponentDialog {
 
   private async openStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { context } = step;
-    const { memory, replies, knowledge } = this.deps;
+    const { memory, knowledge } = this.deps;
+    const detour = DetourOptions.safeParse(step.options);
+    if (detour.success) return this.detour(step, detour.data);
+    const { understood, offeredCase } = await readTurn(context, knowledge, memory);
     const lang = await memory.language(context);
-    const activity = context.activity;
-    if (activity.type !== ActivityTypes.Message) return step.endDialog();
-    const menu = await memory.takeMenu(context);
-
-    if (activity.value !== undefined) {
-      const submit = parseCardSubmit(activity.value, knowledge);
-      if (submit) return this.onSubmit(step, submit, lang);
-      await replies.say(context, 'staleSubmit', lang);
-      await this.offer(context, replies.welcome(context, lang));
-      return step.endDialog();
+    const meaning = understood.kind === 'text' ? understood.meaning : NOTHING_SAID;
+    const rest = this.restAt(step, lang, meaning, offeredCase);
+    switch (understood.kind) {
+      case 'submit':
+        return this.onSubmit(step, rest, understood.submit, lang);
+      case 'staleSubmit':
+        await rest.say('staleSubmit');
+        return rest.welcome();
+      case 'imageOnly':
+        await rest.say('textOnly');
+        return rest.end();
+      case 'empty':
+        return context.activity.type === 'message' ? rest.welcome() : rest.end();
+      case 'text':
+        return atRest(rest, meaning.intent);
     }
+  }
 
-    const text = activity.text?.trim() ?? '';
-    if (!text) {
-      await this.offer(context, replies.welcome(context, lang));
-      return step.endDialog();
-    }
-    // An item of the list the last reply offered, typed by its number or title.
-    const picked = pickFromMenu(
-      text,
-      menu.map((item) => item.title),
-    );
-    const pickedSubmit = picked === undefined ? undefined : parseCardSubmit(menu[picked].value, knowledge);
-    if (pickedSubmit) return this.onSubmit(step, pickedSubmit, lang);
-
-    const intent = detectIntent(text, knowledge);
-    switch (intent.kind) {
-      case 'help':
-        await replies.sayAll(context, ['intro', 'helpIdle', 'commands'], lang);
-        return step.endDialog();
-      case 'startOver':
-        await replies.say(context, 'startOver', lang);
-        await this.offer(context, replies.welcome(context, lang));
-        return step.endDialog();
-      case 'cancel':
-        await replies.say(context, 'cancelled', lang);
-        return step.endDialog();
-      case 'greeting':
-        await this.offer(context, replies.welcome(context, lang));
-        return step.endDialog();
-      case 'thanks':
-        await replies.say(context, 'youAreWelcome', lang);
-        return step.endDialog();
-      case 'back':
-        return this.reopenLastCase(step, lang);
-      case 'change':
-        return this.offerChange(step, lang);
-      case 'switchLanguage':
-        await memory.switchLanguage(context, intent.lang);
-        await replies.say(context, 'languageSwitched', intent.lang);
-        await this.offer(context, replies.welcome(context, intent.lang));
-        return step.endDialog();
-      case 'knownError':
-        await replies.knownError(context, intent.id, lang);
-        return step.endDialog();
-      // The welcome's topics by name: as if their button was pressed.
-      case 'supportCase':
-        return this.onSubmit(step, { verb: 'start', topic: 'supportCase' }, lang);
-      case 'knownErrorMenu':
-        return this.onSubmit(step, { verb: 'start', topic: 'knownError' }, lang);
-      case 'redirectMenu':
-        return this.onSubmit(step, { verb: 'start', topic: 'notTechnicalSupport' }, lang);
-      case 'severityHelp':
-        return step.beginDialog(SeverityDialog.id, {} satisfies SeverityOptions);
-      case 'redirect':
-        await replies.redirect(context, intent.id, lang);
-        return step.endDialog();
-      case 'fact':
-        await replies.fact(context, intent.id, lang);
-        // "How many incidents does a gold partner get?" asks a fact and gives an answer of a case: answer both.
-        return intent.givesAnswers ? this.startCase(step, extractAnswers(text, knowledge)) : step.endDialog();
-      case 'none':
-        return this.startCase(step, extractAnswers(text, knowledge));
-    }
+  /** What the command table may do with no question open, for this turn. */
+  private restAt(
+    step: WaterfallStepContext,
+    lang: Lang,
+    meaning: Interpretation,
+    offeredCase: Answers | undefined,
+  ): AtRest {
+    const { context } = step;
+    const { memory, replies } = this.deps;
+    const end = () => step.endDialog();
+    const sayIt = (id: ConversationMessageId, values?: Record<string, string | number>) =>
+      replies.say(context, id, lang, values);
+    const offer = (sent: Promise<MenuItem[]>) => this.offer(context, sent);
+    return {
+      context,
+      lang,
+      replies,
+      say: sayIt,
+      offer,
+      end,
+      welcome: async () => {
+        await offer(replies.welcome(context, lang));
+        return end();
+      },
+      startOver: async () => {
+        await memory.forgetSeverity(context);
+        await sayIt('startOver');
+        await offer(replies.welcome(context, lang));
+        return end();
+      },
+      // "Continue" under a fact: the case it offered, with what the partner had said.
+      startCase: (answers) => this.startCase(step, answers ?? offeredCase ?? {}),
+      reopenLastCase: () => this.reopenLastCase(step, lang),
+      offerChange: () => this.offerChange(step, lang),
+      severityHelper: () => this.severityHelper(step, meaning),
+      switchLanguage: async (chosen) => {
+        await memory.switchLanguage(context, chosen);
+        await replies.say(context, 'languageSwitched', chosen);
+        // "日本語でお願いします。Azure の件です": the case goes on in the language asked for.
+        if (Object.keys(meaning.answers).length > 0) return this.startCase(step, meaning.answers);
+        await offer(replies.welcome(context, chosen));
+        return end();
+      },
+      fact: async (id) => {
+        await replies.fact(context, id, lang);
+        await this.offerCase(context, meaning.answers, lang);
+        return end();
+      },
+      caseWords: () => this.caseWords(step, meaning, lang),
+      notSure: async () => {
+        await replies.sayAll(context, ['notSureIdle', 'helpIdle'], lang);
+        return end();
+      },
+    };
   }
 
   private async onSubmit(
     step: WaterfallStepContext,
+    rest: AtRest,
     submit: CardSubmit,
     lang: Lang,
   ): Promise<DialogTurnResult> {
+    const command = commandOfSubmit(submit);
+    if (command) return atRest(rest, command);
     const { context } = step;
     const { replies, memory } = this.deps;
     switch (submit.verb) {
-      case 'start':
-        switch (submit.topic) {
-          case 'supportCase':
-            return this.startCase(step, {});
-          case 'severityHelp':
-            return step.beginDialog(SeverityDialog.id, {} satisfies SeverityOptions);
-          case 'knownError':
-            await this.offer(context, replies.knownErrorMenu(context, lang));
-            return step.endDialog();
-          case 'notTechnicalSupport':
-            await this.offer(context, replies.redirectMenu(context, lang));
-            return step.endDialog();
-        }
-        break;
-      case 'startOver':
-        await replies.say(context, 'startOver', lang);
-        await this.offer(context, replies.welcome(context, lang));
-        return step.endDialog();
       case 'changeAnswer': {
         const last = await memory.lastCaseOf(context);
         if (!last) return this.startCase(step, {});
-        if (!submit.question) return this.offerChange(step, lang);
         const changing = answersToChange(last.answers, lang).find(
           (answer) => answer.question === submit.question,
         );
@@ -164,14 +162,53 @@ export class MainDialog extends ComponentDialog {
         const situation = { ready24x7, businessDown, companyWideStop };
         return step.beginDialog(SeverityDialog.id, { situation } satisfies SeverityOptions);
       }
-      case 'knownError':
-        await replies.knownError(context, submit.id, lang);
-        return step.endDialog();
-      case 'redirect':
-        await replies.redirect(context, submit.id, lang);
+      default:
         return step.endDialog();
     }
-    return step.endDialog();
+  }
+
+  /**
+   * Words of a case with no question open: a correction after the card rebuilds that case's card ("actually
+   * Silver"); options only asked about are explained; anything else starts a case with the answers named.
+   */
+  private async caseWords(
+    step: WaterfallStepContext,
+    meaning: Interpretation,
+    lang: Lang,
+  ): Promise<DialogTurnResult> {
+    const { context } = step;
+    const { memory, replies } = this.deps;
+    if (meaning.severity) await memory.rememberSeverity(context, meaning.severity);
+    const last = await memory.lastCaseOf(context);
+    if (last && Object.keys(meaning.corrections).length > 0) {
+      await replies.say(context, 'correctingCase', lang);
+      return this.startCase(step, { ...last.answers, ...meaning.answers }, { answered: last.answered });
+    }
+    if (meaning.askedAbout.length > 0) {
+      await replies.explainOptions(context, meaning.askedAbout, lang);
+      await this.offerCase(context, meaning.answers, lang);
+      return step.endDialog();
+    }
+    return this.startCase(step, meaning.answers, { unrecognised: meaning.unrecognised });
+  }
+
+  /** After a fact or an explanation: a case to go on with, filled with what the partner said (a button, or typed). */
+  private async offerCase(context: TurnContext, answers: Answers, lang: Lang): Promise<void> {
+    const { memory, replies } = this.deps;
+    const named = replies.describeAnswers(answers, lang);
+    const text = named ? say('continueWithCase', lang, { answers: named }) : say('startCaseOffer', lang);
+    await this.offer(context, replies.offerToContinue(context, text, lang));
+    await memory.offerCase(context, answers);
+  }
+
+  /** The severity helper, without asking what the partner already said. */
+  private async severityHelper(
+    step: WaterfallStepContext,
+    meaning: Interpretation,
+  ): Promise<DialogTurnResult> {
+    const { memory } = this.deps;
+    if (meaning.severity) await memory.rememberSeverity(step.context, meaning.severity);
+    return step.beginDialog(SeverityDialog.id, {} satisfies SeverityOptions);
   }
 
   /** Sends a menu and keeps its items for the next message, so a typed number or name picks one. */
@@ -210,15 +247,48 @@ export class MainDialog extends ComponentDialog {
     return step.beginDialog(CaseDialog.id, { answers, ...reopen } satisfies CaseOptions);
   }
 
+  /**
+   * "Which severity?" at a question of a case: the helper, then (its card shown) the case where it was. The case
+   * is kept in this waterfall's own state meanwhile.
+   */
+  private async detour(step: WaterfallStepContext, detour: DetourOptions): Promise<DialogTurnResult> {
+    const lang = await this.deps.memory.language(step.context);
+    if ('resumeCase' in detour) {
+      await this.deps.replies.say(step.context, 'backToCase', lang);
+      return this.startCase(step, detour.resumeCase.answers, { answered: detour.resumeCase.answered });
+    }
+    (step.values as { resumeCase?: unknown }).resumeCase = detour.severityThenCase;
+    return step.beginDialog(SeverityDialog.id, {} satisfies SeverityOptions);
+  }
+
   private async closeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     // The partner chose another topic mid-way: handle the same message again from the top.
     if (isHandoff(step.result)) return step.replaceDialog(ROUTE);
+    if (isSeverityDetour(step.result)) {
+      return step.replaceDialog(ROUTE, { severityThenCase: step.result.severityDetour });
+    }
+    const resumeCase = CaseToResume.safeParse((step.values as { resumeCase?: unknown }).resumeCase);
+    if (resumeCase.success && isSeverityResult(step.result)) {
+      return step.replaceDialog(ROUTE, { resumeCase: resumeCase.data });
+    }
     if (isCaseResult(step.result)) {
       const { answers, answered } = step.result;
       await this.deps.memory.rememberCase(step.context, { answers, answered });
     }
     return step.endDialog();
   }
+}
+
+/** A case set aside for the severity helper: its answers and their order, as the engine knows them. */
+const CaseToResume = z.object({ answers: Answers, answered: z.array(QuestionId) });
+const DetourOptions = z.union([
+  z.object({ severityThenCase: CaseToResume }),
+  z.object({ resumeCase: CaseToResume }),
+]);
+type DetourOptions = z.infer<typeof DetourOptions>;
+
+function isSeverityResult(result: unknown): boolean {
+  return typeof result === 'object' && result !== null && 'level' in result;
 }
 
 function isCaseResult(result: unknown): result is CaseResult {

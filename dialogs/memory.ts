@@ -15,23 +15,36 @@ export type LastCase = z.infer<typeof LastCase>;
 export const MenuItem = z.object({ title: z.string(), value: z.record(z.string(), z.unknown()) });
 export type MenuItem = z.infer<typeof MenuItem>;
 
+/** What the partner said about the urgency, kept so the severity helper does not ask it again. */
+export const StatedSeverity = z.object({
+  level: z.enum(['A', 'B', 'C']).optional(),
+  aroundTheClock: z.boolean().optional(),
+});
+export type StatedSeverity = z.infer<typeof StatedSeverity>;
+
 /**
  * What the bot remembers about a conversation besides the dialog stack, kept small on purpose:
- * the language (from the first activity's locale, until the user switches), whether the welcome was sent,
- * the answers of the last finished case (so "back" or "change an answer" after the card can reopen it),
- * and the list the last message offered, for one turn.
+ * the language (from the first activity's locale, then the language the partner writes, until they choose one),
+ * whether the welcome was sent, the answers of the last finished case (so "back" or "change an answer" after the
+ * card can reopen it), what they said about severity, and what the last message offered, for one turn.
  */
 export class ConversationMemory {
   private readonly lang: StatePropertyAccessor<Lang>;
   private readonly welcomed: StatePropertyAccessor<boolean>;
   private readonly lastCase: StatePropertyAccessor<LastCase>;
   private readonly menu: StatePropertyAccessor<MenuItem[]>;
+  private readonly langChosen: StatePropertyAccessor<boolean>;
+  private readonly offeredCase: StatePropertyAccessor<Answers>;
+  private readonly severity: StatePropertyAccessor<StatedSeverity>;
 
   constructor(conversationState: BotState) {
     this.lang = conversationState.createProperty<Lang>('lang');
     this.welcomed = conversationState.createProperty<boolean>('welcomed');
     this.lastCase = conversationState.createProperty<LastCase>('lastCase');
     this.menu = conversationState.createProperty<MenuItem[]>('menu');
+    this.langChosen = conversationState.createProperty<boolean>('langChosen');
+    this.offeredCase = conversationState.createProperty<Answers>('offeredCase');
+    this.severity = conversationState.createProperty<StatedSeverity>('severity');
   }
 
   /** The conversation's language; fixed from activity.locale the first time it is asked for. */
@@ -43,8 +56,15 @@ export class ConversationMemory {
     return lang;
   }
 
+  /** The partner asked for a language ("English please"): it stays, whatever they write afterwards. */
   async switchLanguage(context: TurnContext, lang: Lang): Promise<void> {
     await this.lang.set(context, lang);
+    await this.langChosen.set(context, true);
+  }
+
+  /** The partner writes clearly in one language: the bot answers in it, unless they chose one. */
+  async followWriting(context: TurnContext, lang: Lang): Promise<void> {
+    if (!(await this.langChosen.get(context))) await this.lang.set(context, lang);
   }
 
   /** True the first time only: the welcome is sent once per conversation. */
@@ -61,6 +81,31 @@ export class ConversationMemory {
 
   async rememberCase(context: TurnContext, last: LastCase): Promise<void> {
     await this.lastCase.set(context, last);
+  }
+
+  /** A case this turn's reply offers to go on with (after a fact), with the answers the partner already gave. */
+  async offerCase(context: TurnContext, answers: Answers): Promise<void> {
+    await this.offeredCase.set(context, answers);
+  }
+
+  /** The case the previous reply offered, if any; forgotten, like the list, after one message. */
+  async takeOfferedCase(context: TurnContext): Promise<Answers | undefined> {
+    const parsed = Answers.safeParse(await this.offeredCase.get(context));
+    await this.offeredCase.delete(context);
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async statedSeverity(context: TurnContext): Promise<StatedSeverity> {
+    const parsed = StatedSeverity.safeParse(await this.severity.get(context));
+    return parsed.success ? parsed.data : {};
+  }
+
+  async rememberSeverity(context: TurnContext, stated: StatedSeverity): Promise<void> {
+    await this.severity.set(context, { ...(await this.statedSeverity(context)), ...stated });
+  }
+
+  async forgetSeverity(context: TurnContext): Promise<void> {
+    await this.severity.delete(context);
   }
 
   /** The list this turn's reply offers; the next message may pick from it. */

@@ -1,6 +1,6 @@
 import { MessageFactory, type TurnContext } from 'botbuilder';
-import type { Knowledge, Lang, QuestionId } from '../src/knowledge/schema';
-import type { NotEligible, Route } from '../src/engine/types';
+import { QuestionId, type Knowledge, type Lang, type Text } from '../src/knowledge/schema';
+import type { Answers, NotEligible, Route } from '../src/engine/types';
 import {
   cardActivity,
   describeKnownError,
@@ -16,7 +16,7 @@ import {
   renderWelcome,
   type RenderedCard,
 } from '../src/cards';
-import { cardText } from '../src/messages/cards';
+import { questionNames } from '../src/messages/cards';
 import { say, type ConversationMessageId } from '../src/messages/conversation';
 import type { CardSubmit } from '../src/understand/submit';
 import type { MenuItem } from './memory';
@@ -55,7 +55,18 @@ export class Replies {
       title,
       value: { verb: 'changeAnswer', question } satisfies CardSubmit,
     }));
-    await context.sendActivity(menuActivity(context.activity, say('whichAnswerToChange', lang), items));
+    return this.choiceList(context, say('whichAnswerToChange', lang), items);
+  }
+
+  /** "Go on with a case for Azure?" with a button that opens the case the reply offers. */
+  offerToContinue(context: TurnContext, prompt: string, lang: Lang): Promise<MenuItem[]> {
+    const start = { verb: 'start', topic: 'supportCase' } satisfies CardSubmit;
+    return this.choiceList(context, prompt, [{ title: say('continueCase', lang), value: start }]);
+  }
+
+  /** A sentence with one button per item (src/cards builds them); returns the items, for a typed pick. */
+  private async choiceList(context: TurnContext, prompt: string, items: MenuItem[]): Promise<MenuItem[]> {
+    await context.sendActivity(menuActivity(context.activity, prompt, items));
     return items;
   }
 
@@ -70,21 +81,6 @@ export class Replies {
 
   async severity(context: TurnContext, level: 'A' | 'B' | 'C', lang: Lang): Promise<void> {
     await this.card(context, renderSeverity(level, lang, this.knowledge));
-  }
-
-  /** The three severities and the business-hours note as text, for a partner who asks in the middle of a case. */
-  async severityGuide(context: TurnContext, lang: Lang): Promise<void> {
-    const { levels, businessHoursNote } = this.knowledge.severity;
-    const lines = [
-      cardText('severityTitle', lang),
-      ...levels.map(
-        (level) => `- ${cardText('severityLevel', lang, { level: level.id })}: ${level.criteria[lang]}`,
-      ),
-      businessHoursNote[lang],
-      '',
-      say('severityHelperLater', lang),
-    ];
-    await context.sendActivity(MessageFactory.text(lines.join('\n')));
   }
 
   async knownError(context: TurnContext, id: string, lang: Lang): Promise<void> {
@@ -105,6 +101,34 @@ export class Replies {
     return this.card(context, renderRedirectMenu(lang, this.knowledge));
   }
 
+  /** Options the partner asked about ("what's PSfP?"), each with what it means, in one message. */
+  async explainOptions(
+    context: TurnContext,
+    askedAbout: { slot: QuestionId; option: string }[],
+    lang: Lang,
+  ): Promise<void> {
+    const lines = askedAbout.flatMap(({ slot, option }) => {
+      const question = this.knowledge.questions[slot];
+      const entry = optionsOf(this.knowledge, slot).find((candidate) => candidate.id === option);
+      if (!entry) return [];
+      const explanation = entry.explain?.[lang] ?? question.why[lang];
+      const values = { option: entry.label[lang], question: questionNames[slot][lang], explanation };
+      return [say('optionExplained', lang, values)];
+    });
+    if (lines.length > 0) await context.sendActivity(MessageFactory.text(lines.join('\n\n')));
+  }
+
+  /** "Product: Intune, Program: CSP direct" (a product stands for its family), or '' for no answers. */
+  describeAnswers(answers: Answers, lang: Lang): string {
+    return QuestionId.options
+      .filter((slot) => answers[slot] !== undefined && !(slot === 'family' && answers.product))
+      .flatMap((slot) => {
+        const entry = optionsOf(this.knowledge, slot).find((candidate) => candidate.id === answers[slot]);
+        return entry ? [`${questionNames[slot][lang]}: ${entry.label[lang]}`] : [];
+      })
+      .join(', ');
+  }
+
   /** A general fact of the seed (cloud competencies, delegated admin …), as its title and text. */
   async fact(context: TurnContext, id: string, lang: Lang): Promise<boolean> {
     const fact = this.knowledge.facts.find((entry) => entry.id === id);
@@ -118,4 +142,9 @@ export class Replies {
     await context.sendActivity(cardActivity(card, context.activity.channelId));
     return card.choices ?? [];
   }
+}
+
+/** The options of one question, as the knowledge file has them (an explanation where it gives one). */
+function optionsOf(knowledge: Knowledge, slot: QuestionId): { id: string; label: Text; explain?: Text }[] {
+  return knowledge.questions[slot].options;
 }

@@ -1,20 +1,26 @@
 import type { TurnContext } from 'botbuilder';
-import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { recognizeChoices, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Lang } from '../src/knowledge/schema';
 import { severityFor } from '../src/engine/route';
 import type { CardSubmit } from '../src/understand/submit';
-import { readyAroundTheClock } from '../src/understand/severity';
 import { conversationMessages, say, type ConversationMessageId } from '../src/messages/conversation';
 import {
   InterruptibleDialog,
-  reprompt,
   type DialogDeps,
   type LoopOptions,
   type LoopState,
   type Question,
 } from './interruptible';
+import type { TurnReading } from './understood';
+import { readyAroundTheClock } from '../src/understand/severity';
+
+function readyTwentyFourSeven(text: string): boolean | undefined {
+  const ready = readyAroundTheClock(text);
+  return ready === undefined ? undefined : ready === 'yes';
+}
 
 type Situation = 'ready24x7' | 'businessDown' | 'companyWideStop';
+type Level = 'A' | 'B' | 'C';
 
 const QUESTIONS: Record<Situation, { prompt: ConversationMessageId; why: ConversationMessageId }> = {
   ready24x7: { prompt: 'severityReady24x7', why: 'severityReady24x7Why' },
@@ -22,18 +28,24 @@ const QUESTIONS: Record<Situation, { prompt: ConversationMessageId; why: Convers
   companyWideStop: { prompt: 'severityCompanyWideStop', why: 'severityCompanyWideStopWhy' },
 };
 
+/** The loop state's key for a level the partner named ("Sev B?"): its card, with no questions. */
+const STATED_LEVEL = 'level';
+
 export interface SeverityOptions extends LoopOptions {
   /** Answers a severity card already carried. */
   situation?: Partial<Record<Situation, boolean>>;
+  /** A level the partner named. */
+  level?: Level;
 }
 
 export interface SeverityResult {
-  level: 'A' | 'B' | 'C';
+  level: Level;
 }
 
 /**
  * Which severity to choose, by the seed's guideline: ready to work 24x7? a critical production system down
- * (asked only of those ready 24x7)? a company-wide stop or a blocked deployment? → A, B or C.
+ * (asked only of those ready 24x7)? a company-wide stop or a blocked deployment? → A, B or C. What the partner
+ * already said ("business hours only", "Sev B?") is not asked again.
  */
 export class SeverityDialog extends InterruptibleDialog<SeverityResult, SeverityOptions> {
   static readonly id = 'severity';
@@ -46,14 +58,15 @@ export class SeverityDialog extends InterruptibleDialog<SeverityResult, Severity
     innerDc: DialogContext,
     options?: SeverityOptions,
   ): Promise<DialogTurnResult> {
-    const lang = await this.deps.memory.language(innerDc.context);
-    await this.deps.replies.say(innerDc.context, 'severityIntro', lang);
-    return super.onBeginDialog(innerDc, options);
-  }
-
-  /** Already in the helper: its question again. */
-  protected override severityHelp(innerDc: DialogContext): Promise<DialogTurnResult> {
-    return reprompt(innerDc);
+    const { memory, replies } = this.deps;
+    const lang = await memory.language(innerDc.context);
+    await replies.say(innerDc.context, 'severityIntro', lang);
+    const stated = await memory.statedSeverity(innerDc.context);
+    const situation = { ...options?.situation };
+    if (stated.aroundTheClock !== undefined) situation.ready24x7 ??= stated.aroundTheClock;
+    // The level of a card's buttons wins over one said earlier; one said earlier is its answer.
+    const level = options?.situation ? options.level : (options?.level ?? stated.level);
+    return super.onBeginDialog(innerDc, { ...options, situation, level });
   }
 
   protected startState(options: SeverityOptions | undefined): LoopState {
@@ -61,7 +74,9 @@ export class SeverityDialog extends InterruptibleDialog<SeverityResult, Severity
     for (const [situation, yes] of Object.entries(options?.situation ?? {})) {
       if (isSituation(situation) && typeof yes === 'boolean') answers[situation] = yes ? 'yes' : 'no';
     }
-    return { answers, answered: Object.keys(answers) };
+    const answered = Object.keys(answers);
+    if (options?.level) answers[STATED_LEVEL] = options.level;
+    return { answers, answered };
   }
 
   protected nextQuestion(state: LoopState, lang: Lang): Question | undefined {
@@ -87,11 +102,13 @@ export class SeverityDialog extends InterruptibleDialog<SeverityResult, Severity
   }
 
   protected async finish(context: TurnContext, state: LoopState, lang: Lang): Promise<SeverityResult> {
-    const level = severityFor({
-      ready24x7: state.answers.ready24x7 === 'yes',
-      businessDown: state.answers.businessDown === 'yes',
-      companyWideStop: state.answers.companyWideStop === 'yes',
-    });
+    const level =
+      statedLevel(state) ??
+      severityFor({
+        ready24x7: state.answers.ready24x7 === 'yes',
+        businessDown: state.answers.businessDown === 'yes',
+        companyWideStop: state.answers.companyWideStop === 'yes',
+      });
     await this.deps.replies.severity(context, level, lang);
     return { level };
   }
@@ -100,8 +117,17 @@ export class SeverityDialog extends InterruptibleDialog<SeverityResult, Severity
     return {};
   }
 
-  protected recognizeText(text: string, question: string): string | undefined {
-    return question === 'ready24x7' ? readyAroundTheClock(text) : undefined;
+  /** "Business hours only" answers the 24x7 question; yes and no, in either language, answer any. */
+  protected recognize(reading: TurnReading, question: Question): string | undefined {
+    const { understood } = reading;
+    if (understood.kind !== 'text') return undefined;
+    // The first interpret() does not read 24x7 readiness yet: "business hours only" is read here meanwhile.
+    const aroundTheClock =
+      understood.meaning.severity?.aroundTheClock ?? readyTwentyFourSeven(understood.text);
+    if (question.id === 'ready24x7' && aroundTheClock !== undefined) return aroundTheClock ? 'yes' : 'no';
+    const choices = question.choices.map((choice) => ({ value: choice.id, synonyms: choice.synonyms }));
+    const found = recognizeChoices(understood.text, choices, { noValue: true, noAction: true });
+    return found.length === 1 ? found[0].resolution.value : undefined;
   }
 
   protected recognizeSubmit(submit: CardSubmit, question: string): string | undefined {
@@ -120,8 +146,14 @@ export class SeverityDialog extends InterruptibleDialog<SeverityResult, Severity
   }
 }
 
+function statedLevel(state: LoopState): Level | undefined {
+  const level = state.answers[STATED_LEVEL];
+  return level === 'A' || level === 'B' || level === 'C' ? level : undefined;
+}
+
 /** Only the questions that still decide the level, in the seed's order. */
 function nextSituation(state: LoopState): Situation | undefined {
+  if (statedLevel(state)) return undefined;
   const { ready24x7, businessDown, companyWideStop } = state.answers;
   if (!ready24x7) return 'ready24x7';
   if (ready24x7 === 'yes' && !businessDown) return 'businessDown';

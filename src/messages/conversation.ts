@@ -74,12 +74,71 @@ export const conversationMessages = {
     ja: '申し訳ありません、ボット側で問題が発生しました。もう一度メッセージを送ってください。続く場合は「最初から」と入力すると、最初からやり直せます。',
     en: 'Sorry, something went wrong on my side. Please send your message again; if it keeps happening, type "start over" to begin again.',
   },
+  /** A message with a picture or a file and no words. */
+  textOnly: {
+    ja: '画像やファイルは読み取れません。エラー メッセージや困っていることを文字で入力してください。',
+    en: 'I can read only text, not pictures or files. Please type the error message, or describe the problem in words.',
+  },
+  /** "Can I talk to a person?" */
+  humanHelp: {
+    ja: '私はボットのため、担当者におつなぎすることはできません。サポート リクエストを作成すると、マイクロソフトのサポート担当者が対応します。製品とパートナー プログラムを教えていただければ、どこでどのように作成するかをご案内します。',
+    en: 'I am a bot and cannot pass you to a person. People at Microsoft support answer once you file a support request: tell me your product and partner program, and I will show you where and how to file it.',
+  },
+  /** Options the partner denied ("we have no Premier contract"): said back, never taken. */
+  notThat: {
+    ja: '承知しました。{answers} ではないのですね。',
+    en: 'Noted: not {answers}.',
+  },
+  /** Names the knowledge does not place in a product family (Entra ID, Defender): the family is asked, not guessed. */
+  notRecognised: {
+    ja: '「{names}」がどの製品ファミリーに当たるか判断できないため、推測はしません。',
+    en: 'I do not recognise "{names}" as one of the product families below, so I will not guess.',
+  },
+  severityNoted: {
+    ja: '緊急度について承知しました。重大度の選び方では、あらためてお聞きしません。',
+    en: 'Noted what you said about the urgency; I will not ask it again when we choose the severity.',
+  },
+  /** The second message in a row that answered nothing: help and the menu instead of the same question. */
+  twoMisses: {
+    ja: 'まだ回答を読み取れませんでした。同じ質問を繰り返す代わりに、ご案内します。',
+    en: 'I still could not match that to an answer, so instead of asking the same thing again:',
+  },
+  /** "Not sure" at a question: what it means and what counts, no guess; then the question again. */
+  notSureAsking: {
+    ja: '推測で答える必要はありません。この質問の意味: {why}\n\n選択肢:\n{options}\n\nそれでもわからない場合は、パートナー メンバーシップを管理している方に確認してから回答するか、「ヘルプ」と入力してください。',
+    en: 'No need to guess. What this question means: {why}\n\nThe options:\n{options}\n\nIf you still cannot tell, check with whoever manages your partner membership and answer then, or type "help".',
+  },
+  notSureIdle: {
+    ja: '大丈夫です。わかることから教えてください。',
+    en: 'No problem: tell me what you do know.',
+  },
+  /** A correction after the result card ("actually Silver"): the same case, its card rebuilt. */
+  correctingCase: {
+    ja: '承知しました。回答を訂正して、もう一度ご案内します。',
+    en: 'OK, I have corrected your answer; here is your case again.',
+  },
+  /** Under a fact: go on with a case filled with what the partner said. */
+  continueWithCase: {
+    ja: '{answers} のサポートの相談を続けますか? ボタンを押すか、足りない情報を入力してください。',
+    en: 'Do you want to go on with a support case for {answers}? Press the button, or tell me more.',
+  },
+  startCaseOffer: {
+    ja: 'サポートの相談を始める場合は、ボタンを押すか、製品とパートナー プログラムを入力してください。',
+    en: 'To get help with a support case, press the button or tell me your product and partner program.',
+  },
+  continueCase: { ja: '相談を続ける', en: 'Continue' },
+  /** After the severity card, when the helper was asked for in the middle of a case. */
+  backToCase: {
+    ja: '相談の続きに戻ります。',
+    en: 'Back to your case.',
+  },
+  /** An option the partner asked about ("what's PSfP?"), explained. */
+  optionExplained: {
+    ja: '「{option}」({question}) について: {explanation}',
+    en: '"{option}" ({question}): {explanation}',
+  },
   yes: { ja: 'はい', en: 'Yes' },
   no: { ja: 'いいえ', en: 'No' },
-  severityHelperLater: {
-    ja: '質問に答えながら重大度を選びたい場合は、この相談が終わってから「重大度」と入力してください。',
-    en: 'To choose the severity step by step, type "severity" once this case is done.',
-  },
   severityIntro: {
     ja: '重大度の選び方を、いくつかの質問でご案内します。',
     en: 'A few questions, and I will tell you which severity to choose.',

@@ -1,0 +1,86 @@
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { Knowledge, QuestionId } from '../src/knowledge/schema';
+import type { Answers } from '../src/engine/types';
+import { interpret, type Interpretation } from '../src/understand/interpretation';
+import { pickFromMenu } from '../src/understand/menu';
+import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
+import type { ConversationMemory, MenuItem } from './memory';
+
+/**
+ * A message as the dialogs see it, read once per turn: a card submit (or an item of the list on screen picked by
+ * its number or title), a submit that is not ours any more, a picture with no words, nothing, or typed text with
+ * its one interpretation.
+ */
+export type Understood =
+  | { kind: 'submit'; submit: CardSubmit }
+  | { kind: 'staleSubmit' }
+  | { kind: 'imageOnly' }
+  | { kind: 'empty' }
+  | { kind: 'text'; text: string; meaning: Interpretation };
+
+/** What the turn's message is read against: the question on screen and the answers so far, if a case is open. */
+export interface ReadingContext {
+  asking?: QuestionId;
+  answers?: Answers;
+}
+
+/** The reading of this turn, with what the previous reply offered for one message (a list, a case to go on with). */
+export interface TurnReading {
+  understood: Understood;
+  /** The list the last reply showed (its items can be picked by number or title this turn only). */
+  menu: MenuItem[];
+  /** The answers a fact reply offered to go on with as a case, if that was the last reply. */
+  offeredCase?: Answers;
+}
+
+const READING = Symbol('turnReading');
+
+/**
+ * Reads the turn's message once, whichever dialog asks first (the open question's dialog, or the main dialog at
+ * rest), and gives every later caller the same reading.
+ */
+export async function readTurn(
+  context: TurnContext,
+  knowledge: Knowledge,
+  memory: ConversationMemory,
+  where: ReadingContext = {},
+): Promise<TurnReading> {
+  const known = context.turnState.get(READING) as TurnReading | undefined;
+  if (known) return known;
+  const menu = await memory.takeMenu(context);
+  const offeredCase = await memory.takeOfferedCase(context);
+  const understood = await understand(context, knowledge, memory, menu, where);
+  const reading: TurnReading = { understood, menu, offeredCase };
+  context.turnState.set(READING, reading);
+  return reading;
+}
+
+async function understand(
+  context: TurnContext,
+  knowledge: Knowledge,
+  memory: ConversationMemory,
+  menu: MenuItem[],
+  where: ReadingContext,
+): Promise<Understood> {
+  const { activity } = context;
+  if (activity.type !== ActivityTypes.Message) return { kind: 'empty' };
+  if (activity.value !== undefined) {
+    const submit = parseCardSubmit(activity.value, knowledge);
+    return submit ? { kind: 'submit', submit } : { kind: 'staleSubmit' };
+  }
+  const text = activity.text?.trim() ?? '';
+  if (!text) {
+    // A screenshot or a file with no words (Teams adds the picture as an attachment): the bot reads text only.
+    return activity.attachments?.length ? { kind: 'imageOnly' } : { kind: 'empty' };
+  }
+  const picked = pickFromMenu(
+    text,
+    menu.map((item) => item.title),
+  );
+  const pickedSubmit = picked === undefined ? undefined : parseCardSubmit(menu[picked].value, knowledge);
+  if (pickedSubmit) return { kind: 'submit', submit: pickedSubmit };
+
+  const lang = await memory.language(context);
+  const meaning = interpret(text, { lang, asking: where.asking, answers: where.answers }, knowledge);
+  return { kind: 'text', text, meaning };
+}
