@@ -314,6 +314,21 @@ describe('key facts, checked against the seed', () => {
     expect(seedFlat).toContain(byId(knowledge.knownErrors, 'payPerIncidentWithWorkAccount').message.ja);
   });
 
+  it('explains the options a partner may ask about at a question ("what is PSfP?"), from the seed', () => {
+    const explained = (question: keyof typeof knowledge.questions) =>
+      (knowledge.questions[question].options as { id: string; explain?: unknown }[])
+        .filter((option) => option.explain)
+        .map((option) => option.id);
+    expect(explained('purchasedPlan')).toEqual(['asfp', 'psfp']);
+    expect(explained('program')).toEqual(['cspDirect', 'indirectProvider', 'indirectReseller', 'advisor']);
+    for (const question of ['tier', 'competency', 'version', 'signIn'] as const) {
+      expect(explained(question)).toEqual(knowledge.questions[question].options.map((option) => option.id));
+    }
+    expect(byId(knowledge.questions.tier.options, 'actionPack').explain?.en).toContain(
+      'no Signature Cloud Support',
+    );
+  });
+
   it('marks each correction of the seed with the seed words it departs from, found verbatim in the seed', () => {
     const corrections = collect(raw, 'correction');
     // The Signature "20 pack" (twice), the advisor's partner-level DAP, N-2 and the 5-pack's "一地域".

@@ -134,8 +134,18 @@ const Url = z.string().regex(/^https:\/\/[^\s]+$/, 'must be an https URL');
 
 const Entry = z.object({ id: z.string().min(1), source: Source, correction: Correction.optional() });
 
+/** What an option means, said when the partner asks about it at the question ("what's PSfP?"), with its seed section. */
+export const Explanation = z
+  .object({ ja: z.string().trim().min(1), en: z.string().trim().min(1), source: Source })
+  .strict();
+
 const Option = <T extends z.ZodType<string>>(id: T) =>
-  z.object({ id, label: Text, synonyms: Synonyms.default({ ja: [], en: [] }) });
+  z.object({
+    id,
+    label: Text,
+    synonyms: Synonyms.default({ ja: [], en: [] }),
+    explain: Explanation.optional(),
+  });
 
 const Question = <O extends z.ZodObject>(option: O) =>
   z
