@@ -350,6 +350,7 @@ describe('tailored to the partner: each card names their own plan, pack, program
     const intune = route({ product: 'intune', program: 'advisor' }, 'en', knowledge) as Route;
     expect(intune.steps.map((step) => step.text)).toContain('Select Microsoft Intune.');
     expect(intune.steps.map((step) => step.text).join(' ')).not.toContain('Enterprise Mobility Suite');
+    expect(intune.ids.text).toMatch(/requests such as Microsoft Intune\.$/);
     const retail = routeOf({
       family: 'dynamics365',
       product: 'd365Retail',
