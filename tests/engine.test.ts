@@ -85,6 +85,13 @@ describe('the whole answer space', () => {
         expect(new Set(cases.map((c) => c.answers.tier).filter(Boolean))).toEqual(new Set(TierId.options));
       });
 
+      it('reaches every not-eligible entry of the knowledge file (none is dead)', () => {
+        const reached = new Set(
+          cases.map((c) => c.outcome).flatMap((o) => (o.kind === 'notEligible' ? [o.id] : [])),
+        );
+        expect([...reached].sort()).toEqual(knowledge.notEligible.map((entry) => entry.id).sort());
+      });
+
       it.each(cases.map((c) => [JSON.stringify(c.answers), c] as const))(
         '%s says everything a partner needs',
         (_, c) => {
