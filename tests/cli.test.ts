@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatMatrix, resolveFlag } from '../src/cli/route';
 import { everyDecidedCase } from '../src/engine/space';
 import { getKnowledge } from '../src/knowledge/load';
+import { QuestionId } from '../src/knowledge/schema';
 
 const knowledge = getKnowledge();
 const run = (...args: string[]) =>
@@ -37,6 +38,31 @@ describe('trainer CLI', () => {
     await expect(run('--program', 'reseller-of-resellers')).rejects.toMatchObject({
       stderr: expect.stringContaining('cspDirect, indirectProvider, indirectReseller, advisor'),
     });
+  });
+
+  it('says which flags exist and the values each takes with --help', async () => {
+    const { stdout } = await run('--help');
+    for (const question of QuestionId.options) expect(stdout).toContain(`--${question} <value>`);
+    for (const flag of ['--productName', '--lang ja|en', '--matrix', '--help'])
+      expect(stdout).toContain(flag);
+    expect(stdout).toMatch(/--purchasedPlan <value>\n\s+none\s+Neither\n\s+asfp\s/);
+    expect(stdout).toMatch(/^\s+onPremises\s+On-premises product$/m);
+    expect(stdout).not.toContain('Unknown option');
+  });
+
+  it('says the product as the partner named it on the route', async () => {
+    const { stdout } = await run(
+      '--product',
+      'SQL Server',
+      '--productName',
+      'SQL Server 2012',
+      '--version',
+      'current',
+      '--tier',
+      'gold',
+    );
+    expect(stdout).toContain('# SQL Server 2012 · Gold competency');
+    expect(stdout).toContain('select the product and version (SQL Server 2012)');
   });
 
   it('takes ids, labels and synonyms in either language', () => {

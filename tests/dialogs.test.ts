@@ -252,8 +252,8 @@ const ROUTES: RouteCase[] = [
     name: 'On-premises, Action Pack, current version → core benefit (10 incidents)',
     steps: [
       ['family', 'onPremises'],
-      ['tier', 'actionPack'],
       ['version', 'current'],
+      ['tier', 'actionPack'],
     ],
     route: 'onPremises/partnerSupportCoreBenefit',
   },
@@ -261,26 +261,24 @@ const ROUTES: RouteCase[] = [
     name: 'On-premises, Silver, current version → core benefit (15 incidents)',
     steps: [
       ['family', 'onPremises'],
-      ['tier', 'silver'],
       ['version', 'current'],
+      ['tier', 'silver'],
     ],
     route: 'onPremises/partnerSupportCoreBenefit',
   },
   {
-    name: 'On-premises, Gold, older version, Microsoft account → pay per incident',
+    name: 'On-premises, older version (tier not asked), Microsoft account → pay per incident',
     steps: [
       ['family', 'onPremises'],
-      ['tier', 'gold'],
       ['version', 'older'],
       ['signIn', 'msa'],
     ],
     route: 'onPremises/payPerIncident',
   },
   {
-    name: 'On-premises, Silver, older version, Azure AD account → pay per incident (use an MSA)',
+    name: 'On-premises, older version (tier not asked), Azure AD account → pay per incident (use an MSA)',
     steps: [
       ['family', 'onPremises'],
-      ['tier', 'silver'],
       ['version', 'older'],
       ['signIn', 'aad'],
     ],

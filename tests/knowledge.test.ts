@@ -252,23 +252,29 @@ describe('key facts, checked against the seed', () => {
       partnerSupportCoreBenefit: true,
       payPerIncident: false,
     });
+    // Tailored texts: every alternative says it.
+    const alternatives = (ids: (typeof knowledge.plans)[number]['ids']) => (Array.isArray(ids) ? ids : [ids]);
     for (const plan of knowledge.plans.filter((p) => !p.idsRequired)) {
-      expect(plan.ids.en, plan.id).toMatch(/^No access ID or contract ID is needed/);
-      expect(plan.ids.ja, plan.id).toMatch(/^アクセス ID と契約 ID は必要ありません/);
+      for (const ids of alternatives(plan.ids)) {
+        expect(ids.en, plan.id).toMatch(/^No access ID or contract ID is needed/);
+        expect(ids.ja, plan.id).toMatch(/^アクセス ID と契約 ID は必要ありません/);
+      }
     }
     for (const id of ['advancedSupportForPartners', 'premierSupportForPartners']) {
-      expect(byId(knowledge.plans, id).ids.ja).toContain(
-        '各ユーザーが独自のユーザー固有のアクセス ID を必要とします',
-      );
+      for (const ids of alternatives(byId(knowledge.plans, id).ids)) {
+        expect(ids.ja).toContain('各ユーザーが独自のユーザー固有のアクセス ID を必要とします');
+      }
     }
   });
 
-  it('quotes the four known errors as the seed does, and recognises them when pasted', () => {
+  it('quotes the known errors as the seed does, and recognises them when pasted', () => {
     expect(knowledge.knownErrors.map((e) => e.id)).toEqual([
       'accessIdAlreadyAssociated',
       'supportPlanAlreadyMapped',
       'code8',
       'contractNotShown',
+      'wrongCurrency',
+      'payPerIncidentWithWorkAccount',
     ]);
     const english: Record<string, string> = {
       accessIdAlreadyAssociated:
@@ -294,6 +300,46 @@ describe('key facts, checked against the seed', () => {
       expect.arrayContaining(['Code:8', 'code 8']),
     );
     expect(byId(knowledge.knownErrors, 'contractNotShown').links).toContain('4023619');
+    // What to do apart from why it happens: the seed's list of reasons a contract is not shown are causes.
+    const contractNotShown = byId(knowledge.knownErrors, 'contractNotShown');
+    expect(contractNotShown.causes.map((cause) => cause.en)).toContainEqual(
+      expect.stringContaining('expired (after 13 months)'),
+    );
+    expect(contractNotShown.fix.map((fix) => fix.en).join(' ')).not.toContain('13 months');
+    // The wrong currency and pay per incident with a work account, with the seed's fixes.
+    expect(byId(knowledge.knownErrors, 'wrongCurrency').fix[0].ja).toBe(
+      'ページの最後までスクロールし、別の国/地域を選択してロケールを確認します。',
+    );
+    expect(seedFlat).toContain(byId(knowledge.knownErrors, 'wrongCurrency').fix[0].ja);
+    expect(seedFlat).toContain(byId(knowledge.knownErrors, 'payPerIncidentWithWorkAccount').message.ja);
+  });
+
+  it('explains the options a partner may ask about at a question ("what is PSfP?"), from the seed', () => {
+    const explained = (question: keyof typeof knowledge.questions) =>
+      (knowledge.questions[question].options as { id: string; explain?: unknown }[])
+        .filter((option) => option.explain)
+        .map((option) => option.id);
+    expect(explained('purchasedPlan')).toEqual(['asfp', 'psfp']);
+    expect(explained('program')).toEqual(['cspDirect', 'indirectProvider', 'indirectReseller', 'advisor']);
+    for (const question of ['tier', 'competency', 'version', 'signIn'] as const) {
+      expect(explained(question)).toEqual(knowledge.questions[question].options.map((option) => option.id));
+    }
+    expect(byId(knowledge.questions.tier.options, 'actionPack').explain?.en).toContain(
+      'no Signature Cloud Support',
+    );
+  });
+
+  it('marks each correction of the seed with the seed words it departs from, found verbatim in the seed', () => {
+    const corrections = collect(raw, 'correction');
+    // The Signature "20 pack" (twice), the advisor's partner-level DAP, N-2 and the 5-pack's "一地域".
+    expect(corrections.length).toBeGreaterThanOrEqual(5);
+    for (const { at, value } of corrections) {
+      const { seedSays } = value as { seedSays: string };
+      expect(seedFlat, at).toContain(normalise(seedSays));
+    }
+    expect(corrections.map(({ value }) => (value as { seedSays: string }).seedSays)).toContainEqual(
+      expect.stringContaining('署名 20 pack'),
+    );
   });
 
   it('steps the on-premises request through the business support portal in the seed order', () => {
@@ -323,11 +369,12 @@ describe('key facts, checked against the seed', () => {
   it('links support benefits in Azure only when the plan needs IDs, before the issue type', () => {
     const azure = knowledge.stepGroups.azureRequest;
     const linking = azure.filter((s) => s.when.idsRequired === true).map((s) => s.id);
-    expect(linking).toEqual([
-      'azureLinkSupportBenefits',
-      'azureEnterIds',
-      'azureContractLinked',
-      'azureCreateFromLink',
+    expect(linking).toEqual(['azureLinkSupportBenefits', 'azureContractLinked', 'azureCreateFromLink']);
+    // The IDs entered: the MPN benefit's (KB 2904733), or an ASfP / PSfP user's own.
+    expect(byId(azure, 'azureEnterIds').when.plans).toEqual(['signatureCloudSupport']);
+    expect(byId(azure, 'azureEnterUserSpecificId').when.plans).toEqual([
+      'advancedSupportForPartners',
+      'premierSupportForPartners',
     ]);
     const position = (id: string) => azure.findIndex((s) => s.id === id);
     expect(position('azureCreateFromLink')).toBeLessThan(position('azureIssueType'));
@@ -421,13 +468,13 @@ describe('a broken knowledge file', () => {
   it('lists every problem, not only the first', () => {
     const error = loadBroken((data) => {
       Reflect.deleteProperty(data.meta.title, 'en');
-      Reflect.deleteProperty(data.plans[0].ids, 'ja');
+      Reflect.deleteProperty(data.plans[1].name, 'ja');
       data.severity.levels[1].criteria.en = '  ';
     });
     expect(error.problems).toHaveLength(3);
     expect(error.problems[0]).toMatch(/^routing\.yaml: meta › title\.en: /);
     expect(error.problems[1]).toMatch(
-      /^routing\.yaml: plans\[0\] \(id "cloudSolutionProvider"\) › ids\.ja: /,
+      /^routing\.yaml: plans\[1\] \(id "signatureCloudSupport"\) › name\.ja: /,
     );
     expect(error.problems[2]).toMatch(/^routing\.yaml: severity\.levels\[1\] \(id "B"\) › criteria\.en: /);
   });

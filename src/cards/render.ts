@@ -185,6 +185,7 @@ export function renderRoute(input: Route): RenderedCard {
       title: error.title,
       message: error.message,
       fix: numbered(error.fix),
+      causes: error.causes.map((text) => ({ text })),
       links: error.links.map(linkView),
     })),
     knownErrorsTitle,
@@ -205,8 +206,7 @@ export function renderRoute(input: Route): RenderedCard {
     ...(route.caveats.length > 0
       ? ['', l.caveatsTitle, ...route.caveats.map((caveat) => `- ${caveat.text}`)]
       : []),
-    '',
-    route.browserCountryNote,
+    ...(route.browserCountryNote ? ['', route.browserCountryNote] : []),
     '',
     l.checklistTitle,
     ...checklist.map((item) => `- ${item}`),
@@ -216,7 +216,7 @@ export function renderRoute(input: Route): RenderedCard {
     '',
     l.severityTitle,
     ...severity.map((level) => `- ${level.label}: ${level.criteria}`),
-    route.severity.businessHoursNote,
+    ...(route.severity.businessHoursNote ? [route.severity.businessHoursNote] : []),
     ...(route.knownErrors.length > 0
       ? ['', knownErrorsTitle, ...route.knownErrors.flatMap((error) => knownErrorLines(error, lang))]
       : []),
@@ -259,6 +259,9 @@ function knownErrorLines(error: KnownErrorOut, lang: Lang): string[] {
     `  ${l.knownErrorMessage}: "${error.message}"`,
     `  ${l.knownErrorFix}:`,
     ...error.fix.map((step, index) => `  ${index + 1}. ${step}`),
+    ...(error.causes.length > 0
+      ? [`  ${l.knownErrorCauses}:`, ...error.causes.map((cause) => `  - ${cause}`)]
+      : []),
     ...linkLines(error.links, '  '),
   ];
 }
@@ -266,7 +269,13 @@ function knownErrorLines(error: KnownErrorOut, lang: Lang): string[] {
 export function renderKnownError(input: KnownErrorOut, lang: Lang): RenderedCard {
   const error = checked('knownError', KnownErrorShape, input);
   const l = cardLabels(lang);
-  const data = { l, error, fix: numbered(error.fix), links: error.links.map(linkView) };
+  const data = {
+    l,
+    error,
+    fix: numbered(error.fix),
+    causes: error.causes.map((text) => ({ text })),
+    links: error.links.map(linkView),
+  };
   const text = [
     error.title,
     '',
@@ -274,6 +283,9 @@ export function renderKnownError(input: KnownErrorOut, lang: Lang): RenderedCard
     '',
     l.knownErrorFix,
     ...error.fix.map((step, index) => `${index + 1}. ${step}`),
+    ...(error.causes.length > 0
+      ? ['', l.knownErrorCauses, ...error.causes.map((cause) => `- ${cause}`)]
+      : []),
     ...(error.links.length > 0 ? ['', l.linksTitle, ...linkLines(error.links, '- ')] : []),
   ];
   return rendered('knownError', data, text, error.title);
@@ -311,8 +323,7 @@ export function renderSeverity(level: 'A' | 'B' | 'C', lang: Lang, knowledge: Kn
   const text = [
     title,
     chosen.criteria,
-    '',
-    guide.businessHoursNote,
+    ...(guide.businessHoursNote ? ['', guide.businessHoursNote] : []),
     '',
     l.severityOthers,
     ...data.others.map((entry) => `- ${entry.label}: ${entry.criteria}`),

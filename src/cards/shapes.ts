@@ -34,13 +34,14 @@ export const KnownErrorShape: z.ZodType<KnownErrorOut> = z.object({
   title: Shown,
   message: Shown,
   fix: z.array(Shown).min(1),
+  causes: z.array(Shown),
   links: z.array(LinkOutShape),
   source: z.string(),
 });
 
 export const SeverityGuideShape: z.ZodType<SeverityGuide> = z.object({
   levels: z.array(z.object({ id: SeverityId, criteria: Shown })).length(3),
-  businessHoursNote: Shown,
+  businessHoursNote: Shown.optional(),
 });
 
 export const RouteShape: z.ZodType<Route> = z.object({
@@ -58,7 +59,7 @@ export const RouteShape: z.ZodType<Route> = z.object({
   steps: z.array(RouteLineShape).min(1),
   caveats: z.array(RouteLineShape),
   severity: SeverityGuideShape,
-  browserCountryNote: Shown,
+  browserCountryNote: Shown.optional(),
   kbs: z.array(LinkOutShape),
   links: z.array(LinkOutShape),
   knownErrors: z.array(KnownErrorShape),

@@ -4,12 +4,14 @@ import { Lang, QuestionId, type Knowledge } from '../knowledge/schema';
 import { route } from '../engine/route';
 import { everyDecidedCase } from '../engine/space';
 import { normalise } from '../understand/normalise';
-import type { Answers, Outcome } from '../engine/types';
+import { ProductName, type Answers, type Outcome } from '../engine/types';
 
 /**
  * Trainer CLI.
  *   npm run route -- --product azure --program csp --purchasedPlan none --lang ja
+ *   npm run route -- --product "SQL Server" --productName "SQL Server 2012" --version current --tier gold
  *   npm run route -- --matrix [--lang en]      (every path through the questions, as Markdown)
+ *   npm run route -- --help                    (the flags and the values each one takes)
  * A flag value may be an option id or any label / synonym of it in either language.
  */
 
@@ -82,10 +84,13 @@ export function formatOutcome(outcome: Outcome, lang: Lang): string {
     ...outcome.caveats.map((caveat) => `- ${caveat.text}`),
     `## ${h.severity}`,
     ...outcome.severity.levels.map((level) => `- ${level.id}: ${level.criteria}`),
-    outcome.severity.businessHoursNote,
-    outcome.browserCountryNote,
+    // business support portal routes only
+    ...(outcome.severity.businessHoursNote ? [outcome.severity.businessHoursNote] : []),
+    ...(outcome.browserCountryNote ? [outcome.browserCountryNote] : []),
     `## ${h.errors}`,
-    ...outcome.knownErrors.map((error) => `- ${error.title}: ${error.fix.join(' ')}`),
+    ...outcome.knownErrors.map((error) =>
+      [`- ${error.title}: ${error.fix.join(' ')}`, ...error.causes.map((cause) => `  - ${cause}`)].join('\n'),
+    ),
     `## ${h.links}`,
     ...[...outcome.kbs, ...outcome.links].map((link) => `- ${link.name}: ${link.url}`),
     `## ${h.sources}`,
@@ -136,14 +141,49 @@ export function resolveFlag(question: QuestionId, value: string, knowledge: Know
   return found.id;
 }
 
+/** Every flag and the values it takes, from the knowledge file (so it cannot list an option the engine lacks). */
+export function formatHelp(knowledge: Knowledge): string {
+  const questions = QuestionId.options.map((question) => {
+    const options = knowledge.questions[question].options as { id: string; label: { en: string } }[];
+    return [
+      `  --${question} <value>`,
+      ...options.map((option) => `      ${option.id.padEnd(24)}${option.label.en}`),
+    ].join('\n');
+  });
+  return [
+    'Usage: npm run route -- [--<question> <value> ...] [--productName <name>] [--lang ja|en]',
+    '       npm run route -- --matrix [--lang ja|en]',
+    '',
+    'Prints the route for the answers given, or the question still needed.',
+    'A value is an option id below, or any label or synonym of it in Japanese or English.',
+    '--product also takes a family (azure, on-premises, ...).',
+    '',
+    'Questions:',
+    ...questions,
+    '',
+    'Other flags:',
+    '  --productName <name>    the product as the partner named it, e.g. "SQL Server 2012" (said on the card)',
+    '  --lang ja|en            the language of the answer (default en)',
+    '  --matrix                every path through the questions and where it ends, as Markdown',
+    '  --help, -h              this help',
+  ].join('\n');
+}
+
 function main(argv: string[]): string {
   const questionFlags = Object.fromEntries(QuestionId.options.map((q) => [q, { type: 'string' as const }]));
   const { values } = parseArgs({
     args: argv,
-    options: { ...questionFlags, lang: { type: 'string', default: 'en' }, matrix: { type: 'boolean' } },
+    options: {
+      ...questionFlags,
+      productName: { type: 'string' },
+      lang: { type: 'string', default: 'en' },
+      matrix: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   const knowledge = getKnowledge();
+  if (values.help) return formatHelp(knowledge);
   const lang = Lang.parse(values.lang);
   if (values.matrix) return formatMatrix(lang, knowledge);
 
@@ -159,6 +199,7 @@ function main(argv: string[]): string {
     }
     Object.assign(answers, { [question]: resolveFlag(question, value, knowledge) });
   }
+  if (values.productName !== undefined) answers.productName = ProductName.parse(values.productName);
   return formatOutcome(route(answers, lang, knowledge), lang);
 }
 

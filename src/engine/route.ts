@@ -1,5 +1,13 @@
-import type { Knowledge, Lang, QuestionId, Text, When } from '../knowledge/schema';
-import { describeKnownError, describeLinks, localise } from './describe';
+import type { Knowledge, Lang, QuestionId, Step, Tailored, Text } from '../knowledge/schema';
+import {
+  describeKnownError,
+  describeLinks,
+  linesFor,
+  localise,
+  matches,
+  pick,
+  type RouteContext,
+} from './describe';
 import type { Answers, Ask, KnownErrorOut, LinkOut, NotEligible, Outcome, Route, RouteLine } from './types';
 
 /**
@@ -58,46 +66,66 @@ export function severityFor(situation: SeveritySituation): 'A' | 'B' | 'C' {
   return 'C';
 }
 
-function decide(answers: Answers, knowledge: Knowledge): Decision {
-  const productOption = answers.product
-    ? knowledge.questions.product.options.find((option) => option.id === answers.product)
-    : undefined;
-  const family = answers.family ?? productOption?.family;
-  if (!family) return { kind: 'ask', question: 'family' };
+/** A family's rule: the questions its routes depend on, in order, and the plan each combination ends at. */
+type FamilyRule = (c: RuleContext) => Decision;
 
-  // A product from another family than the one chosen is ignored rather than trusted.
-  const product = productOption?.family === family ? productOption : undefined;
-  const familyOption = knowledge.questions.family.options.find((option) => option.id === family);
-  const used: Answers = { family, ...(product && { product: product.id }) };
+interface RuleContext {
+  answers: Answers;
+  /** The answers the decision rests on, filled in as the rule reads them. */
+  used: Answers;
+  knowledge: Knowledge;
+  decided: (plan: PlanId) => Decision;
+}
 
-  const portal = product?.portal ?? familyOption?.portal;
-  if (!portal) return { kind: 'ask', question: 'product' };
-  const decided = (plan: PlanId): Decision => ({ kind: 'route', plan, family, portal, used });
-
-  if (family === 'onPremises') {
-    // On-premises incidents are not linked to a customer tenant: no program question, no delegated admin.
-    if (!answers.tier) return { kind: 'ask', question: 'tier' };
-    used.tier = answers.tier;
+/**
+ * One rule per product family. A Record over the schema's FamilyId: a family added to the schema (and so to the
+ * knowledge file) without its rule does not compile, and the loader refuses a knowledge file without the family.
+ */
+const FAMILY_RULES: Record<FamilyId, FamilyRule> = {
+  // On-premises incidents are not linked to a customer tenant: no program question, no delegated admin.
+  // The version comes first: older versions are pay per incident whatever the tier, so the tier is not asked.
+  onPremises: ({ answers, used, decided }) => {
     if (!answers.version) return { kind: 'ask', question: 'version' };
     used.version = answers.version;
-    if (answers.version === 'current') return decided('partnerSupportCoreBenefit');
-    if (!answers.signIn) return { kind: 'ask', question: 'signIn' };
-    used.signIn = answers.signIn;
-    return decided('payPerIncident');
-  }
+    if (answers.version === 'older') {
+      if (!answers.signIn) return { kind: 'ask', question: 'signIn' };
+      used.signIn = answers.signIn;
+      return decided('payPerIncident');
+    }
+    if (!answers.tier) return { kind: 'ask', question: 'tier' };
+    used.tier = answers.tier;
+    return decided('partnerSupportCoreBenefit');
+  },
+  // Microsoft 365 admin center requests need no support contract.
+  microsoft365: (c) => afterProgram(c, () => c.decided('microsoft365NoContract')),
+  // Cloud App Security: the Professional no-charge plan in the business support workflow.
+  cloudAppSecurity: (c) => afterProgram(c, () => c.decided('professionalNoCharge')),
+  // Azure needs a support plan: a bought one, CSP's own, or Signature.
+  azure: (c) => afterProgram(c, () => supportPlan(c, { cloudSolutionProvider: true })),
+  // Dynamics 365 needs a support contract even for CSP partners: a bought plan or Signature.
+  dynamics365: (c) => afterProgram(c, () => supportPlan(c, { cloudSolutionProvider: false })),
+};
 
-  // Cloud products: the partner files on behalf of the customer through delegated administration.
+/** Cloud products: the partner files on behalf of the customer through delegated administration, by program. */
+function afterProgram({ answers, used }: RuleContext, next: () => Decision): Decision {
   if (!answers.program) return { kind: 'ask', question: 'program' };
   used.program = answers.program;
-  if (family === 'microsoft365') return decided('microsoft365NoContract');
-  if (family === 'cloudAppSecurity') return decided('professionalNoCharge');
+  return next();
+}
 
-  // Azure and Dynamics 365 need a support plan: a bought one, CSP's own (Azure only), or Signature.
+/** A bought ASfP or PSfP, else the CSP plan where the family has it, else Signature Cloud Support by tier. */
+function supportPlan(
+  { answers, used, knowledge, decided }: RuleContext,
+  family: { cloudSolutionProvider: boolean },
+): Decision {
   if (!answers.purchasedPlan) return { kind: 'ask', question: 'purchasedPlan' };
   used.purchasedPlan = answers.purchasedPlan;
   if (answers.purchasedPlan === 'asfp') return decided('advancedSupportForPartners');
   if (answers.purchasedPlan === 'psfp') return decided('premierSupportForPartners');
-  if (family === 'azure' && CLOUD_SOLUTION_PROVIDER_PROGRAMS.has(answers.program)) {
+  if (
+    family.cloudSolutionProvider &&
+    CLOUD_SOLUTION_PROVIDER_PROGRAMS.has(required(used.program, 'program'))
+  ) {
     return decided('cloudSolutionProvider');
   }
   if (!answers.tier) return { kind: 'ask', question: 'tier' };
@@ -108,6 +136,28 @@ function decide(answers: Answers, knowledge: Knowledge): Decision {
   if (!answers.competency) return { kind: 'ask', question: 'competency' };
   used.competency = answers.competency;
   return decided('signatureCloudSupport');
+}
+
+function decide(answers: Answers, knowledge: Knowledge): Decision {
+  const productOption = answers.product
+    ? knowledge.questions.product.options.find((option) => option.id === answers.product)
+    : undefined;
+  const family = answers.family ?? productOption?.family;
+  if (!family) return { kind: 'ask', question: 'family' };
+
+  // A product from another family than the one chosen is ignored rather than trusted.
+  const product = productOption?.family === family ? productOption : undefined;
+  const familyOption = knowledge.questions.family.options.find((option) => option.id === family);
+  const used: Answers = {
+    family,
+    ...(product && { product: product.id }),
+    ...(answers.productName && { productName: answers.productName }),
+  };
+
+  const portal = product?.portal ?? familyOption?.portal;
+  if (!portal) return { kind: 'ask', question: 'product' };
+  const decided = (plan: PlanId): Decision => ({ kind: 'route', plan, family, portal, used });
+  return FAMILY_RULES[family]({ answers, used, knowledge, decided });
 }
 
 function describeAsk(question: QuestionId, answers: Answers, lang: Lang, knowledge: Knowledge): Ask {
@@ -128,6 +178,7 @@ function describeAsk(question: QuestionId, answers: Answers, lang: Lang, knowled
 
 function describeNotEligible(id: string, used: Answers, lang: Lang, knowledge: Knowledge): NotEligible {
   const entry = byId(knowledge.notEligible, id, 'notEligible');
+  const context: RouteContext = { ...used };
   return {
     kind: 'notEligible',
     id,
@@ -135,7 +186,7 @@ function describeNotEligible(id: string, used: Answers, lang: Lang, knowledge: K
     answers: used,
     summary: summarise(used, undefined, lang, knowledge),
     reason: entry.reason[lang],
-    instead: entry.instead.map((text) => text[lang]),
+    instead: linesFor(entry.instead, context, lang),
     links: describeLinks(entry.links, lang, knowledge),
     sources: [entry.source],
   };
@@ -156,32 +207,40 @@ function describeRoute(
     plan: plan.id,
     idsRequired: plan.idsRequired,
   };
+  const familyName = optionLabel(knowledge.questions.family.options, family, lang);
+  const product = routeProduct(used, lang, knowledge);
+  const say = (text: Tailored) =>
+    pick(text, context, lang).replaceAll('{product}', product?.name ?? familyName);
 
   const familyEntry = byId(knowledge.families, family, 'families');
+  const describeLine = (line: Step): RouteLine => ({
+    id: line.id,
+    text: say(line.text),
+    source: line.source,
+    links: describeLinks(line.links, lang, knowledge),
+  });
   const steps = familyEntry.stepGroups
     .flatMap((group) => knowledge.stepGroups[group] ?? [])
     .filter((step) => matches(step.when, context))
-    .map((step) => describeLine(step, lang, knowledge));
-  const caveats = knowledge.caveats
-    .filter((caveat) => matches(caveat.when, context))
-    .map((caveat) => describeLine(caveat, lang, knowledge));
+    .map(describeLine);
+  const caveats = knowledge.caveats.filter((caveat) => matches(caveat.when, context)).map(describeLine);
   const knownErrors: KnownErrorOut[] = knowledge.knownErrors
     .filter((error) => matches(error.when, context))
-    .flatMap((error) => describeKnownError(error.id, lang, knowledge) ?? []);
+    .flatMap((error) => describeKnownError(error.id, lang, knowledge, context) ?? []);
 
   const referenced = [...steps, ...caveats, ...knownErrors].flatMap((line) => line.links);
   const isKb = (link: LinkOut) => knowledge.kbs.some((kb) => kb.id === link.id);
-  const familyName = optionLabel(knowledge.questions.family.options, family, lang);
-  const product = used.product
-    ? { id: used.product, name: optionLabel(knowledge.questions.product.options, used.product, lang) }
-    : undefined;
+  const pack = plan.pack && pick(plan.pack, context, lang);
+  const planName = pack ? `${plan.name[lang]} — ${pack}` : plan.name[lang];
+  const browserCountryNote = knowledge.meta.browserCountryNote;
+  const businessHoursNote = knowledge.severity.businessHoursNote;
 
   return {
     kind: 'route',
     id: `${family}/${plan.id}`,
     lang,
     answers: used,
-    summary: summarise(used, plan.name[lang], lang, knowledge),
+    summary: summarise(used, planName, lang, knowledge),
     family: { id: family, name: familyName },
     ...(product && { product }),
     portal: {
@@ -189,16 +248,16 @@ function describeRoute(
       name: portal.name[lang],
       ...(portal.url && { url: localise(portal.url, lang) }),
     },
-    plan: { id: plan.id, name: plan.name[lang] },
+    plan: { id: plan.id, name: planName },
     entitlement: entitlement(decision.plan, used, lang, knowledge),
-    ids: { required: plan.idsRequired, text: plan.ids[lang] },
+    ids: { required: plan.idsRequired, text: say(plan.ids) },
     steps,
     caveats,
     severity: {
       levels: knowledge.severity.levels.map((level) => ({ id: level.id, criteria: level.criteria[lang] })),
-      businessHoursNote: knowledge.severity.businessHoursNote[lang],
+      ...(matches(businessHoursNote.when, context) && { businessHoursNote: businessHoursNote[lang] }),
     },
-    browserCountryNote: knowledge.meta.browserCountryNote[lang],
+    ...(matches(browserCountryNote.when, context) && { browserCountryNote: browserCountryNote[lang] }),
     kbs: unique(referenced.filter(isKb)),
     links: unique(referenced.filter((link) => !isKb(link))),
     knownErrors,
@@ -212,6 +271,18 @@ function describeRoute(
       ]),
     ],
   };
+}
+
+/**
+ * The product as the partner named it ("SQL Server 2012"), else the label of the option they chose. A name typed
+ * for a family with several products and none chosen stays in the answers, not on the card.
+ */
+function routeProduct(used: Answers, lang: Lang, knowledge: Knowledge): Route['product'] {
+  const options = knowledge.questions.product.options;
+  const familyProducts = options.filter((option) => option.family === used.family);
+  const id = used.product ?? (familyProducts.length === 1 ? familyProducts[0].id : undefined);
+  if (!id) return undefined;
+  return { id, name: used.productName ?? optionLabel(options, id, lang) };
 }
 
 /** How many incidents (or what kind of entitlement) the chosen plan gives this partner. */
@@ -232,51 +303,14 @@ function entitlement(plan: PlanId, used: Answers, lang: Lang, knowledge: Knowled
   }
 }
 
-/** The facts a step, caveat or known error may be limited to. */
-interface RouteContext extends Answers {
-  family: FamilyId;
-  portal: PortalId;
-  plan: PlanId;
-  idsRequired: boolean;
-}
-
-/** A `when` matches when every condition it names holds; a condition on an unanswered slot does not hold. */
-function matches(when: When, context: RouteContext): boolean {
-  const oneOf = <T>(allowed: readonly T[] | undefined, value: T | undefined) =>
-    allowed === undefined || (value !== undefined && allowed.includes(value));
-  return (
-    oneOf(when.families, context.family) &&
-    oneOf(when.portals, context.portal) &&
-    oneOf(when.programs, context.program) &&
-    oneOf(when.plans, context.plan) &&
-    oneOf(when.tiers, context.tier) &&
-    oneOf(when.competencies, context.competency) &&
-    oneOf(when.versions, context.version) &&
-    oneOf(when.signIns, context.signIn) &&
-    (when.idsRequired === undefined || when.idsRequired === context.idsRequired)
-  );
-}
-
-function describeLine(
-  line: { id: string; text: Text; source: string; links: string[] },
-  lang: Lang,
-  knowledge: Knowledge,
-): RouteLine {
-  return {
-    id: line.id,
-    text: line.text[lang],
-    source: line.source,
-    links: describeLinks(line.links, lang, knowledge),
-  };
-}
-
 /** One line a person can read: product, program, tier and the plan to choose. */
 function summarise(used: Answers, planName: string | undefined, lang: Lang, knowledge: Knowledge): string {
   const q = knowledge.questions;
   const parts = [
-    used.product
-      ? optionLabel(q.product.options, used.product, lang)
-      : used.family && optionLabel(q.family.options, used.family, lang),
+    used.productName ??
+      (used.product
+        ? optionLabel(q.product.options, used.product, lang)
+        : used.family && optionLabel(q.family.options, used.family, lang)),
     used.program && optionLabel(q.program.options, used.program, lang),
     used.tier && optionLabel(q.tier.options, used.tier, lang),
     used.competency && optionLabel(q.competency.options, used.competency, lang),

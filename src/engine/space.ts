@@ -1,16 +1,4 @@
-import {
-  CompetencyKind,
-  FamilyId,
-  ProductId,
-  ProductVersion,
-  ProgramId,
-  PurchasedPlan,
-  QuestionId,
-  SignInKind,
-  TierId,
-  type Knowledge,
-  type Lang,
-} from '../knowledge/schema';
+import { AnswerSlots, QuestionId, type Knowledge, type Lang } from '../knowledge/schema';
 import { route } from './route';
 import type { Answers, NotEligible, Route } from './types';
 
@@ -38,24 +26,12 @@ export function everyDecidedCase(lang: Lang, knowledge: Knowledge): DecidedCase[
   return cases;
 }
 
-/** Each slot's values plus "not answered yet". */
-const SLOT_VALUES: Record<QuestionId, readonly (string | undefined)[]> = {
-  family: [undefined, ...FamilyId.options],
-  product: [undefined, ...ProductId.options],
-  program: [undefined, ...ProgramId.options],
-  purchasedPlan: [undefined, ...PurchasedPlan.options],
-  tier: [undefined, ...TierId.options],
-  competency: [undefined, ...CompetencyKind.options],
-  version: [undefined, ...ProductVersion.options],
-  signIn: [undefined, ...SignInKind.options],
-};
-
 /** The whole answer space the engine can be called with: every combination of every slot, answered or not. */
 export function everyCombination(): Answers[] {
   let combinations: Answers[] = [{}];
   for (const question of QuestionId.options) {
     combinations = combinations.flatMap((answers) =>
-      SLOT_VALUES[question].map((value) =>
+      [undefined, ...AnswerSlots[question].options].map((value) =>
         value === undefined ? answers : { ...answers, [question]: value },
       ),
     );

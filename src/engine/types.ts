@@ -1,32 +1,35 @@
 import { z } from 'zod';
 import {
-  CompetencyKind,
+  AnswerSlots,
   FamilyId,
   PlanId,
   PortalId,
   ProductId,
-  ProductVersion,
-  ProgramId,
-  PurchasedPlan,
   QuestionId,
   SeverityId,
-  SignInKind,
-  TierId,
   type Lang,
 } from '../knowledge/schema';
 
-/** What the partner has told us so far. Every field is optional: the engine says which ones it still needs. */
+/**
+ * The product and version as the partner named them ("SQL Server 2012", "Exchange 2019", "Dynamics 365 Sales"),
+ * said back to them on the card. Letters, digits and the punctuation of product names only: it is shown as is.
+ */
+export const ProductName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(60)
+  .regex(
+    /^[\p{L}\p{N}][\p{L}\p{N} .+\-&()/#]*$/u,
+    'a product name: letters, digits, spaces and . + - & ( ) / #',
+  );
+
+/**
+ * What the partner has told us so far: one slot per question (the answer space in the schema), plus the product
+ * as they named it. Every field is optional: the engine says which ones it still needs.
+ */
 export const Answers = z
-  .object({
-    family: FamilyId,
-    product: ProductId,
-    program: ProgramId,
-    purchasedPlan: PurchasedPlan,
-    tier: TierId,
-    competency: CompetencyKind,
-    version: ProductVersion,
-    signIn: SignInKind,
-  })
+  .object({ ...AnswerSlots, productName: ProductName })
   .partial()
   .strict();
 export type Answers = z.infer<typeof Answers>;
@@ -62,14 +65,18 @@ export interface KnownErrorOut {
   id: string;
   title: string;
   message: string;
+  /** What to do, in order. */
   fix: string[];
+  /** Why it may happen (possibly none), said apart from what to do. */
+  causes: string[];
   links: LinkOut[];
   source: string;
 }
 
 export interface SeverityGuide {
   levels: { id: z.infer<typeof SeverityId>; criteria: string }[];
-  businessHoursNote: string;
+  /** Business hours follow the browser's country: said only where the seed says it (the business support portal). */
+  businessHoursNote?: string;
 }
 
 /** Exactly how this partner gets technical support for this case. */
@@ -78,10 +85,11 @@ export interface Route {
   /** Stable id of the route, e.g. "azure/cloudSolutionProvider" or "onPremises/payPerIncident". */
   id: string;
   lang: Lang;
-  /** The answers the route was decided on (only those that mattered). */
+  /** The answers the route was decided on (only those that mattered), with the product as the partner named it. */
   answers: Answers;
   summary: string;
   family: { id: z.infer<typeof FamilyId>; name: string };
+  /** The product: as the partner named it (answers.productName), else the option's label. */
   product?: { id: z.infer<typeof ProductId>; name: string };
   portal: { id: z.infer<typeof PortalId>; name: string; url?: string };
   plan: { id: z.infer<typeof PlanId>; name: string };
@@ -90,7 +98,8 @@ export interface Route {
   steps: RouteLine[];
   caveats: RouteLine[];
   severity: SeverityGuide;
-  browserCountryNote: string;
+  /** The browser's country routes the incident: said only on business support portal routes. */
+  browserCountryNote?: string;
   kbs: LinkOut[];
   links: LinkOut[];
   knownErrors: KnownErrorOut[];

@@ -1,20 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import {
-  CompetencyKind,
-  FamilyId,
-  Knowledge,
-  PlanId,
-  PortalId,
-  ProductId,
-  ProductVersion,
-  ProgramId,
-  PurchasedPlan,
-  SeverityId,
-  SignInKind,
-  TierId,
-} from './schema';
+import { AnswerSlots, FamilyId, Knowledge, PlanId, PortalId, QuestionId, SeverityId } from './schema';
 
 export const defaultKnowledgeFile = path.join(import.meta.dirname, 'routing.yaml');
 
@@ -177,19 +164,9 @@ function crossCheck(knowledge: Knowledge): Problem[] {
   }
 
   const questions = knowledge.questions;
-  const answerSpace: [keyof typeof questions, readonly string[]][] = [
-    ['family', FamilyId.options],
-    ['product', ProductId.options],
-    ['program', ProgramId.options],
-    ['purchasedPlan', PurchasedPlan.options],
-    ['tier', TierId.options],
-    ['competency', CompetencyKind.options],
-    ['version', ProductVersion.options],
-    ['signIn', SignInKind.options],
-  ];
-  for (const [question, values] of answerSpace) {
+  for (const question of QuestionId.options) {
     const options = questions[question].options;
-    checkCovers(options, values, ['questions', question, 'options'], 'option');
+    checkCovers(options, AnswerSlots[question].options, ['questions', question, 'options'], 'option');
     options.forEach((option, i) => {
       for (const lang of ['ja', 'en'] as const) {
         const length = [...option.label[lang]].length;

@@ -57,17 +57,22 @@ export const PlanId = z.enum([
   'payPerIncident',
 ]);
 
-/** The questions the bot may ask, in the order it asks them. */
-export const QuestionId = z.enum([
-  'family',
-  'product',
-  'program',
-  'purchasedPlan',
-  'tier',
-  'competency',
-  'version',
-  'signIn',
-]);
+/**
+ * The answer space, declared once: each question the bot may ask and the options it takes, in the order answers
+ * are listed back to the partner (the engine decides which to ask, and when). The engine's answer type, the
+ * whole-space enumeration and the loader's completeness check derive from it.
+ */
+export const AnswerSlots = {
+  family: FamilyId,
+  product: ProductId,
+  program: ProgramId,
+  purchasedPlan: PurchasedPlan,
+  tier: TierId,
+  competency: CompetencyKind,
+  version: ProductVersion,
+  signIn: SignInKind,
+} as const;
+export const QuestionId = z.enum(Object.keys(AnswerSlots) as [keyof typeof AnswerSlots]);
 export type QuestionId = z.infer<typeof QuestionId>;
 
 /** Text in both languages: Japanese faithful to the seed's wording, English a faithful translation. */
@@ -89,10 +94,14 @@ export const Source = z.string().min(1);
 export const When = z
   .object({
     families: z.array(FamilyId).min(1).optional(),
+    products: z.array(ProductId).min(1).optional(),
+    /** The partner named the product (and version) in their own words, e.g. "SQL Server 2012". */
+    productNamed: z.boolean().optional(),
     portals: z.array(PortalId).min(1).optional(),
     programs: z.array(ProgramId).min(1).optional(),
     plans: z.array(PlanId).min(1).optional(),
     idsRequired: z.boolean().optional(),
+    purchasedPlans: z.array(PurchasedPlan).min(1).optional(),
     tiers: z.array(TierId).min(1).optional(),
     competencies: z.array(CompetencyKind).min(1).optional(),
     versions: z.array(ProductVersion).min(1).optional(),
@@ -101,13 +110,42 @@ export const When = z
   .strict();
 export type When = z.infer<typeof When>;
 
+/** Text for some routes only: shown when its `when` matches the route (an absent `when` matches every route). */
+export const Line = z
+  .object({ ja: z.string().trim().min(1), en: z.string().trim().min(1), when: When.default({}) })
+  .strict();
+export type Line = z.infer<typeof Line>;
+
+/**
+ * Text tailored to the partner's case: one text for every route, or alternatives of which the first whose `when`
+ * matches is said. "{product}" is replaced by the product the partner named (their words, or the option's label).
+ */
+export const Tailored = z.union([Text, z.array(Line).min(1)]);
+export type Tailored = z.infer<typeof Tailored>;
+
+/**
+ * Where an entry knowingly departs from the seed's wording because the seed contradicts itself: what the seed
+ * says (copied verbatim; a test finds it in the seed) and why the knowledge says otherwise.
+ */
+export const Correction = z.object({ seedSays: z.string().min(1), because: z.string().min(1) }).strict();
+
 /** A URL; "{locale}" is replaced by ja-jp or en-us so the page opens in the user's language. */
 const Url = z.string().regex(/^https:\/\/[^\s]+$/, 'must be an https URL');
 
-const Entry = z.object({ id: z.string().min(1), source: Source });
+const Entry = z.object({ id: z.string().min(1), source: Source, correction: Correction.optional() });
+
+/** What an option means, said when the partner asks about it at the question ("what's PSfP?"), with its seed section. */
+export const Explanation = z
+  .object({ ja: z.string().trim().min(1), en: z.string().trim().min(1), source: Source })
+  .strict();
 
 const Option = <T extends z.ZodType<string>>(id: T) =>
-  z.object({ id, label: Text, synonyms: Synonyms.default({ ja: [], en: [] }) });
+  z.object({
+    id,
+    label: Text,
+    synonyms: Synonyms.default({ ja: [], en: [] }),
+    explain: Explanation.optional(),
+  });
 
 const Question = <O extends z.ZodObject>(option: O) =>
   z
@@ -121,7 +159,7 @@ const Question = <O extends z.ZodObject>(option: O) =>
     .strict();
 
 export const Step = Entry.extend({
-  text: Text,
+  text: Tailored,
   when: When.default({}),
   /** ids of entries in `links` or `kbs` that this step points to */
   links: z.array(z.string()).default([]),
@@ -134,8 +172,8 @@ export const Knowledge = z
       .object({
         seed: z.string().min(1),
         title: Text,
-        /** Shown on every route: the browser's country decides the support team and business hours. */
-        browserCountryNote: Text,
+        /** The browser's country decides the support team and business hours (business support portal only). */
+        browserCountryNote: Line,
         source: Source,
       })
       .strict(),
@@ -179,10 +217,15 @@ export const Knowledge = z
       Entry.extend({
         id: PlanId,
         name: Text,
+        /**
+         * The partner's own pack of this plan, said after its name ("Signature 10pack"): the first line whose `when`
+         * matches the route. Absent for plans that have one form.
+         */
+        pack: z.array(Line).min(1).optional(),
         /** Whether an access ID and contract ID must be linked before filing. */
         idsRequired: z.boolean(),
         /** What the partner is told about IDs for this plan (also when none are needed). */
-        ids: Text,
+        ids: Tailored,
       }).strict(),
     ),
 
@@ -217,7 +260,8 @@ export const Knowledge = z
     notEligible: z.array(
       Entry.extend({
         reason: Text,
-        instead: z.array(Text).min(1),
+        /** What to do instead; lines whose `when` does not match the partner's answers are left out. */
+        instead: z.array(Line).min(1),
         links: z.array(z.string()).default([]),
       }).strict(),
     ),
@@ -229,7 +273,8 @@ export const Knowledge = z
       .object({
         source: Source,
         levels: z.array(z.object({ id: SeverityId, criteria: Text }).strict()).length(3),
-        businessHoursNote: Text,
+        /** Business hours follow the browser's country (business support portal only). */
+        businessHoursNote: Line,
       })
       .strict(),
 
@@ -240,7 +285,10 @@ export const Knowledge = z
         message: Text,
         /** Fragments that recognise the error when a partner pastes it. */
         patterns: Synonyms,
-        fix: z.array(Text).min(1),
+        /** What to do, in order; a line whose `when` does not match the route is left off its card. */
+        fix: z.array(Line).min(1),
+        /** Why it may happen, said apart from what to do. */
+        causes: z.array(Line).default([]),
         /** The routes on whose card this error is listed as one to expect. */
         when: When,
         links: z.array(z.string()).default([]),

@@ -55,6 +55,7 @@ export const cardMessages = {
   knownErrorsTitle: { ja: '表示される可能性のあるエラー ({count})', en: 'Errors you may see ({count})' },
   knownErrorMessage: { ja: '表示されるメッセージ', en: 'The message' },
   knownErrorFix: { ja: '対処方法', en: 'What to do' },
+  knownErrorCauses: { ja: '考えられる原因', en: 'Possible causes' },
 
   notEligibleTitle: { ja: 'この特典では対象外です', en: 'Not covered by your benefits' },
   notEligibleInstead: { ja: '代わりにできること', en: 'What you can do instead' },
