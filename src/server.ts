@@ -3,6 +3,7 @@ import restify from 'restify';
 import { ActivityTypes, type CloudAdapter, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from 'pino';
+import { refuseEncodedBodies } from './http/contentEncoding';
 
 /** The bot as the server sees it: something that runs one turn (an ActivityHandler). */
 export interface TurnHandler {
@@ -60,6 +61,8 @@ const IncomingActivity = z
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { adapter, bot, log } = options;
   const server = restify.createServer({ name: 'partner-support-router', handleUncaughtExceptions: false });
+  // before any route reads a body: compressed bodies are refused, so every size limit counts parsed bytes
+  server.pre(refuseEncodedBodies);
   const parseActivity = restify.plugins.bodyParser({
     maxBodySize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     mapParams: false,

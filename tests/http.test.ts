@@ -1,3 +1,4 @@
+import { gzipSync, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MemoryStorage, type Activity, type StoreItems } from 'botbuilder';
 import { pino } from 'pino';
@@ -7,6 +8,7 @@ import { getKnowledge } from '../src/knowledge/load';
 import { say } from '../src/messages/conversation';
 import { client, joins, says, type Client } from './helpers/channels';
 import { allText, button } from './helpers/replies';
+import { rawRequest } from './helpers/rawHttp';
 
 /**
  * The real server over real HTTP: restify + CloudAdapter, no app id (as with the Emulator), every turn sent with
@@ -164,5 +166,65 @@ describe('HTTP: a turn that fails', () => {
 
     replies = await turn(says(c, 'Intune の問題、CSP の顧客です'));
     expect(allText(replies)).toContain(planName('microsoft365NoContract', 'ja'));
+  });
+});
+
+describe('HTTP: compressed request bodies are refused before they are read', () => {
+  const c = client('webchat', 'en-US');
+  const activity = () =>
+    JSON.stringify({ ...says(c, 'Intune issue for my CSP customer'), deliveryMode: 'expectReplies' });
+
+  test('gzip or deflate that is not valid compressed data → 415, and the bot keeps running', async () => {
+    for (const encoding of ['gzip', 'deflate', 'x-gzip', 'br', 'GZIP', 'identity, gzip']) {
+      const response = await rawRequest(bot.messagesUrl, {
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+        body: 'this is not compressed at all',
+      });
+      expect(response.status, encoding).toBe(415);
+      expect(response.headers['accept-encoding']).toBe('identity');
+    }
+    await stillWorks(c);
+  });
+
+  test('a valid compressed activity is refused too: channels never compress, and inflating costs memory', async () => {
+    for (const [encoding, body] of [
+      ['gzip', gzipSync(activity())],
+      ['deflate', deflateSync(activity())],
+    ] as const) {
+      const response = await rawRequest(bot.messagesUrl, {
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+        body,
+      });
+      expect(response.status).toBe(415);
+    }
+    await stillWorks(c);
+  });
+
+  test('a gzip bomb (255 KB that would inflate to 256 MB) costs no memory and gets 415', async () => {
+    // gzip members concatenate: 256 copies of one 1 MB member inflate to 256 MB
+    const bomb = Buffer.concat(Array(256).fill(gzipSync(Buffer.alloc(1024 * 1024, ' '), { level: 9 })));
+    expect(bomb.length).toBeLessThan(300 * 1024);
+    const before = process.memoryUsage().rss;
+    const responses = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        rawRequest(bot.messagesUrl, {
+          headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+          body: bomb,
+        }),
+      ),
+    );
+    expect(responses.map((response) => response.status)).toEqual([415, 415, 415, 415]);
+    // four bombs inflated would be 1 GB; refused, they leave the process about where it was
+    expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
+    await stillWorks(c);
+  });
+
+  test('Content-Encoding: identity is no encoding: the activity is served', async () => {
+    const response = await rawRequest(bot.messagesUrl, {
+      headers: { 'content-type': 'application/json', 'content-encoding': 'identity' },
+      body: activity(),
+    });
+    expect(response.status).toBe(200);
+    expect(response.text).toContain(planName('microsoft365NoContract', 'en'));
   });
 });
