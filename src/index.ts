@@ -17,7 +17,9 @@ import { getKnowledge, KnowledgeError } from './knowledge/load';
 import type { Knowledge } from './knowledge/schema';
 import { Answers } from './engine/types';
 import { createLogger, registerSecrets, type Logger } from './logger';
-import { botFrameworkAuthentication, listenHost, securityOptionsFromEnv } from './security';
+import { botFrameworkAuthentication } from './http/authentication';
+import { listenHost } from './http/listenHost';
+import { securityOptionsFromEnv } from './http/settings';
 import { createHardening, type Hardening } from './hardening';
 import {
   createStateStore,

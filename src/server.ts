@@ -4,6 +4,7 @@ import { ActivityTypes, type CloudAdapter, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { refuseEncodedBodies } from './http/contentEncoding';
+import { DEFAULT_MAX_BODY_BYTES } from './http/settings';
 
 /** The bot as the server sees it: something that runs one turn (an ActivityHandler). */
 export interface TurnHandler {
@@ -37,9 +38,6 @@ export interface RunningServer {
   server: restify.Server;
   close(): Promise<void>;
 }
-
-/** Teams caps a message at about 28 KB; 256 KB leaves room for cards and attachments, nothing more. */
-export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
 export const MESSAGES_PATH = '/api/messages';
 

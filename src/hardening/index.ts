@@ -4,7 +4,9 @@ import type { Server } from 'restify';
 import type { Lang } from '../knowledge/schema';
 import type { Logger } from '../logger';
 import { healthHandler } from '../health';
-import { localeLang, protectMessagesEndpoint, TenantGate, type SecurityOptions } from '../security';
+import { protectMessagesEndpoint } from '../http/messagesGuard';
+import type { SecurityOptions } from '../http/settings';
+import { localeLang, TenantGate } from '../http/tenantGate';
 import { installGracefulShutdown } from './shutdown';
 import { TurnGuard } from './turnGuard';
 
