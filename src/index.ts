@@ -165,7 +165,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     bot: turn,
     log,
     port: options.port ?? config.port,
-    host: options.host ?? listenHost({ appId: config.auth.MicrosoftAppId }, env.HOST),
+    host: options.host ?? listenHost(security, env.HOST, log),
     maxBodyBytes: security.maxBodyBytes,
     extend: async (server) => {
       hardening.extend(server);

@@ -1,9 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
-import { ActivityTypes, type CloudAdapter, type TurnContext } from 'botbuilder';
+import {
+  ActivityTypes,
+  type Activity,
+  type CloudAdapter,
+  type InvokeResponse,
+  type TurnContext,
+} from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { refuseEncodedBodies } from './http/contentEncoding';
+import { SERVER_ERROR_MESSAGE } from './http/serverErrors';
 import { DEFAULT_MAX_BODY_BYTES } from './http/settings';
 
 /** The bot as the server sees it: something that runs one turn (an ActivityHandler). */
@@ -79,7 +87,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.send(400, { error: `Not a Bot Framework activity (${problem}).` });
       return;
     }
-    await adapter.process(req, res, (context) => bot.run(context));
+    const activity = withDates(req.body as Activity);
+    const authorization = req.headers.authorization ?? '';
+    try {
+      const processor = adapter as unknown as ActivityProcessor;
+      const invokeResponse = await processor.processActivity(authorization, activity, (context) =>
+        bot.run(context),
+      );
+      res.send(invokeResponse?.status ?? 200, invokeResponse?.body);
+    } catch (error) {
+      const status = error instanceof AuthenticationError && error.statusCode < 500 ? 401 : 500;
+      const reason = error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : String(error);
+      if (status === 401) {
+        log.warn({ event: 'tokenRejected', reason }, 'refused a request: Bot Framework token not accepted');
+        res.send(401, { error: 'Unauthorized' });
+      } else {
+        log.error({ event: 'serverError', status, reason }, 'request failed');
+        res.send(500, { error: SERVER_ERROR_MESSAGE });
+      }
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -105,6 +131,36 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.server.closeIdleConnections();
       }),
   };
+}
+
+/**
+ * The step of CloudAdapter.process that authenticates and runs the turn. The endpoint calls it itself because
+ * process() prints every rejected token's stack to stderr and answers 401 with the SDK's error text.
+ */
+interface ActivityProcessor {
+  processActivity(
+    authHeader: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined>;
+}
+
+/** As CloudAdapter.process does: timestamps arrive as ISO strings; botbuilder keeps both the text and the Date. */
+function withDates(activity: Activity): Activity {
+  const fields = [
+    ['timestamp', 'rawTimestamp'],
+    ['expiration', 'rawExpiration'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+  ] as const;
+  const dated = activity as unknown as Record<string, unknown>;
+  for (const [field, raw] of fields) {
+    const value = dated[field];
+    if (typeof value === 'string') {
+      dated[raw] = value;
+      dated[field] = new Date(value);
+    }
+  }
+  return activity;
 }
 
 /** Runs restify handlers (a chain such as bodyParser's) for one path only, passing other requests through. */

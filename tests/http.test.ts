@@ -1,8 +1,12 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gzipSync, deflateSync } from 'node:zlib';
+import restify from 'restify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MemoryStorage, type Activity, type StoreItems } from 'botbuilder';
 import { pino } from 'pino';
 import { startBot, type RunningBot } from '../src/index';
+import { registerHealthRoutes } from '../src/health';
 import { loadConfig } from '../src/config';
 import { getKnowledge } from '../src/knowledge/load';
 import { say } from '../src/messages/conversation';
@@ -226,5 +230,87 @@ describe('HTTP: compressed request bodies are refused before they are read', () 
     });
     expect(response.status).toBe(200);
     expect(response.text).toContain(planName('microsoft365NoContract', 'en'));
+  });
+});
+
+describe('HTTP: replies posted back to the channel', () => {
+  test('reach a conversation whose id is not Latin-1 (Japanese, emoji)', async () => {
+    const received: { url: string; header: string; text: string }[] = [];
+    const channel = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const activity = JSON.parse(body) as Partial<Activity>;
+        received.push({
+          url: req.url ?? '',
+          header: String(req.headers['x-ms-conversation-id']),
+          text: activity.text ?? '',
+        });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: `reply-${received.length}` }));
+      });
+    });
+    await new Promise<void>((resolve) => channel.listen(0, '127.0.0.1', resolve));
+    const serviceUrl = `http://127.0.0.1:${(channel.address() as AddressInfo).port}/`;
+    try {
+      for (const id of ['会話-サポート-1', 'chat-😀', 'café-é']) {
+        const before = received.length;
+        const c = { ...client('emulator', 'en-US'), serviceUrl };
+        c.conversation = { ...c.conversation, id };
+        const { status } = await post(JSON.stringify({ ...says(c, 'I need technical support'), id: 'm1' }));
+        expect(status, id).toBe(200);
+        const replies = received.slice(before);
+        expect(replies.length, id).toBeGreaterThan(0);
+        expect(replies[0].url).toBe(`/v3/conversations/${encodeURIComponent(id)}/activities/m1`);
+        expect(decodeURIComponent(replies[0].header)).toBe(id);
+        expect(replies.map((reply) => reply.text).join('\n')).toContain(prompt('family', 'en'));
+      }
+    } finally {
+      channel.close();
+    }
+  });
+});
+
+describe('HTTP: health endpoints for load balancers and orchestrators', () => {
+  test('answer HEAD as well as GET: /healthz, /healthz/live, /healthz/ready', async () => {
+    for (const path of ['/healthz', '/healthz/live', '/healthz/ready']) {
+      for (const method of ['HEAD', 'GET']) {
+        const response = await fetch(`${bot.url}${path}`, { method });
+        expect(response.status, `${method} ${path}`).toBe(200);
+        expect(response.headers.get('cache-control')).toBe('no-store');
+      }
+    }
+  });
+
+  test('a storage outage makes the instance not ready (503) but still alive (200)', async () => {
+    let storageUp = true;
+    let draining = false;
+    const server = restify.createServer();
+    registerHealthRoutes(server, {
+      checkStorage: async () => {
+        if (!storageUp) throw new Error('ECONNREFUSED 127.0.0.1:10000');
+      },
+      draining: () => draining,
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const statuses = async () =>
+      Promise.all(
+        ['/healthz/live', '/healthz/ready', '/healthz'].map(
+          async (path) => (await fetch(`${url}${path}`)).status,
+        ),
+      );
+    try {
+      expect(await statuses()).toEqual([200, 200, 200]);
+      storageUp = false;
+      expect(await statuses()).toEqual([200, 503, 503]);
+      const ready = (await (await fetch(`${url}/healthz/ready`)).json()) as { storage: { error: string } };
+      expect(ready.storage.error).toContain('ECONNREFUSED');
+      storageUp = true;
+      draining = true;
+      expect(await statuses()).toEqual([200, 503, 503]);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -3,7 +3,7 @@ import type { Middleware, TurnContext } from 'botbuilder';
 import type { Server } from 'restify';
 import type { Lang } from '../knowledge/schema';
 import type { Logger } from '../logger';
-import { healthHandler } from '../health';
+import { registerHealthRoutes } from '../health';
 import { protectMessagesEndpoint } from '../http/messagesGuard';
 import type { SecurityOptions } from '../http/settings';
 import { localeLang, TenantGate } from '../http/tenantGate';
@@ -28,7 +28,7 @@ export interface HardeningOptions {
  * Everything the hardening layer adds to the bot, for the composition root to plug in:
  * - `middleware`: adapter middleware, in this order after the state store's own — tenant gate, trace filter,
  *   turn guard (redelivery and double-click);
- * - `extend(server)`: the messaging-endpoint guards (415/413/401/403) and GET /healthz;
+ * - `extend(server)`: the messaging-endpoint guards (415/413/401/403) and the health endpoints (live, ready, report);
  * - `onSignals(server)`: graceful shutdown on SIGTERM/SIGINT.
  */
 export interface Hardening {
@@ -74,14 +74,11 @@ export function createHardening(options: HardeningOptions): Hardening {
     turnGuard,
     extend(server) {
       protectMessagesEndpoint(server, security, log);
-      server.get(
-        '/healthz',
-        healthHandler({
-          checkStorage: options.checkStorage,
-          turnStats: options.turnStats,
-          turnsInFlight: () => turnGuard.turnsInFlight,
-        }),
-      );
+      registerHealthRoutes(server, {
+        checkStorage: options.checkStorage,
+        turnStats: options.turnStats,
+        turnsInFlight: () => turnGuard.turnsInFlight,
+      });
     },
     onSignals(server, onClosed) {
       return installGracefulShutdown({ server, log, turnsIdle: () => turnGuard.idle(), onClosed });

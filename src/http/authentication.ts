@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import { ConnectorClientCache } from './connectorClients';
@@ -27,10 +28,16 @@ export function botFrameworkAuthentication(
       : result;
   const authenticateRequest = auth.authenticateRequest.bind(auth);
   auth.authenticateRequest = (activity, authHeader) =>
-    authenticateRequest(activity, authHeader).then(withCachedClients, rejectForged);
+    withoutConsoleErrors(() => authenticateRequest(activity, authHeader)).then(
+      withCachedClients,
+      rejectForged,
+    );
   const authenticateStreamingRequest = auth.authenticateStreamingRequest.bind(auth);
   auth.authenticateStreamingRequest = (authHeader, channelIdHeader) =>
-    authenticateStreamingRequest(authHeader, channelIdHeader).then(withCachedClients, rejectForged);
+    withoutConsoleErrors(() => authenticateStreamingRequest(authHeader, channelIdHeader)).then(
+      withCachedClients,
+      rejectForged,
+    );
   const createConnectorFactory = auth.createConnectorFactory.bind(auth);
   auth.createConnectorFactory = (claimsIdentity) =>
     clients.factory(claimsIdentity, createConnectorFactory(claimsIdentity));
@@ -38,4 +45,23 @@ export function botFrameworkAuthentication(
   auth.createUserTokenClient = (claimsIdentity) =>
     clients.userTokenClient(claimsIdentity, () => createUserTokenClient(claimsIdentity));
   return auth;
+}
+
+const checkingToken = new AsyncLocalStorage<true>();
+let consoleErrorsFiltered = false;
+
+/**
+ * The SDK's token check prints every rejected token to stderr (a stack, or the public key it tried: ~11 lines)
+ * before throwing; the endpoint logs the rejection as one JSON line instead. Only console.error calls made while a
+ * token is being checked (this async context, not other requests) are dropped.
+ */
+function withoutConsoleErrors<T>(check: () => Promise<T>): Promise<T> {
+  if (!consoleErrorsFiltered) {
+    consoleErrorsFiltered = true;
+    const write = console.error.bind(console);
+    console.error = (...args: unknown[]) => {
+      if (!checkingToken.getStore()) write(...args);
+    };
+  }
+  return checkingToken.run(true, check);
 }

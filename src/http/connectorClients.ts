@@ -1,5 +1,6 @@
 import {
   AuthenticationConstants,
+  ConversationConstants,
   type ClaimsIdentity,
   type ConnectorClient,
   type ConnectorFactory,
@@ -32,7 +33,7 @@ export class ConnectorClientCache {
     return {
       create: (serviceUrl: string, audience?: string) =>
         remember(this.connectors, `${appId}|${serviceUrl}|${audience ?? ''}`, () =>
-          inner.create(serviceUrl, audience),
+          inner.create(serviceUrl, audience).then(withHeaderSafeConversationIds),
         ),
     };
   }
@@ -55,4 +56,39 @@ function remember<T>(cache: Map<string, Promise<T>>, key: string, create: () => 
   cache.set(key, created);
   created.catch(() => cache.get(key) === created && cache.delete(key));
   return created;
+}
+
+/** Anything but printable ASCII: Node refuses a header value beyond Latin-1 and sends Latin-1 as mangled UTF-8. */
+const UNSAFE_IN_HEADER = /[^\x20-\x7e]/;
+
+/** The part of @azure/core-rest-pipeline a policy needs, declared here rather than imported from a transitive package. */
+interface HeaderPipeline {
+  addPolicy(policy: {
+    name: string;
+    sendRequest(
+      request: { headers: { get(name: string): string | undefined; set(name: string, value: string): void } },
+      next: (request: unknown) => Promise<unknown>,
+    ): Promise<unknown>;
+  }): void;
+}
+
+/**
+ * replyToActivity copies the conversation id into an `x-ms-conversation-id` header; Node refuses a header value
+ * outside Latin-1, so a reply into a conversation named in Japanese (or with an emoji) failed before it left. The
+ * URL path encodes the id; the header now carries it percent-encoded when it is not plain ASCII. The pipeline sits on a field
+ * the SDK's types call private (ServiceClientContext.client); a test fails if a botbuilder update moves it.
+ */
+function withHeaderSafeConversationIds(connector: ConnectorClient): ConnectorClient {
+  const pipeline = (connector as unknown as { client?: { pipeline?: HeaderPipeline } }).client?.pipeline;
+  pipeline?.addPolicy({
+    name: 'headerSafeConversationId',
+    sendRequest(request, next) {
+      const id = request.headers.get(ConversationConstants.ConversationIdHttpHeaderName);
+      if (id && UNSAFE_IN_HEADER.test(id)) {
+        request.headers.set(ConversationConstants.ConversationIdHttpHeaderName, encodeURIComponent(id));
+      }
+      return next(request);
+    },
+  });
+  return connector;
 }

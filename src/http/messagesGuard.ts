@@ -53,6 +53,7 @@ export function protectMessagesEndpoint(
   server.use((req: Request, res: Response, next: Next) => {
     if (!isMessages(req)) return next();
     if (options.appId && !/^Bearer\s+\S/i.test(req.headers.authorization ?? '')) {
+      log?.warn({ event: 'tokenRejected', reason: 'no bearer token' }, 'refused a request without a token');
       return refuse(res, next, 401, 'Unauthorized');
     }
     // a body that is not an activity is refused by the endpoint itself (400)

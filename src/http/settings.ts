@@ -17,6 +17,8 @@ export interface SecurityOptions {
   allowedServiceHosts?: readonly string[];
   /** Azure AD tenant ids served; empty or absent means every tenant. */
   allowedTenantIds?: readonly string[];
+  /** ALLOW_UNAUTHENTICATED_REMOTE: without an app id, a HOST beyond loopback is refused unless this is true. */
+  allowUnauthenticatedRemote?: boolean;
 }
 
 const commaList = <T extends z.ZodType<string>>(item: T) =>
@@ -48,6 +50,10 @@ const SecurityEnvironment = z.object({
       .regex(/^(botframework|(\*\.)?[a-z0-9.-]+)$/i, 'must be a host name, *.domain or "botframework"'),
   ),
   ALLOWED_TENANT_IDS: commaList(z.guid('must be an Azure AD tenant id (a GUID)')),
+  ALLOW_UNAUTHENTICATED_REMOTE: z.preprocess(
+    (value) => (value === '' || value === undefined ? 'false' : value),
+    z.enum(['true', 'false'], 'must be true or false'),
+  ),
 });
 
 /** Reads and checks the security settings (names documented in .env.example); throws ConfigError naming each bad one. */
@@ -61,11 +67,18 @@ export function securityOptionsFromEnv(
       .join('; ');
     throw new ConfigError(`Invalid security configuration (see .env.example): ${problems}`);
   }
-  const { MicrosoftAppId, MAX_BODY_BYTES, ALLOWED_SERVICE_HOSTS, ALLOWED_TENANT_IDS } = parsed.data;
+  const {
+    MicrosoftAppId,
+    MAX_BODY_BYTES,
+    ALLOWED_SERVICE_HOSTS,
+    ALLOWED_TENANT_IDS,
+    ALLOW_UNAUTHENTICATED_REMOTE,
+  } = parsed.data;
   return {
     appId: MicrosoftAppId || undefined,
     maxBodyBytes: MAX_BODY_BYTES,
     allowedServiceHosts: ALLOWED_SERVICE_HOSTS,
     allowedTenantIds: ALLOWED_TENANT_IDS,
+    allowUnauthenticatedRemote: ALLOW_UNAUTHENTICATED_REMOTE === 'true',
   };
 }
