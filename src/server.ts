@@ -51,14 +51,25 @@ export const MESSAGES_PATH = '/api/messages';
 
 const knownActivityTypes: ReadonlySet<string> = new Set(Object.values(ActivityTypes));
 
+/**
+ * Ids become state keys and log fields. Teams' longest (a channel thread with its message id) are about 100
+ * characters; a 100 KB id left half a megabyte behind per request.
+ */
+export const MAX_ID_LENGTH = 512;
+
+const boundedId = z.string().max(MAX_ID_LENGTH, `is longer than ${MAX_ID_LENGTH} characters`);
+const id = boundedId.min(1);
+
 /** The fields every turn needs (state keys, replies); anything else passes through untouched. */
 const IncomingActivity = z
   .object({
     type: z.string().refine((type) => knownActivityTypes.has(type), 'is not a Bot Framework activity type'),
-    channelId: z.string().min(1),
-    conversation: z.looseObject({ id: z.string().min(1) }),
-    from: z.looseObject({ id: z.string().min(1) }),
-    recipient: z.looseObject({ id: z.string().min(1) }),
+    channelId: id,
+    id: boundedId.optional(),
+    replyToId: boundedId.optional(),
+    conversation: z.looseObject({ id }),
+    from: z.looseObject({ id }),
+    recipient: z.looseObject({ id }),
     text: z.string().optional(),
     locale: z.string().optional(),
   })

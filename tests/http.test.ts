@@ -145,6 +145,23 @@ describe('HTTP: bad requests get a clear 4xx and the next turn still works', () 
     await stillWorks(c);
   });
 
+  test('an id longer than 512 characters (conversation, sender, recipient, channel, activity) → 400 naming it', async () => {
+    const long = 'x'.repeat(100 * 1024);
+    const base = says(c, 'hello');
+    for (const [field, activity] of [
+      ['conversation.id', { ...base, conversation: { ...base.conversation, id: long } }],
+      ['from.id', { ...base, from: { ...base.from, id: long } }],
+      ['recipient.id', { ...base, recipient: { ...base.recipient, id: long } }],
+      ['channelId', { ...base, channelId: 'x'.repeat(513) }],
+      ['replyToId', { ...base, replyToId: long }],
+    ] as const) {
+      const { status, text } = await post(JSON.stringify(activity));
+      expect(status, field).toBe(400);
+      expect(text).toContain(field);
+    }
+    await stillWorks(c);
+  });
+
   test('a 1 MB text → 413', async () => {
     const { status } = await post(JSON.stringify(says(c, 'x'.repeat(1024 * 1024))));
     expect(status).toBe(413);
