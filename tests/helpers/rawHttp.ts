@@ -13,6 +13,8 @@ export interface RawRequest {
   /** Sent in these chunks (Transfer-Encoding: chunked unless a content-length header is given). */
   body?: Buffer | string | (Buffer | string)[];
   agent?: import('node:http').Agent | false;
+  /** Source address, e.g. 127.0.0.2: on Linux all of 127.0.0.0/8 is loopback, so tests can be "other clients". */
+  localAddress?: string;
 }
 
 /**
@@ -25,6 +27,7 @@ export function rawRequest(url: string, options: RawRequest = {}): Promise<RawRe
       method: options.method ?? 'POST',
       headers: options.headers,
       agent: options.agent ?? false,
+      localAddress: options.localAddress,
     });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
