@@ -7,10 +7,10 @@ import { registerHealthRoutes } from '../health';
 import { protectMessagesEndpoint } from '../http/messagesGuard';
 import type { SecurityOptions } from '../http/settings';
 import { localeLang, TenantGate } from '../http/tenantGate';
-import { installGracefulShutdown } from './shutdown';
+import { Drain, installGracefulShutdown } from './shutdown';
 import { TurnGuard } from './turnGuard';
 
-export { installGracefulShutdown } from './shutdown';
+export { Drain, installGracefulShutdown } from './shutdown';
 export { TurnGuard } from './turnGuard';
 
 export interface HardeningOptions {
@@ -29,7 +29,7 @@ export interface HardeningOptions {
  * - `middleware`: adapter middleware, in this order after the state store's own — tenant gate, trace filter,
  *   turn guard (redelivery and double-click);
  * - `extend(server)`: the messaging-endpoint guards (415/413/401/403) and the health endpoints (live, ready, report);
- * - `onSignals(server)`: graceful shutdown on SIGTERM/SIGINT.
+ * - `onSignals(server)`: graceful shutdown on SIGTERM/SIGINT (503 + Retry-After to new requests at once).
  */
 export interface Hardening {
   middleware: Middleware[];
@@ -69,19 +69,23 @@ export function createHardening(options: HardeningOptions): Hardening {
     }
   };
   const turnGuard = new TurnGuard({ log, langOf: languageOf });
+  const drain = new Drain();
   return {
     middleware: [new TenantGate(security.allowedTenantIds, log, languageOf), dropTraceReplies, turnGuard],
     turnGuard,
     extend(server) {
+      // first: once shutting down, no request starts a turn
+      server.pre(drain.handler);
       protectMessagesEndpoint(server, security, log);
       registerHealthRoutes(server, {
+        draining: () => drain.draining,
         checkStorage: options.checkStorage,
         turnStats: options.turnStats,
         turnsInFlight: () => turnGuard.turnsInFlight,
       });
     },
     onSignals(server, onClosed) {
-      return installGracefulShutdown({ server, log, turnsIdle: () => turnGuard.idle(), onClosed });
+      return installGracefulShutdown({ server, log, drain, turnsIdle: () => turnGuard.idle(), onClosed });
     },
   };
 }
