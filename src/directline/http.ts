@@ -17,6 +17,8 @@ export class HttpError extends Error {
 
 export function sendError(res: Response, error: HttpError): void {
   if (error.retryAfterSeconds) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  // the body was not read (or not all of it): the connection cannot carry another request
+  if (error.status === 413) res.setHeader('Connection', 'close');
   res.status(error.status);
   res.json({ error: { code: error.code, message: error.message } });
 }

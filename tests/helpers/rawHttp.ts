@@ -15,6 +15,8 @@ export interface RawRequest {
   agent?: import('node:http').Agent | false;
   /** Source address, e.g. 127.0.0.2: on Linux all of 127.0.0.0/8 is loopback, so tests can be "other clients". */
   localAddress?: string;
+  /** Gives up (rejecting with code ETIMEDOUT) when no full response arrived by then; default 15 s. */
+  timeoutMs?: number;
 }
 
 /**
@@ -29,6 +31,11 @@ export function rawRequest(url: string, options: RawRequest = {}): Promise<RawRe
       agent: options.agent ?? false,
       localAddress: options.localAddress,
     });
+    const timer = setTimeout(() => {
+      req.destroy(Object.assign(new Error('no response in time'), { code: 'ETIMEDOUT' }));
+    }, options.timeoutMs ?? 15_000);
+    timer.unref();
+    req.on('close', () => clearTimeout(timer));
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -43,8 +50,11 @@ export function rawRequest(url: string, options: RawRequest = {}): Promise<RawRe
     });
     // the server may refuse before reading the body and close; the response (if any) is what counts
     req.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
-      else setTimeout(() => reject(error), 2_000).unref();
+      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') {
+        reject(error);
+        return;
+      }
+      setTimeout(() => reject(error), 2_000).unref();
     });
     const chunks =
       options.body === undefined ? [] : Array.isArray(options.body) ? options.body : [options.body];
