@@ -105,7 +105,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const invokeResponse = await processor.processActivity(authorization, activity, (context) =>
         bot.run(context),
       );
-      res.send(invokeResponse?.status ?? 200, invokeResponse?.body);
+      const status = invokeResponse?.status ?? 200;
+      if (invokeResponse?.body !== undefined) {
+        res.send(status, invokeResponse.body);
+      } else {
+        // as CloudAdapter does: a status alone (e.g. 501 for an invoke the bot does not implement) is not a failure
+        res.status(status);
+        res.end();
+      }
     } catch (error) {
       const status = error instanceof AuthenticationError && error.statusCode < 500 ? 401 : 500;
       const reason = error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : String(error);
