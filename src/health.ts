@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'restify';
+import type { RequestHandler, Server } from 'restify';
 import { scrubSecrets } from './logger';
 
 export interface HealthOptions {
@@ -61,14 +61,44 @@ export async function health(options: HealthOptions = {}): Promise<HealthReport>
   };
 }
 
+export interface HealthRoutesOptions extends HealthOptions {
+  /** True once the process is shutting down: not ready for new work, though still alive. */
+  draining?: () => boolean;
+}
+
 /**
- * GET /healthz: 200 while the process lives and its storage answers, 503 when storage is unreachable, so a
- * load balancer stops sending conversations to an instance that could not save them.
+ * Health endpoints, each answering GET and HEAD (load balancers probe with HEAD):
+ * - /healthz/live — liveness: 200 while the process runs its event loop. Never checks storage, so a storage outage
+ *   does not get every instance restarted;
+ * - /healthz/ready — readiness: 200 when the store answers and the process is not shutting down, else 503, so
+ *   traffic goes elsewhere until it recovers;
+ * - /healthz — the full report (storage, turns, memory, CPU) with the readiness status code.
  */
-export function healthHandler(options: HealthOptions = {}): RequestHandler {
-  return async (_req: Request, res: Response) => {
-    const report = await health(options);
+export function registerHealthRoutes(server: Server, options: HealthRoutesOptions = {}): void {
+  const live: RequestHandler = async (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.send(report.status === 'ok' ? 200 : 503, report);
+    res.send(200, { status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
   };
+  const ready: RequestHandler = async (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    if (options.draining?.()) {
+      res.send(503, { status: 'draining' });
+      return;
+    }
+    const storage = await storageReachable(options);
+    res.send(storage.reachable ? 200 : 503, { status: storage.reachable ? 'ok' : 'degraded', storage });
+  };
+  const report: RequestHandler = async (_req, res) => {
+    const current = await health(options);
+    res.setHeader('Cache-Control', 'no-store');
+    res.send(current.status === 'ok' && !options.draining?.() ? 200 : 503, current);
+  };
+  for (const [path, handler] of [
+    ['/healthz/live', live],
+    ['/healthz/ready', ready],
+    ['/healthz', report],
+  ] as const) {
+    server.get(path, handler);
+    server.head(path, handler);
+  }
 }

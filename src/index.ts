@@ -17,7 +17,9 @@ import { getKnowledge, KnowledgeError } from './knowledge/load';
 import type { Knowledge } from './knowledge/schema';
 import { Answers } from './engine/types';
 import { createLogger, registerSecrets, type Logger } from './logger';
-import { botFrameworkAuthentication, listenHost, securityOptionsFromEnv } from './security';
+import { botFrameworkAuthentication } from './http/authentication';
+import { listenHost } from './http/listenHost';
+import { securityOptionsFromEnv } from './http/settings';
 import { createHardening, type Hardening } from './hardening';
 import {
   createStateStore,
@@ -163,7 +165,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     bot: turn,
     log,
     port: options.port ?? config.port,
-    host: options.host ?? listenHost({ appId: config.auth.MicrosoftAppId }, env.HOST),
+    host: options.host ?? listenHost(security, env.HOST, log),
     maxBodyBytes: security.maxBodyBytes,
     extend: async (server) => {
       hardening.extend(server);

@@ -6,6 +6,7 @@ import {
   type DirectLineLimits,
 } from '../src/directline';
 import { startEchoServer, type EchoServer } from './helpers/echoBot';
+import { rawRequest } from './helpers/rawHttp';
 
 interface Activity {
   id: string;
@@ -93,6 +94,10 @@ describe('local Direct Line with the web chat client', () => {
     maxClientBodyBytes: 8 * 1024,
     maxConversations: 30,
     turnTimeoutMs: 500,
+    // every test client here comes from 127.0.0.1; the fairness limits have their own tests below
+    issuanceBurst: 1_000,
+    maxConversationsPerClient: 1_000,
+    newVisitorShare: 0,
   } satisfies Partial<DirectLineLimits>;
 
   beforeAll(async () => {
@@ -260,11 +265,18 @@ describe('local Direct Line with the web chat client', () => {
     const active = new Client(echo.url);
     await idle.start();
     await active.start();
-    now += 20 * 60 * 1000;
+    // the open page polls; the idle one does not
+    for (let minute = 0; minute < 20; minute += 5) {
+      now += 5 * 60 * 1000;
+      await active.poll();
+    }
     const refreshed = await active.call('POST', '/tokens/refresh');
     expect(refreshed.status).toBe(200);
     expect(((await refreshed.json()) as { expires_in: number }).expires_in).toBe(30 * 60);
-    now += 20 * 60 * 1000;
+    for (let minute = 0; minute < 20; minute += 5) {
+      now += 5 * 60 * 1000;
+      await active.poll();
+    }
     expect((await idle.call('GET', `/conversations/${idle.conversationId}/activities`)).status).toBe(401);
     expect((await active.call('GET', `/conversations/${active.conversationId}/activities`)).status).toBe(200);
   });
@@ -277,6 +289,120 @@ describe('local Direct Line with the web chat client', () => {
     }
     expect(statuses.at(-1)).toBe(503);
     expect(statuses.slice(0, -1).every((status) => status === 200)).toBe(true);
+  });
+});
+
+describe('local Direct Line shares its slots fairly between clients', () => {
+  let echo: EchoServer;
+  let now = Date.now();
+  const limits = {
+    maxConversations: 20,
+    maxConversationsPerClient: 5,
+    newVisitorShare: 0.25,
+    issuanceBurst: 3,
+    issuanceRefillMs: 10_000,
+    maxSessionMs: 60 * 60 * 1000,
+    idleMs: 10 * 60 * 1000,
+    unstartedIdleMs: 2 * 60 * 1000,
+  } satisfies Partial<DirectLineLimits>;
+
+  beforeAll(async () => {
+    echo = await startEchoServer((server, adapter, bot) => {
+      registerDirectLine(server, { adapter, bot, limits, now: () => now });
+    });
+  });
+  afterAll(() => echo.close());
+
+  /** POST /api/directline/token from a given loopback address (a different "client" per address). */
+  const token = (from: string) => rawRequest(`${echo.url}${TOKEN_PATH}`, { localAddress: from });
+  const statusesOf = async (from: string, count: number) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < count; i++) statuses.push((await token(from)).status);
+    return statuses;
+  };
+  const later = (ms: number) => (now += ms);
+  /** Lets every client's issuance bucket refill. */
+  const refill = () => later(limits.issuanceBurst * limits.issuanceRefillMs);
+
+  it('answers 400, not 500, to a value nested 5,000 levels deep, and the conversation goes on', async () => {
+    const user = new Client(echo.url);
+    await user.start();
+    refill();
+    const deep = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
+    const response = await user.call(
+      'POST',
+      `/conversations/${user.conversationId}/activities`,
+      `{"type":"message","text":"hi","value":${deep}}`,
+    );
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('BadArgument');
+    expect((await user.send({ type: 'message', text: 'still there?' })).status).toBe(200);
+  });
+
+  it('limits how fast one client gets tokens: 429 with Retry-After after a burst', async () => {
+    expect(await statusesOf('127.0.0.2', 5)).toEqual([200, 200, 200, 429, 429]);
+    const refused = await token('127.0.0.2');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // another client is not slowed down by the first
+    expect(await statusesOf('127.0.0.3', 1)).toEqual([200]);
+  });
+
+  it('caps the conversations one client holds, and frees tokens never used after a short while', async () => {
+    refill();
+    expect(await statusesOf('127.0.0.4', 3)).toEqual([200, 200, 200]);
+    refill();
+    expect(await statusesOf('127.0.0.4', 3)).toEqual([200, 200, 429]);
+    refill();
+    expect((await token('127.0.0.4')).status).toBe(429);
+    // nobody started those conversations: after unstartedIdleMs their slots are free again
+    later(limits.unstartedIdleMs);
+    expect(await statusesOf('127.0.0.4', 3)).toEqual([200, 200, 200]);
+  });
+
+  it('keeps a share of the slots for new visitors when one client population fills the rest', async () => {
+    // every earlier conversation has gone quiet: all 20 slots are free
+    later(limits.idleMs);
+    refill();
+    // three clients with five each fill 15 of 20: the last quarter is for clients holding none
+    for (const from of ['127.0.1.1', '127.0.1.2', '127.0.1.3']) {
+      expect(await statusesOf(from, 3)).toEqual([200, 200, 200]);
+    }
+    refill();
+    for (const from of ['127.0.1.1', '127.0.1.2', '127.0.1.3']) {
+      expect(await statusesOf(from, 2)).toEqual([200, 200]);
+    }
+    refill();
+    expect((await token('127.0.1.4')).status).toBe(200);
+    expect((await token('127.0.1.4')).status).toBe(503);
+    // the reserved quarter (five slots) goes to newcomers only, then nobody gets one
+    for (const from of ['127.0.2.1', '127.0.2.2', '127.0.2.3', '127.0.2.4']) {
+      expect((await token(from)).status).toBe(200);
+    }
+    const full = await token('127.0.2.5');
+    expect(full.status).toBe(503);
+    expect(full.headers['retry-after']).toBeDefined();
+  });
+
+  it('frees the slot of a page that stopped polling, and ends a session at its lifetime however often refreshed', async () => {
+    later(limits.unstartedIdleMs);
+    refill();
+    const idle = new Client(echo.url);
+    const busy = new Client(echo.url);
+    await idle.start();
+    await busy.start();
+    await idle.poll();
+    for (let minutes = 0; minutes < 50; minutes += 5) {
+      later(5 * 60 * 1000);
+      await busy.poll();
+      expect((await busy.call('POST', '/tokens/refresh')).status).toBe(200);
+    }
+    expect((await idle.call('GET', `/conversations/${idle.conversationId}/activities`)).status).toBe(401);
+    expect((await busy.call('GET', `/conversations/${busy.conversationId}/activities`)).status).toBe(200);
+    // refreshing cannot carry it past maxSessionMs (an hour here)
+    const refreshed = (await (await busy.call('POST', '/tokens/refresh')).json()) as { expires_in: number };
+    expect(refreshed.expires_in).toBeLessThanOrEqual(10 * 60);
+    later(11 * 60 * 1000);
+    expect((await busy.call('GET', `/conversations/${busy.conversationId}/activities`)).status).toBe(401);
   });
 });
 

@@ -1,4 +1,6 @@
+import { Agent } from 'node:http';
 import { Writable } from 'node:stream';
+import { deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activity } from 'botbuilder';
@@ -9,6 +11,7 @@ import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startBot, type RunningBot } from '../src/index';
 import { FakeChannel } from './helpers/azuriteCluster';
+import { rawRequest } from './helpers/rawHttp';
 
 /**
  * Property-based abuse of the real HTTP server: at least 10,000 generated activities, most of them plausible
@@ -412,5 +415,249 @@ describe('fuzzing the messaging endpoint', () => {
       replies.some((reply) => expected.kind === 'route' && reply.summary?.includes(expected.summary)),
     ).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+/**
+ * The HTTP edge itself: requests whose headers vary as much as their bodies (content encodings with valid,
+ * corrupt and bomb-like compressed bodies, content types, declared lengths, chunking, duplicated headers,
+ * kept-alive connections) on the messaging endpoint and Direct Line. No 5xx, the process stays up, and a normal
+ * conversation afterwards still reaches its card.
+ */
+const EDGE_BATCH = 25;
+const EDGE_BATCHES = 200;
+
+interface EdgeRequest {
+  path: string;
+  headers: Record<string, string | string[]>;
+  chunks: Buffer[];
+  keepAlive: boolean;
+}
+
+function edgeRequest(serviceUrl: string): fc.Arbitrary<EdgeRequest> {
+  const turn = fc
+    .record({
+      id: fc.string({ minLength: 1, maxLength: 20 }),
+      conversation: fc.constantFrom('edge-a', 'edge-b', 'edge-c'),
+      text: fc.oneof(fc.constantFrom('Azure', 'help', 'オンプレミス', 'CSP'), fc.string({ maxLength: 50 })),
+      deliveryMode: fc.constantFrom('expectReplies', 'normal', undefined),
+    })
+    .map(({ id, conversation, text, deliveryMode }) =>
+      JSON.stringify({
+        type: 'message',
+        id,
+        channelId: 'emulator',
+        serviceUrl,
+        conversation: { id: conversation },
+        from: { id: 'edge-user' },
+        recipient: { id: 'bot' },
+        locale: 'en-US',
+        text,
+        deliveryMode,
+      }),
+    );
+  const plain = fc.oneof(
+    { weight: 6, arbitrary: turn },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('', '{', 'null', '{"type":"message"}', '[1,2]', '{"a":'.repeat(70)),
+    },
+    { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+  );
+  const encoded = fc
+    .tuple(
+      plain,
+      fc.constantFrom('gzip', 'deflate', 'br', 'x-gzip', 'identity', 'GZIP', 'gzip, identity', 'zstd'),
+    )
+    .chain(([text, encoding]) =>
+      fc.constantFrom(
+        { encoding, body: Buffer.from(text) },
+        { encoding, body: encoding.includes('deflate') ? deflateSync(text) : gzipSync(text) },
+        { encoding, body: gzipSync(text).subarray(0, 10) },
+        { encoding, body: Buffer.concat(Array(8).fill(gzipSync(Buffer.alloc(1024 * 1024)))) },
+      ),
+    );
+  const body = fc.oneof(
+    { weight: 3, arbitrary: plain.map((text) => ({ encoding: undefined, body: Buffer.from(text) })) },
+    { weight: 1, arbitrary: encoded },
+  );
+  const contentType = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(['application/json']) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        ['APPLICATION/JSON; charset=UTF-8'],
+        ['application/json', 'text/plain'],
+        ['text/plain'],
+        ['application/x-www-form-urlencoded'],
+        ['application/json; charset=latin1'],
+        ['multipart/form-data; boundary=x'],
+        [],
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.string({ maxLength: 40 }).map((value) => [value.replace(/[^\x20-\x7e]/g, '')]),
+    },
+  );
+  /** How the body is framed: declared length (right, or over the limit), or chunked in pieces. */
+  const framing = fc.oneof(
+    { weight: 3, arbitrary: fc.constant({ kind: 'length' as const }) },
+    {
+      weight: 2,
+      arbitrary: fc.integer({ min: 1, max: 8 }).map((pieces) => ({ kind: 'chunked' as const, pieces })),
+    },
+    { weight: 1, arbitrary: fc.constant({ kind: 'huge' as const }) },
+  );
+  /** A few more headers now and then, duplicated ones among them (Node sends an array as repeated lines). */
+  const extra = fc
+    .subarray(
+      [
+        ['authorization', 'Bearer x'],
+        ['authorization', 'Basic abc'],
+        ['authorization', ['Bearer a', 'Bearer b']],
+        ['x-ms-conversation-id', ['a', 'b']],
+        ['accept', ['application/json', 'text/html']],
+        ['expect', '100-continue'],
+        // Node's parser answers this one itself (400): it is not a framing it supports
+        ['transfer-encoding', 'identity'],
+      ] as [string, string | string[]][],
+      { maxLength: 2 },
+    )
+    .map((entries) => Object.fromEntries(entries) as Record<string, string | string[]>);
+  return fc
+    .record({
+      path: fc.oneof(
+        { weight: 8, arbitrary: fc.constant('/api/messages') },
+        { weight: 1, arbitrary: fc.constantFrom('/api/directline/token', '/v3/directline/conversations') },
+      ),
+      body,
+      contentType,
+      framing,
+      extra,
+      keepAlive: fc.boolean(),
+    })
+    .map(
+      ({
+        path,
+        body: { encoding, body: bytes },
+        contentType: types,
+        framing: frame,
+        extra: more,
+        keepAlive,
+      }) => {
+        const headers: Record<string, string | string[]> = { ...more };
+        if (types.length) headers['content-type'] = types.length === 1 ? types[0] : [...types];
+        if (encoding) headers['content-encoding'] = encoding;
+        // a body is either declared or chunked; 'transfer-encoding: identity' only comes with a declared length
+        let chunks = [bytes];
+        if (frame.kind === 'chunked') {
+          delete headers['transfer-encoding'];
+          const size = Math.max(1, Math.ceil(bytes.length / frame.pieces));
+          chunks = [];
+          for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+        } else {
+          headers['content-length'] = frame.kind === 'huge' ? String(50 * 1024 * 1024) : String(bytes.length);
+          if (frame.kind === 'huge') chunks = [bytes.subarray(0, 100)];
+        }
+        // a client that declared more than it sent cannot reuse its connection
+        return { path, headers, chunks, keepAlive: keepAlive && frame.kind !== 'huge' };
+      },
+    );
+}
+
+describe('fuzzing the HTTP edge: headers as well as bodies', () => {
+  let bot: RunningBot;
+  const channel = new FakeChannel();
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  const keepAlive = new Agent({ keepAlive: true, maxSockets: 8 });
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', onUnhandled);
+    await channel.start();
+    bot = await startBot({
+      config: loadConfig({ PORT: '0' }),
+      port: 0,
+      host: '127.0.0.1',
+      webChat: true,
+      log: createLogger({ level: 'silent' }),
+    });
+  });
+
+  afterAll(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    keepAlive.destroy();
+    await bot?.close();
+    await channel.close();
+  });
+
+  it(`answers ${EDGE_BATCH * EDGE_BATCHES} requests with generated headers without a 5xx or a crash`, async () => {
+    const statuses = new Map<number, number>();
+    let sent = 0;
+    const details = await fc.check(
+      fc.asyncProperty(
+        fc.array(edgeRequest(channel.serviceUrl), { minLength: EDGE_BATCH, maxLength: EDGE_BATCH }),
+        async (batch) => {
+          const results = await Promise.all(
+            batch.map((request) =>
+              rawRequest(`${bot.url}${request.path}`, {
+                headers: request.headers,
+                body: request.chunks,
+                agent: request.keepAlive ? keepAlive : false,
+              }).then(
+                (response) => ({ request, status: response.status, text: response.text }),
+                // the server may close a connection it refused (Connection: close) while the body was still going
+                (error: NodeJS.ErrnoException) => ({ request, status: 0, text: String(error.code) }),
+              ),
+            ),
+          );
+          sent += batch.length;
+          for (const { request, status, text } of results) {
+            statuses.set(status, (statuses.get(status) ?? 0) + 1);
+            if (status >= 500 || (status === 0 && text !== 'ECONNRESET' && text !== 'EPIPE')) {
+              const shown = JSON.stringify({
+                ...request,
+                chunks: request.chunks.map((chunk) => chunk.length),
+              });
+              throw new Error(`HTTP ${status} ${text.slice(0, 300)} for ${shown}`);
+            }
+            const encoding = String(request.headers['content-encoding'] ?? 'identity');
+            if (status !== 0 && !/^\s*identity\s*$/i.test(encoding) && request.path === '/api/messages') {
+              // a compressed body is refused before it is read, whatever else the request says
+              expect([415, 413, 400]).toContain(status);
+            }
+          }
+        },
+      ),
+      { numRuns: EDGE_BATCHES, endOnFailure: true },
+    );
+    if (details.failed) throw details.errorInstance;
+    expect(sent).toBeGreaterThanOrEqual(5_000);
+    expect(unhandled).toEqual([]);
+    // the edge let real turns through too, not only refusals
+    expect(statuses.get(200) ?? 0, JSON.stringify([...statuses])).toBeGreaterThan(sent / 10);
+    // refusals made of connection resets stay rare: nearly every request got an answer
+    expect(statuses.get(0) ?? 0, JSON.stringify([...statuses])).toBeLessThan(sent / 20);
+  }, 240_000);
+
+  it('still takes a partner from the first message to the card afterwards', async () => {
+    const base = {
+      type: 'message',
+      channelId: 'emulator',
+      serviceUrl: channel.serviceUrl,
+      conversation: { id: 'after-edge-fuzz' },
+      from: { id: 'partner-after' },
+      recipient: { id: 'bot' },
+      locale: 'en-US',
+      deliveryMode: 'expectReplies',
+    };
+    const response = await rawRequest(bot.messagesUrl, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...base, id: 'after-1', text: 'Intune issue for my CSP customer' }),
+    });
+    expect(response.status).toBe(200);
+    const expected = knowledge.plans.find((plan) => plan.id === 'microsoft365NoContract')!.name.en;
+    expect(response.text).toContain(expected);
   });
 });

@@ -7,7 +7,10 @@ import { startBot, type RunningBot } from '../src/index';
 import { getKnowledge } from '../src/knowledge/load';
 import { createLogger, registerSecrets, scrubSecrets } from '../src/logger';
 import { securityMessages } from '../src/messages/security';
-import { listenHost, serviceUrlAllowed, tenantOf } from '../src/security';
+import { listenHost } from '../src/http/listenHost';
+import { securityOptionsFromEnv } from '../src/http/settings';
+import { serviceUrlAllowed } from '../src/http/serviceUrl';
+import { tenantOf } from '../src/http/tenantGate';
 import { ConditionalMemoryStorage } from '../src/storage';
 import { client, says } from './helpers/channels';
 import { allText } from './helpers/replies';
@@ -25,11 +28,30 @@ function capturedLogger() {
   return { log: createLogger({ level: 'debug', destination }), lines };
 }
 
+const silentLog = createLogger({ level: 'silent' });
+
 describe('where the bot listens and whom it calls back', () => {
-  it('listens on loopback only when requests are not authenticated, unless HOST says otherwise', () => {
+  it('listens on loopback only when requests are not authenticated; all interfaces with an app id', () => {
     expect(listenHost({}, undefined)).toBe('127.0.0.1');
-    expect(listenHost({}, '0.0.0.0')).toBe('0.0.0.0');
+    expect(listenHost({}, 'localhost')).toBe('localhost');
     expect(listenHost({ appId: 'app' }, undefined)).toBe('0.0.0.0');
+    expect(listenHost({ appId: 'app' }, '10.0.0.4')).toBe('10.0.0.4');
+  });
+
+  it('refuses to start unauthenticated on a HOST other machines reach, unless explicitly allowed (then warns)', async () => {
+    for (const HOST of ['0.0.0.0', '::', '10.0.0.4']) {
+      await expect(startBot({ env: { HOST }, log: silentLog, port: 0 })).rejects.toThrow(
+        /HOST=.*ALLOW_UNAUTHENTICATED_REMOTE=true/,
+      );
+    }
+    const { log, lines } = capturedLogger();
+    expect(listenHost({ allowUnauthenticatedRemote: true }, '0.0.0.0', log)).toBe('0.0.0.0');
+    expect(lines.map((line) => JSON.parse(line) as { event?: string; level: number })).toContainEqual(
+      expect.objectContaining({ event: 'unauthenticatedRemote', level: 40 }),
+    );
+    expect(() => securityOptionsFromEnv({ ALLOW_UNAUTHENTICATED_REMOTE: 'yes please' })).toThrow(
+      /ALLOW_UNAUTHENTICATED_REMOTE/,
+    );
   });
 
   it('trusts loopback serviceUrls, and other hosts only when configured and over https', () => {
@@ -174,6 +196,23 @@ describe('with MicrosoftAppId set, only Bot Framework tokens get in', () => {
     for (const token of [forged, unknownKey, 'not-a-jwt']) {
       const { status } = await post(bot, says(teams, 'Azure'), { authorization: `Bearer ${token}` });
       expect(status).toBe(401);
+    }
+  });
+
+  it('answers a rejected token with a plain 401 and logs it as one JSON line, nothing on stderr', async () => {
+    const forged = tokens.forgedToken(appId, teams.serviceUrl);
+    const otherBot = tokens.channelToken('9e0c1b2a-0000-4000-8000-000000000000', teams.serviceUrl);
+    for (const token of [forged, otherBot, 'not-a-jwt', '']) {
+      const logged = lines.length;
+      const printed = consoleLines.length;
+      const { status, text } = await post(bot, says(teams, 'Azure'), { authorization: `Bearer ${token}` });
+      expect(status).toBe(401);
+      expect(JSON.parse(text)).toEqual({ error: 'Unauthorized' });
+      expect(consoleLines.slice(printed)).toEqual([]);
+      const rejections = lines
+        .slice(logged)
+        .map((line) => JSON.parse(line) as { event?: string; reason?: string });
+      expect(rejections.filter((line) => line.event === 'tokenRejected')).toHaveLength(1);
     }
   });
 

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'restify';
+import { MAX_JSON_DEPTH, nestingDepth } from '../http/activityShape';
 
 /** An HTTP failure with the Direct Line error shape `{ error: { code, message } }`. */
 export class HttpError extends Error {
@@ -7,12 +8,17 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Sent as Retry-After with 429 and 503: when the client may try again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
 }
 
 export function sendError(res: Response, error: HttpError): void {
+  if (error.retryAfterSeconds) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  // the body was not read (or not all of it): the connection cannot carry another request
+  if (error.status === 413) res.setHeader('Connection', 'close');
   res.status(error.status);
   res.json({ error: { code: error.code, message: error.message } });
 }
@@ -27,7 +33,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * The request's JSON object body, at most `maxBytes` long (413 beyond).
+ * The request's JSON object body, at most `maxBytes` long (413 beyond) and MAX_JSON_DEPTH deep (400 beyond).
  * Works whether or not the server already runs a body parser: a parsed body is reused, else the stream is read here.
  * An empty body reads as `{}`.
  */
@@ -43,7 +49,7 @@ export async function readJsonObject(req: Request, maxBytes: number): Promise<Re
       if (Buffer.byteLength(JSON.stringify(already)) > maxBytes) {
         throw new HttpError(413, 'MessageSizeTooBig', `body larger than ${maxBytes} bytes`);
       }
-      return already;
+      return shallowEnough(already);
     }
     raw = Buffer.isBuffer(already) ? already.toString('utf8') : String(already);
     if (Buffer.byteLength(raw) > maxBytes)
@@ -63,7 +69,15 @@ export async function readJsonObject(req: Request, maxBytes: number): Promise<Re
     throw new HttpError(400, 'BadArgument', 'body is not valid JSON');
   }
   if (!isObject(parsed)) throw new HttpError(400, 'BadArgument', 'body must be a JSON object');
-  return parsed;
+  return shallowEnough(parsed);
+}
+
+/** Thousands of levels (a `value` nested 5,000 deep) would overflow the stack when the turn's state is saved. */
+function shallowEnough(body: Record<string, unknown>): Record<string, unknown> {
+  if (nestingDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new HttpError(400, 'BadArgument', `body nested more than ${MAX_JSON_DEPTH} levels deep`);
+  }
+  return body;
 }
 
 function readStream(req: Request, maxBytes: number): Promise<string> {

@@ -4,7 +4,6 @@ import { registerSecrets } from '../logger';
 import { HttpError, sendError } from './http';
 import { AZURE_DIRECT_LINE, DIRECT_LINE_PATH, TOKEN_PATH } from './paths';
 import {
-  newConversation,
   registerLocalDirectLine,
   type LocalDirectLine,
   type LocalDirectLineOptions,
@@ -92,9 +91,9 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   }
 
   const local = registerLocalDirectLine(server, options);
-  server.post(TOKEN_PATH, async (_req: Request, res: Response) => {
+  server.post(TOKEN_PATH, async (req: Request, res: Response) => {
     try {
-      const { conversation, token } = newConversation(local.conversations);
+      const { conversation, token } = local.open(req);
       const body: DirectLineToken = {
         conversationId: conversation.id,
         token,

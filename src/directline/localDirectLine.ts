@@ -12,6 +12,7 @@ import {
   type WireActivity,
 } from './conversations';
 import { bearerToken, HttpError, readJsonObject, sendError } from './http';
+import { IssuanceLimiter } from './issuance';
 import { DIRECT_LINE_PATH } from './paths';
 
 /** What runs a turn: an ActivityHandler (its `run`) or a plain turn function. */
@@ -32,6 +33,11 @@ export interface LocalDirectLineOptions {
 
 export interface LocalDirectLine {
   conversations: ConversationStore;
+  /**
+   * A new conversation for the client making this request, within the per-client rate and slot limits:
+   * 429 (too many from this client) or 503 (no slot left) with Retry-After otherwise.
+   */
+  open(req: Request, locale?: string): { conversation: Conversation; token: string };
   /** The base URL the adapter posts replies to (the served conversations' `serviceUrl`). */
   serviceUrl(): string;
 }
@@ -53,7 +59,18 @@ const locale = (value: unknown): string | undefined =>
  */
 export function registerLocalDirectLine(server: Server, options: LocalDirectLineOptions): LocalDirectLine {
   const limits: DirectLineLimits = { ...defaultLimits, ...options.limits };
-  const store = new ConversationStore(limits, options.now);
+  const now = options.now ?? Date.now;
+  const store = new ConversationStore(limits, now);
+  const issuance = new IssuanceLimiter(limits.issuanceBurst, limits.issuanceRefillMs, now);
+  const open = (req: Request, startLocale?: string) => {
+    // the socket's address: behind a reverse proxy every client shares one, so use Azure's Direct Line there
+    const client = req.socket?.remoteAddress ?? 'unknown';
+    const wait = issuance.take(client);
+    if (wait > 0) {
+      throw new HttpError(429, 'TooManyRequests', 'too many new conversations from this client', wait);
+    }
+    return newConversation(store, startLocale, client);
+  };
   const bot = options.botAccount ?? { id: 'partner-support-router', name: 'Partner Support Router' };
   const log = options.log;
   const logic = typeof options.bot === 'function' ? options.bot : options.bot.run.bind(options.bot);
@@ -110,7 +127,7 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
     };
 
   const startConversation = (conversation: Conversation): void => {
-    conversation.started = true;
+    store.start(conversation);
     const user = { id: conversation.userId, role: 'user' };
     const update = incoming(conversation, {
       type: 'conversationUpdate',
@@ -131,8 +148,7 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
       const token = bearerToken(req);
       const issued = token ? store.byBearer(token) : undefined;
       if (token && !issued) throw new HttpError(401, 'TokenInvalid', 'unknown or expired token');
-      const { conversation, token: conversationToken } =
-        issued ?? newConversation(store, locale(body.locale));
+      const { conversation, token: conversationToken } = issued ?? open(req, locale(body.locale));
       conversation.locale ??= locale(body.locale);
       const isNew = !conversation.started;
       if (isNew) startConversation(conversation);
@@ -256,16 +272,18 @@ export function registerLocalDirectLine(server: Server, options: LocalDirectLine
     }),
   );
 
-  return { conversations: store, serviceUrl };
+  return { conversations: store, open, serviceUrl };
 }
 
-/** A fresh conversation, or 503 when too many are open. */
-export function newConversation(store: ConversationStore, startLocale?: string) {
+/** A fresh conversation, or 429 / 503 when the client or the server has no slot left for it. */
+function newConversation(store: ConversationStore, startLocale: string | undefined, client: string) {
   try {
-    return store.create(startLocale);
+    return store.create(startLocale, client);
   } catch (error) {
     if (error instanceof ConversationLimitError) {
-      throw new HttpError(503, 'TooManyConversations', 'too many open conversations, try again later');
+      throw error.reason === 'client'
+        ? new HttpError(429, 'TooManyConversations', 'this client has too many open conversations', 60)
+        : new HttpError(503, 'TooManyConversations', 'too many open conversations, try again later', 60);
     }
     throw error;
   }

@@ -3,12 +3,14 @@ import type { Middleware, TurnContext } from 'botbuilder';
 import type { Server } from 'restify';
 import type { Lang } from '../knowledge/schema';
 import type { Logger } from '../logger';
-import { healthHandler } from '../health';
-import { localeLang, protectMessagesEndpoint, TenantGate, type SecurityOptions } from '../security';
-import { installGracefulShutdown } from './shutdown';
+import { registerHealthRoutes } from '../health';
+import { protectMessagesEndpoint } from '../http/messagesGuard';
+import type { SecurityOptions } from '../http/settings';
+import { localeLang, TenantGate } from '../http/tenantGate';
+import { Drain, installGracefulShutdown } from './shutdown';
 import { TurnGuard } from './turnGuard';
 
-export { installGracefulShutdown } from './shutdown';
+export { Drain, installGracefulShutdown } from './shutdown';
 export { TurnGuard } from './turnGuard';
 
 export interface HardeningOptions {
@@ -26,8 +28,8 @@ export interface HardeningOptions {
  * Everything the hardening layer adds to the bot, for the composition root to plug in:
  * - `middleware`: adapter middleware, in this order after the state store's own — tenant gate, trace filter,
  *   turn guard (redelivery and double-click);
- * - `extend(server)`: the messaging-endpoint guards (415/413/401/403) and GET /healthz;
- * - `onSignals(server)`: graceful shutdown on SIGTERM/SIGINT.
+ * - `extend(server)`: the messaging-endpoint guards (415/413/401/403) and the health endpoints (live, ready, report);
+ * - `onSignals(server)`: graceful shutdown on SIGTERM/SIGINT (503 + Retry-After to new requests at once).
  */
 export interface Hardening {
   middleware: Middleware[];
@@ -67,22 +69,23 @@ export function createHardening(options: HardeningOptions): Hardening {
     }
   };
   const turnGuard = new TurnGuard({ log, langOf: languageOf });
+  const drain = new Drain();
   return {
     middleware: [new TenantGate(security.allowedTenantIds, log, languageOf), dropTraceReplies, turnGuard],
     turnGuard,
     extend(server) {
+      // first: once shutting down, no request starts a turn
+      server.pre(drain.handler);
       protectMessagesEndpoint(server, security, log);
-      server.get(
-        '/healthz',
-        healthHandler({
-          checkStorage: options.checkStorage,
-          turnStats: options.turnStats,
-          turnsInFlight: () => turnGuard.turnsInFlight,
-        }),
-      );
+      registerHealthRoutes(server, {
+        draining: () => drain.draining,
+        checkStorage: options.checkStorage,
+        turnStats: options.turnStats,
+        turnsInFlight: () => turnGuard.turnsInFlight,
+      });
     },
     onSignals(server, onClosed) {
-      return installGracefulShutdown({ server, log, turnsIdle: () => turnGuard.idle(), onClosed });
+      return installGracefulShutdown({ server, log, drain, turnsIdle: () => turnGuard.idle(), onClosed });
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Activity, Middleware, ResourceResponse, TurnContext } from 'botbuilder';
 import { securityMessages } from '../messages/security';
-import { localeLang } from '../security';
+import { localeLang } from '../http/tenantGate';
 import type { Lang } from '../knowledge/schema';
 import type { Logger } from '../logger';
 

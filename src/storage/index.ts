@@ -81,7 +81,7 @@ export function createStateStore(
   const store = isStorageSettings(source)
     ? blobs
       ? new ConditionalBlobsStorage(blobs)
-      : new ConditionalMemoryStorage()
+      : new ConditionalMemoryStorage({}, source.kind === 'memory' ? source.limits : undefined)
     : source;
   const storage = isConditional(store) ? new ConflictSafeStorage(store) : store;
   const conversationState = new SafeConversationState(storage);

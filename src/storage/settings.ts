@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MEMORY_LIMITS, type MemoryLimits } from './memory';
 
 /** A blank line in .env (`STORAGE_CONTAINER=`) means "not set", as for the bot's other settings. */
 const blankIsUnset = (value: unknown) => (value === '' ? undefined : value);
@@ -31,6 +32,19 @@ const StorageEnvironment = z
       blankIsUnset,
       z.coerce.number().int().min(100).max(60_000).default(5_000),
     ),
+    MEMORY_STATE_MAX_CONVERSATIONS: z.preprocess(
+      blankIsUnset,
+      z.coerce.number().int().min(100).max(10_000_000).optional(),
+    ),
+    MEMORY_STATE_IDLE_MINUTES: z.preprocess(
+      blankIsUnset,
+      z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(30 * 24 * 60)
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_CONNECTION_STRING && !env.STORAGE_CONTAINER) {
@@ -58,7 +72,11 @@ const StorageEnvironment = z
 
 /** Where conversation state lives: in this process only, or in an Azure Blob container shared by every instance. */
 export type StorageSettings =
-  | { kind: 'memory' }
+  | {
+      kind: 'memory';
+      /** MEMORY_STATE_*: how many conversations, idle how long, one process keeps; absent = the defaults. */
+      limits?: MemoryLimits;
+    }
   | {
       kind: 'blobs';
       connectionString: string;
@@ -84,7 +102,15 @@ export function loadStorageSettings(env: Record<string, string | undefined> = pr
   }
   const { STORAGE_CONNECTION_STRING, STORAGE_CONTAINER, STORAGE_TRANSCRIPT_CONTAINER, STORAGE_TIMEOUT_MS } =
     parsed.data;
-  if (!STORAGE_CONNECTION_STRING || !STORAGE_CONTAINER) return { kind: 'memory' };
+  const { MEMORY_STATE_MAX_CONVERSATIONS: maxItems, MEMORY_STATE_IDLE_MINUTES: idleMinutes } = parsed.data;
+  if (!STORAGE_CONNECTION_STRING || !STORAGE_CONTAINER) {
+    if (maxItems === undefined && idleMinutes === undefined) return { kind: 'memory' };
+    const limits = {
+      maxItems: maxItems ?? DEFAULT_MEMORY_LIMITS.maxItems,
+      idleMs: idleMinutes !== undefined ? idleMinutes * 60_000 : DEFAULT_MEMORY_LIMITS.idleMs,
+    };
+    return { kind: 'memory', limits };
+  }
   return {
     kind: 'blobs',
     connectionString: STORAGE_CONNECTION_STRING,

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import type { Activity, BotState, Middleware, ResourceResponse, TurnContext } from 'botbuilder';
 import type { Lang } from '../knowledge/schema';
 import type { Logger } from '../logger';
-import { localeLang } from '../security';
+import { localeLang } from '../http/tenantGate';
 import { isETagConflict } from './conditional';
 import { storageMessages } from './messages';
 import { STATE_VERSION_PROPERTY, isOutdated, isUnknownDialog } from './version';
