@@ -11,7 +11,7 @@ import { startBot, type RunningBot } from '../src/index';
 import { getKnowledge } from '../src/knowledge/load';
 import type { Lang, QuestionId } from '../src/knowledge/schema';
 import { createLogger } from '../src/logger';
-import { cardMessages } from '../src/messages/cards';
+import { cardMessages, cardText } from '../src/messages/cards';
 import { webChatMessages } from '../src/messages/channels';
 
 /**
@@ -207,13 +207,16 @@ describe('web chat page in Chromium, against the real bot', () => {
         // each question that matters for this case was asked once, and answered by a click
         expect([...clicked].sort()).toEqual([...labels].sort());
 
-        // the result card lists the route's steps, in order, in the page's language
-        const cardText = readable(await resultCard.last().innerText());
-        const missing = expected.steps.filter((step) => !cardText.includes(readable(step.text)));
+        // the result card opens on the first steps; "All N steps", pressed from the keyboard, shows the rest
+        const allSteps = cardText('allSteps', scenario.lang, { count: expected.steps.length });
+        await buttonLabelled(page, allSteps).press('Enter');
+        // the route's steps, in order, in the page's language
+        const shownText = readable(await resultCard.last().innerText());
+        const missing = expected.steps.filter((step) => !shownText.includes(readable(step.text)));
         expect(missing.map((step) => step.text)).toEqual([]);
-        const positions = expected.steps.map((step) => cardText.indexOf(readable(step.text)));
+        const positions = expected.steps.map((step) => shownText.indexOf(readable(step.text)));
         expect(positions).toEqual([...positions].sort((a, b) => a - b));
-        expect(cardText).toContain(readable(expected.plan.name));
+        expect(shownText).toContain(readable(expected.plan.name));
 
         expect(await page.getByText(sendFailedText(scenario.browserLocale)).count()).toBe(0);
         expect(problems).toEqual([]);
