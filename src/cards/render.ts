@@ -246,6 +246,7 @@ export function renderRoute(input: Route): RenderedCard {
       moreSteps: steps.slice(shown),
       allStepsTitle: cardText('allSteps', lang, { count: steps.length }),
       caveats: route.caveats.map((caveat) => ({ text: caveat.text })),
+      notes,
       caveatsTitle: cardText('notesTitle', lang, { count: notes.length }),
       links: links.map(linkView),
       linksTitle: cardText('linksCount', lang, { count: links.length }),
