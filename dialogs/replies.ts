@@ -79,6 +79,12 @@ export class Replies {
     await this.card(context, outcome.kind === 'route' ? renderRoute(outcome) : renderNotEligible(outcome));
   }
 
+  /** Everything the outcome's card opens on demand, as text: "steps" on channels without cards. */
+  async steps(context: TurnContext, outcome: Route | NotEligible): Promise<void> {
+    const card = outcome.kind === 'route' ? renderRoute(outcome) : renderNotEligible(outcome);
+    await context.sendActivity(MessageFactory.text(card.details ?? card.text));
+  }
+
   async severity(context: TurnContext, level: 'A' | 'B' | 'C', lang: Lang): Promise<void> {
     await this.card(context, renderSeverity(level, lang, this.knowledge));
   }

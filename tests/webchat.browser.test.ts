@@ -11,7 +11,7 @@ import { startBot, type RunningBot } from '../src/index';
 import { getKnowledge } from '../src/knowledge/load';
 import type { Lang, QuestionId } from '../src/knowledge/schema';
 import { createLogger } from '../src/logger';
-import { cardMessages } from '../src/messages/cards';
+import { cardMessages, cardText } from '../src/messages/cards';
 import { webChatMessages } from '../src/messages/channels';
 
 /**
@@ -72,12 +72,23 @@ function answerLabels(answers: Answers, lang: Lang): string[] {
   });
 }
 
-async function launch(locale: string): Promise<{ context: BrowserContext; page: Page; dir: string }> {
+interface Screen {
+  viewport?: { width: number; height: number };
+  deviceScaleFactor?: number;
+  /** For injecting axe-core into the page (its CSP allows only the page's own scripts). */
+  bypassCSP?: boolean;
+}
+
+async function launch(
+  locale: string,
+  screen: Screen = {},
+): Promise<{ context: BrowserContext; page: Page; dir: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
     locale,
+    ...screen,
     args: [
       '--headless',
       '--no-sandbox',
@@ -207,13 +218,24 @@ describe('web chat page in Chromium, against the real bot', () => {
         // each question that matters for this case was asked once, and answered by a click
         expect([...clicked].sort()).toEqual([...labels].sort());
 
-        // the result card lists the route's steps, in order, in the page's language
-        const cardText = readable(await resultCard.last().innerText());
-        const missing = expected.steps.filter((step) => !cardText.includes(readable(step.text)));
+        // a long card opens at its top, where the plan and the portal are, not scrolled to its bottom
+        await page.waitForTimeout(1_000);
+        const top = await resultCard.last().evaluate((card) => {
+          const scroller = card.closest('.webchat__basic-transcript__scrollable') ?? document.documentElement;
+          return card.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+        });
+        expect(top).toBeGreaterThanOrEqual(-1);
+
+        // the result card opens on the first steps; "All N steps", pressed from the keyboard, shows the rest
+        const allSteps = cardText('allSteps', scenario.lang, { count: expected.steps.length });
+        await buttonLabelled(page, allSteps).press('Enter');
+        // the route's steps, in order, in the page's language
+        const shownText = readable(await resultCard.last().innerText());
+        const missing = expected.steps.filter((step) => !shownText.includes(readable(step.text)));
         expect(missing.map((step) => step.text)).toEqual([]);
-        const positions = expected.steps.map((step) => cardText.indexOf(readable(step.text)));
+        const positions = expected.steps.map((step) => shownText.indexOf(readable(step.text)));
         expect(positions).toEqual([...positions].sort((a, b) => a - b));
-        expect(cardText).toContain(readable(expected.plan.name));
+        expect(shownText).toContain(readable(expected.plan.name));
 
         expect(await page.getByText(sendFailedText(scenario.browserLocale)).count()).toBe(0);
         expect(problems).toEqual([]);
@@ -258,4 +280,192 @@ describe('web chat page in Chromium, against the real bot', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+  /** The transcript's share of the window (or of the iframe), once the welcome has arrived. */
+  async function transcriptShare(page: Page): Promise<number> {
+    const chatFrame = () => page.frames().find((candidate) => candidate.url().includes('/chat'));
+    await until(page, 'the welcome', async () => {
+      const frame = chatFrame();
+      return frame !== undefined && (await frame.locator('.ac-adaptiveCard').count()) > 0;
+    });
+    // Web Chat shows "Connecting…" above the send box until its first poll is answered
+    await until(
+      page,
+      'connected',
+      async () => (await chatFrame()!.locator('.webchat__connectivityStatus').count()) === 0,
+    );
+    return chatFrame()!.evaluate(() => {
+      const transcript = document.querySelector('.webchat__basic-transcript');
+      return transcript ? transcript.getBoundingClientRect().height / window.innerHeight : 0;
+    });
+  }
+
+  const screens: { name: string; screen: Screen; iframe?: boolean }[] = [
+    { name: '320×568', screen: { viewport: { width: 320, height: 568 } } },
+    { name: '360×640', screen: { viewport: { width: 360, height: 640 } } },
+    // 200 % zoom doubles every CSS pixel: a 480×640 iframe then lays out as 240×320 CSS pixels, drawn at 2×
+    {
+      name: 'a 480×640 iframe at 200 % zoom',
+      screen: { viewport: { width: 240, height: 320 }, deviceScaleFactor: 2 },
+      iframe: true,
+    },
+  ];
+
+  for (const { name, screen, iframe } of screens) {
+    it(`keeps at least 55 % of the height for the transcript at ${name}`, async (ctx) => {
+      if (!hasChromium) return ctx.skip(NO_CHROMIUM);
+      const { context, page, dir } = await launch('en-US', screen);
+      try {
+        if (iframe) {
+          // an embedding page on a network origin (frame-ancestors does not match about:blank)
+          await page.goto(`${bot.url}/healthz`);
+          await page.setContent(
+            `<body style="margin:0"><iframe src="${bot.url}/chat?lang=en" title="chat" style="border:0;width:100vw;height:100vh;display:block"></iframe></body>`,
+          );
+        } else {
+          await page.goto(`${bot.url}/chat?lang=en`);
+        }
+        const share = await transcriptShare(page);
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: path.join(ARTIFACTS, `webchat-${name.replace(/[^\w]+/g, '-')}.png`) });
+        expect(share).toBeGreaterThanOrEqual(0.55);
+        // nothing sticks out on the right: no sideways scrolling
+        const frame = page.frames().find((candidate) => candidate.url().includes('/chat'))!;
+        const wide = await frame.evaluate(() =>
+          Array.from(document.querySelectorAll('body *'))
+            .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)
+            .map((element) => `${element.tagName} ${String(element.className).split(' ')[0]}`),
+        );
+        expect(wide).toEqual([]);
+      } finally {
+        await context.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 60_000);
+  }
+
+  it('keeps the conversation through a reload: the same conversation, its transcript, and it goes on', async (ctx) => {
+    if (!hasChromium) return ctx.skip(NO_CHROMIUM);
+    const { context, page, dir } = await launch('en-US');
+    const [family] = answerLabels({ family: 'azure' }, 'en');
+    try {
+      await page.goto(`${bot.url}/chat?lang=en`);
+      await until(page, 'the welcome', () => visibleAndEnabled(page, cardMessages.topicSupportCase.en));
+      await buttonLabelled(page, cardMessages.topicSupportCase.en).press('Enter');
+      await until(page, 'the family question', () => visibleAndEnabled(page, family));
+      const kept = () =>
+        page.evaluate(() =>
+          JSON.parse(sessionStorage.getItem('partner-support-router.conversation') ?? 'null'),
+        );
+      const before = (await kept()) as { conversationId: string; token: string; watermark: string };
+      expect(before.conversationId).toBeTruthy();
+      expect(before.watermark).toBeTruthy();
+
+      await page.reload();
+      // the transcript reappears: the welcome and the question, and the partner's own message
+      await until(page, 'the question again', () => visibleAndEnabled(page, family));
+      const transcript = page.locator('.webchat__basic-transcript');
+      expect(await transcript.getByText(cardMessages.topicSupportCase.en).count()).toBeGreaterThan(0);
+      expect(
+        await page.locator('.ac-adaptiveCard').filter({ hasText: knowledge.meta.title.en }).count(),
+      ).toBe(1);
+      expect(((await kept()) as { conversationId: string }).conversationId).toBe(before.conversationId);
+
+      // and the conversation goes on where it was
+      await buttonLabelled(page, family).press('Enter');
+      const [program] = answerLabels({ program: 'cspDirect' }, 'en');
+      await until(page, 'the next question', () => visibleAndEnabled(page, program));
+    } catch (error) {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-reload.png'), fullPage: true });
+      throw error;
+    } finally {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('is usable from the keyboard: Tab reaches the transcript, its card buttons and the send box', async (ctx) => {
+    if (!hasChromium) return ctx.skip(NO_CHROMIUM);
+    const { context, page, dir } = await launch('en-US');
+    /** What has the focus, as a partner would name it. */
+    const focused = () =>
+      page.evaluate(() => {
+        const active = document.activeElement as HTMLElement | null;
+        if (!active) return '';
+        if (active.matches('.ac-pushButton')) return `card button: ${active.innerText.trim()}`;
+        if (active.matches('.webchat__send-box-text-box__input')) return 'send box';
+        if (active.matches('.webchat__basic-transcript')) return 'transcript';
+        return active.tagName.toLowerCase();
+      });
+    const tabUntil = async (wanted: string, presses = 15) => {
+      const reached: string[] = [];
+      for (let press = 0; press < presses; press++) {
+        await page.keyboard.press('Tab');
+        reached.push(await focused());
+        if (reached.at(-1) === wanted) return reached;
+      }
+      return reached;
+    };
+    try {
+      await page.goto(`${bot.url}/chat?lang=en`);
+      await until(page, 'the welcome', () => visibleAndEnabled(page, cardMessages.topicSupportCase.en));
+      // Web Chat's transcript is one tab stop: the arrow keys pick a message, Enter goes into it, Tab to its buttons
+      expect(await tabUntil('transcript')).toContain('transcript');
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('Enter');
+      const inCard = [
+        await focused(),
+        ...(await tabUntil(`card button: ${cardMessages.topicSupportCase.en}`)),
+      ];
+      expect(inCard).toContain(`card button: ${cardMessages.topicSupportCase.en}`);
+      await page.keyboard.press('Escape');
+      expect(await tabUntil('send box')).toContain('send box');
+      // typed and sent with Enter, the message reaches the bot, which answers
+      await page.keyboard.type('help');
+      await page.keyboard.press('Enter');
+      await until(
+        page,
+        'the message sent',
+        async () => (await page.locator('.webchat__bubble--from-user').count()) > 0,
+      );
+    } finally {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it.skipIf(!hasChromium).each(['en', 'ja'] as const)(
+    'has no serious or critical axe-core violation (%s)',
+    async (lang) => {
+      const { context, page, dir } = await launch(lang === 'ja' ? 'ja-JP' : 'en-US', { bypassCSP: true });
+      try {
+        await page.goto(`${bot.url}/chat?lang=${lang}`);
+        await until(page, 'the welcome', () => visibleAndEnabled(page, cardMessages.topicSupportCase[lang]));
+        await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+        const violations = await page.evaluate(async () => {
+          const axe = (
+            window as unknown as {
+              axe: {
+                run(): Promise<{
+                  violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+                }>;
+              };
+            }
+          ).axe;
+          const { violations } = await axe.run();
+          return violations
+            .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+            .map(
+              (violation) =>
+                `${violation.impact} ${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+            );
+        });
+        expect(violations).toEqual([]);
+      } finally {
+        await context.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });

@@ -1,4 +1,4 @@
-/* global window, document, navigator, location, localStorage, fetch, URL, URLSearchParams */
+/* global window, document, navigator, location, localStorage, sessionStorage, fetch, URL, URLSearchParams */
 // The web chat page: picks Japanese or English, asks this server for a Direct Line token, and starts Web Chat.
 (() => {
   'use strict';
@@ -6,6 +6,24 @@
   const config = JSON.parse(document.getElementById('chat-config').textContent);
   const LOCALES = { ja: 'ja-JP', en: 'en-US' };
   const STORED_LANGUAGE = 'partner-support-router.lang';
+  // The tab's conversation (token, conversation id, watermark): a reload reconnects to it instead of starting over.
+  const STORED_CONVERSATION = 'partner-support-router.conversation';
+
+  const readConversation = () => {
+    try {
+      return JSON.parse(sessionStorage.getItem(STORED_CONVERSATION) || 'null');
+    } catch {
+      return null; // blocked storage or a damaged entry: start a new conversation
+    }
+  };
+  const keepConversation = (value) => {
+    try {
+      if (value) sessionStorage.setItem(STORED_CONVERSATION, JSON.stringify(value));
+      else sessionStorage.removeItem(STORED_CONVERSATION);
+    } catch {
+      // storage can be blocked inside an iframe: a reload then starts a new conversation
+    }
+  };
 
   // ?lang= (an embedding site's choice) first, then the visitor's own switch, then the browser's languages.
   const pickLanguage = () => {
@@ -43,6 +61,7 @@
 
   // Switching language starts a new conversation, so the bot greets and answers in the new language.
   const switchTo = (lang) => {
+    keepConversation(null);
     try {
       localStorage.setItem(STORED_LANGUAGE, lang);
     } catch {
@@ -53,16 +72,50 @@
     location.search = params.toString();
   };
 
+  const domainUrl = (domain) => new URL(domain, location.href).href.replace(/\/+$/, '');
+
+  // The kept conversation, if the server still knows it (it may have restarted, or the token expired).
+  const resumable = async (lang) => {
+    const kept = readConversation();
+    if (!kept || kept.lang !== lang || !kept.token || !kept.conversationId) return null;
+    const response = await fetch(
+      `${domainUrl(kept.domain)}/conversations/${encodeURIComponent(kept.conversationId)}`,
+      {
+        headers: { Authorization: `Bearer ${kept.token}` },
+      },
+    ).catch(() => null);
+    if (response && response.ok) return kept;
+    keepConversation(null);
+    return null;
+  };
+
+  const narrow = window.innerWidth < 420;
+
   const startChat = async (lang) => {
-    const response = await fetch(new URL(config.tokenUrl, location.href), { method: 'POST' });
-    if (!response.ok) throw new Error(`no Direct Line token (${response.status})`);
-    const { token, domain } = await response.json();
+    let session = await resumable(lang);
+    if (!session) {
+      const response = await fetch(new URL(config.tokenUrl, location.href), { method: 'POST' });
+      if (!response.ok) throw new Error(`no Direct Line token (${response.status})`);
+      const { token, domain } = await response.json();
+      session = { lang, token, domain };
+    }
     const directLine = window.WebChat.createDirectLine({
-      domain: new URL(domain, location.href).href.replace(/\/+$/, ''),
-      token,
+      domain: domainUrl(session.domain),
+      token: session.token,
+      // A kept conversation is reconnected from its start, so Web Chat draws the transcript again.
+      conversationId: session.conversationId,
       webSocket: false,
       pollingInterval: config.pollingIntervalMs,
       conversationStartProperties: { locale: LOCALES[lang] },
+    });
+    directLine.activity$.subscribe(() => {
+      keepConversation({
+        lang,
+        domain: session.domain,
+        token: directLine.token,
+        conversationId: directLine.conversationId,
+        watermark: directLine.watermark,
+      });
     });
     window.WebChat.renderWebChat(
       {
@@ -70,9 +123,14 @@
         locale: LOCALES[lang],
         styleOptions: {
           accent: '#0f4c81',
-          botAvatarImage: new URL(config.botAvatarUrl, location.href).href,
-          botAvatarInitials: 'PS',
+          // On a phone or a zoomed embed the avatar column and Web Chat's 250 px minimum bubble would push the
+          // cards past the right edge.
+          ...(narrow
+            ? { bubbleMinWidth: 0 }
+            : { botAvatarImage: new URL(config.botAvatarUrl, location.href).href, botAvatarInitials: 'PS' }),
           hideUploadButton: true,
+          // New messages scroll into view only until they fill the transcript: a long card opens at its top.
+          autoScrollSnapOnPage: true,
         },
       },
       document.getElementById('webchat'),

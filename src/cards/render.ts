@@ -22,8 +22,10 @@ export interface RenderedCard {
   /** Which template in cards/ this was expanded from. */
   card: CardName;
   attachment: Attachment;
-  /** The whole card as plain text: numbered steps, plan, IDs, links as URLs. */
+  /** The card as plain text, in the card's order: the answer first, links as URLs. */
   text: string;
+  /** Channels without cards: everything the card opens on demand, sent when the partner types "steps". */
+  details?: string;
   /** One line, for notifications and channels that show only a summary. */
   summary: string;
   /** A menu's items as the plain text numbers them, with what each button sends (typed numbers pick them). */
@@ -58,15 +60,16 @@ export class CardDataError extends Error {
 
 export const cardsDirectory = path.join(import.meta.dirname, '../../cards');
 
-const templates = new Map<CardName, object>();
+/** Each template read and prepared once: preparing parses every expression in it. */
+const templates = new Map<CardName, Template>();
 
-function templateJson(card: CardName): object {
-  let json = templates.get(card);
-  if (!json) {
-    json = JSON.parse(readFileSync(path.join(cardsDirectory, `${card}.json`), 'utf8')) as object;
-    templates.set(card, json);
+function template(card: CardName): Template {
+  let prepared = templates.get(card);
+  if (!prepared) {
+    prepared = new Template(JSON.parse(readFileSync(path.join(cardsDirectory, `${card}.json`), 'utf8')));
+    templates.set(card, prepared);
   }
-  return json;
+  return prepared;
 }
 
 function checked<T>(card: CardName, shape: z.ZodType<T>, data: unknown): T {
@@ -102,7 +105,7 @@ function expand(card: CardName, data: object): unknown {
   const key = `${card}\u0000${JSON.stringify(data)}`;
   let content = expandedCards.get(key);
   if (content === undefined) {
-    content = JSON.stringify(new Template(templateJson(card)).expand({ $root: notAList(data) }));
+    content = JSON.stringify(template(card).expand({ $root: notAList(data) }));
     if (expandedCards.size >= MAX_EXPANDED_CARDS) expandedCards.delete(expandedCards.keys().next().value!);
     expandedCards.set(key, content);
   }
@@ -127,10 +130,18 @@ function rendered(
 const numbered = (texts: string[]) => texts.map((text, index) => ({ n: `${index + 1}.`, text }));
 
 /** A link as card markdown: brackets in the name would end the link text early. */
-const linkView = (link: LinkOut) => ({
+const linkView = (link: { name: string; url: string }) => ({
   name: link.name.replace(/\[/g, '(').replace(/\]/g, ')'),
   url: link.url.replace(/\(/g, '%28').replace(/\)/g, '%29'),
 });
+
+/** A text that only some routes have, as zero or one line. */
+const optional = (text: string | undefined) => (text ? [text] : []);
+
+const markdownLink = (link: { name: string; url: string }) => {
+  const { name, url } = linkView(link);
+  return `[${name}](${url})`;
+};
 
 const linkLines = (links: LinkOut[], indent = '') =>
   links.map((link) => `${indent}${link.name}: ${link.url}`);
@@ -146,6 +157,47 @@ export function answersToChange(answers: Answers, lang: Lang): { question: Quest
 }
 
 // ---------- cards ----------
+
+/**
+ * Visible characters allowed on a route card before anything is opened: the answer (plan, portal, IDs,
+ * entitlement, first steps). Japanese says the same in fewer characters: over the same facts of every route
+ * (entitlement, IDs, steps, notes) the Japanese text of routing.yaml is 0.57 times as long as the English
+ * (tests/cards.test.ts measures it again), so its budget is 1,200 × 0.57.
+ */
+export const FIRST_SCREEN_BUDGET: Record<Lang, number> = { en: 1_200, ja: 684 };
+/** The first screen shows at most this many steps; the others open on demand. */
+const MAX_FIRST_STEPS = 3;
+
+type Node = { [key: string]: unknown };
+const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null;
+
+/** A markdown link reads as its text; a no-break space as a space. */
+const shownText = (text: string) => text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\u00a0/g, ' ');
+
+/**
+ * What a person sees on a card before pressing anything: texts, facts, inputs and button titles, but not
+ * hidden elements (isVisible false) nor the cards behind Action.ShowCard.
+ */
+export function firstScreenText(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(firstScreenText);
+  if (!isNode(value) || value.isVisible === false) return [];
+  if (value.type === 'Input.ChoiceSet') {
+    const choices = Array.isArray(value.choices) ? value.choices.filter(isNode) : [];
+    return [value.label, value.placeholder, ...choices.map((choice) => choice.title)]
+      .filter((text): text is string => typeof text === 'string')
+      .map(shownText);
+  }
+  const own = ['text', 'title', 'value', 'label', 'placeholder']
+    .map((key) => value[key])
+    .filter((text): text is string => typeof text === 'string')
+    .map(shownText);
+  const children = Object.entries(value)
+    .filter(([key]) => !['card', 'data', 'selectAction', 'fallbackText', '$schema'].includes(key))
+    .flatMap(([, child]) => firstScreenText(child));
+  return [...own, ...children];
+}
+
+export const characters = (texts: string[]) => texts.reduce((sum, text) => sum + [...text].length, 0);
 
 export function renderRoute(input: Route): RenderedCard {
   const route = checked('result', RouteShape, input);
@@ -169,44 +221,88 @@ export function renderRoute(input: Route): RenderedCard {
     label: cardText('severityLevel', lang, { level: level.id }),
     criteria: level.criteria,
   }));
+  const notes = [...route.caveats.map((caveat) => caveat.text), ...optional(route.browserCountryNote)];
+  const steps = numbered(route.steps.map((step) => step.text));
   const knownErrorsTitle = cardText('knownErrorsTitle', lang, { count: route.knownErrors.length });
+  // The plan has its own line just below: the summary line keeps the partner's answers only.
+  const planSuffix = ` → ${route.plan.name}`;
+  const answersSummary = route.summary.endsWith(planSuffix)
+    ? route.summary.slice(0, -planSuffix.length)
+    : route.summary;
+  const portal = route.portal.url ? `${route.portal.name} (${route.portal.url})` : route.portal.name;
 
-  const data = {
-    l,
-    route,
-    idsStyle: route.ids.required ? 'warning' : 'good',
-    steps: numbered(route.steps.map((step) => step.text)),
-    caveats: route.caveats.map((caveat) => ({ text: caveat.text })),
-    links: links.map(linkView),
-    checklist: checklist.map((text) => ({ text })),
-    problemTemplate,
-    severity,
-    knownErrors: route.knownErrors.map((error) => ({
-      title: error.title,
-      message: error.message,
-      fix: numbered(error.fix),
-      causes: error.causes.map((text) => ({ text })),
-      links: error.links.map(linkView),
-    })),
-    knownErrorsTitle,
-    changeAnswers: answersToChange(route.answers, lang),
+  /** The card with the first `shown` steps on its first screen, and the rest behind "All N steps". */
+  const card = (shown: number) => {
+    const data = {
+      l,
+      route,
+      fallbackText: route.summary,
+      answersSummary,
+      portal: route.portal.url
+        ? markdownLink({ name: route.portal.name, url: route.portal.url })
+        : route.portal.name,
+      idsStyle: route.ids.required ? 'warning' : 'good',
+      firstSteps: steps.slice(0, shown),
+      moreSteps: steps.slice(shown),
+      allStepsTitle: cardText('allSteps', lang, { count: steps.length }),
+      caveats: route.caveats.map((caveat) => ({ text: caveat.text })),
+      notes,
+      caveatsTitle: cardText('notesTitle', lang, { count: notes.length }),
+      links: links.map(linkView),
+      linksTitle: cardText('linksCount', lang, { count: links.length }),
+      checklist: checklist.map((text) => ({ text })),
+      problemTemplate,
+      severity,
+      knownErrors: route.knownErrors.map((error) => ({
+        title: error.title,
+        message: error.message,
+        fix: numbered(error.fix),
+        causes: error.causes.map((text) => ({ text })),
+        links: error.links.map(linkView),
+      })),
+      knownErrorsTitle,
+      changeAnswers: answersToChange(route.answers, lang),
+    };
+    return { data, content: expand('result', data) };
   };
+  // As many of the first steps as the budget allows (at least one): the answer stays on one screen. Expanding
+  // the card is the costly part of a turn, so the count is worked out from the first expansion.
+  const budget = FIRST_SCREEN_BUDGET[lang];
+  let shown = Math.min(MAX_FIRST_STEPS, steps.length);
+  let built = card(shown);
+  let over = characters(firstScreenText(built.content)) - budget;
+  if (over > 0) {
+    const toggle =
+      shown === steps.length ? characters([cardText('allSteps', lang, { count: steps.length })]) : 0;
+    over += toggle;
+    while (shown > 1 && over > 0) {
+      shown -= 1;
+      over -= characters([steps[shown].n, steps[shown].text]);
+    }
+    built = card(shown);
+  }
 
-  const text = [
+  const answer = [
     l.resultTitle,
     route.summary,
     '',
     `${l.planLabel}: ${route.plan.name}`,
+    `${l.portalLabel}: ${portal}`,
     `${l.entitlementLabel}: ${route.entitlement}`,
-    `${l.portalLabel}: ${route.portal.name}${route.portal.url ? ` (${route.portal.url})` : ''}`,
     `${l.idsLabel}: ${route.ids.text}`,
     '',
     l.stepsTitle,
+    ...route.steps
+      .slice(0, shown)
+      .flatMap((step, index) => [`${index + 1}. ${step.text}`, ...linkLines(step.links, '   ')]),
+    '',
+    cardText('stepsCommand', lang, { count: steps.length }),
+    l.outcomeCommands,
+  ];
+  const details = [
+    cardText('allSteps', lang, { count: steps.length }),
     ...route.steps.flatMap((step, index) => [`${index + 1}. ${step.text}`, ...linkLines(step.links, '   ')]),
-    ...(route.caveats.length > 0
-      ? ['', l.caveatsTitle, ...route.caveats.map((caveat) => `- ${caveat.text}`)]
-      : []),
-    ...(route.browserCountryNote ? ['', route.browserCountryNote] : []),
+    ...(notes.length > 0 ? ['', l.caveatsTitle, ...notes.map((note) => `- ${note}`)] : []),
     '',
     l.checklistTitle,
     ...checklist.map((item) => `- ${item}`),
@@ -216,15 +312,19 @@ export function renderRoute(input: Route): RenderedCard {
     '',
     l.severityTitle,
     ...severity.map((level) => `- ${level.label}: ${level.criteria}`),
-    ...(route.severity.businessHoursNote ? [route.severity.businessHoursNote] : []),
+    ...optional(route.severity.businessHoursNote),
     ...(route.knownErrors.length > 0
       ? ['', knownErrorsTitle, ...route.knownErrors.flatMap((error) => knownErrorLines(error, lang))]
       : []),
     ...(links.length > 0 ? ['', l.linksTitle, ...linkLines(links, '- ')] : []),
-    '',
-    l.outcomeCommands,
   ];
-  return rendered('result', data, text, route.summary);
+  return {
+    card: 'result',
+    attachment: CardFactory.adaptiveCard(built.content),
+    text: answer.join('\n'),
+    details: details.join('\n'),
+    summary: route.summary,
+  };
 }
 
 export function renderNotEligible(input: NotEligible): RenderedCard {

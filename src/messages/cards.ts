@@ -12,6 +12,13 @@ export const cardMessages = {
   idsLabel: { ja: 'アクセス ID と契約 ID', en: 'Access ID and contract ID' },
   stepsTitle: { ja: '手順', en: 'Steps' },
   caveatsTitle: { ja: '知っておくこと', en: 'Good to know' },
+  notesTitle: { ja: '知っておくこと ({count})', en: 'Good to know ({count})' },
+  allSteps: { ja: 'すべての手順 ({count})', en: 'All {count} steps' },
+  linksCount: { ja: 'リンク ({count})', en: 'Links ({count})' },
+  stepsCommand: {
+    ja: 'すべての手順 ({count})、知っておくこと、表示される可能性のあるエラー、リンクを見るには「手順」と入力してください。',
+    en: 'Type "steps" for all {count} steps, the notes, the errors you may see and the links.',
+  },
   linksTitle: { ja: 'リンク', en: 'Links' },
   openPortal: { ja: 'ポータルを開く', en: 'Open the portal' },
 
