@@ -75,18 +75,59 @@ const sourceLocations = {
 };
 
 /**
- * restify requires spdy (HTTP/2 over TLS, which the bot never uses) at load time, and spdy's helpers call
- * process.binding(): two DEP0111 warnings on every start. The bundle gets a stand-in that refuses to be used.
+ * Deprecation warnings Node prints only for code outside node_modules, which bundled code is:
+ * - whatwg-url (under node-fetch) requires Node's deprecated `punycode` (DEP0040 on Node 22+): the userland
+ *   package of the same name is the drop-in its docs name;
+ * - restify parses every request URL with url.parse() (DEP0169 on Node 24): the same parse through url.Url,
+ *   which is what url.parse() does after its warning; and it makes Buffers with `new Buffer(0 | string)`
+ *   (DEP0005 on the first request): Buffer.alloc / Buffer.from.
  */
-const withoutSpdy = {
-  name: 'without-spdy',
+const withoutDeprecations = {
+  name: 'without-deprecations',
   setup(build) {
-    build.onResolve({ filter: /^spdy$/ }, () => ({ path: 'spdy', namespace: 'stub' }));
-    build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-      contents:
-        "module.exports = { createServer() { throw new Error('spdy (HTTP/2) is not part of this build'); } };",
+    const require = createRequire(import.meta.url);
+    build.onResolve({ filter: /^punycode$/ }, () => ({ path: require.resolve('punycode/') }));
+    build.onLoad({ filter: /[\\/]node_modules[\\/]restify[\\/]lib[\\/].*\.js$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8')
+        .replace(
+          /\burl\.parse\(/g,
+          '((...args) => { const parsed = new url.Url(); parsed.parse(...args); return parsed; })(',
+        )
+        .replaceAll('new Buffer(0)', 'Buffer.alloc(0)')
+        .replaceAll('new Buffer(', 'Buffer.from('),
       loader: 'js',
     }));
+  },
+};
+
+/**
+ * botbuilder-dialogs loads every Microsoft.Recognizers.Text package when it is imported (date and time, numbers,
+ * choices, and the whole suite for nine culture codes) although this bot uses none of the prompts that need them:
+ * hundreds of milliseconds of start-up and megabytes of regular expressions. In the bundle each such require is
+ * made lazy (evaluated on first use), and the culture codes come from the small base package.
+ */
+const lazyRecognizers = {
+  name: 'lazy-recognizers',
+  setup(build) {
+    const require = createRequire(import.meta.url);
+    const fromDialogs = /[\\/]node_modules[\\/]botbuilder-dialogs[\\/]/;
+    build.onResolve({ filter: /^@microsoft\/recognizers-text-suite$/ }, (args) =>
+      fromDialogs.test(args.importer) ? { path: require.resolve('@microsoft/recognizers-text') } : undefined,
+    );
+    build.onLoad({ filter: /[\\/]node_modules[\\/]botbuilder-dialogs[\\/]lib[\\/].*\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const eager =
+        /^const (\w+) = ((?:__importStar\()?require\("@microsoft\/recognizers-text-(?:date-time|number|choice)"\)\)?);$/gm;
+      if (!eager.test(source)) return undefined;
+      return {
+        contents: source.replace(
+          eager,
+          (_, name, load) =>
+            `let ${name}$loaded; const ${name} = new Proxy({}, { get: (_, key) => (${name}$loaded ??= ${load})[key] });`,
+        ),
+        loader: 'js',
+      };
+    });
   },
 };
 
@@ -101,12 +142,11 @@ const __bundled = {
   url: (file) => __pathToFileURL(__join(__bundleDir, file)).href,
 };`;
 
-export async function build() {
-  const started = Date.now();
-  rmSync(dist, { recursive: true, force: true });
+/** Bundles TypeScript entry points ({ name: path }) into `outdir` as the bot's build does (the bench bundles its echo bot). */
+export async function bundle(entryPoints, outdir) {
   await esbuild.build({
-    entryPoints: { index: entry },
-    outdir: dist,
+    entryPoints,
+    outdir,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -118,25 +158,32 @@ export async function build() {
     keepNames: true,
     sourcemap: 'linked',
     legalComments: 'linked',
-    // optional native helper restify loads only with dtrace on
-    external: ['dtrace-provider'],
+    // optional native helpers, loaded only when asked for (restify's dtrace; Application Insights' native metrics)
+    external: ['dtrace-provider', 'applicationinsights-native-metrics'],
     banner: { js: banner },
-    plugins: [sourceLocations, withoutSpdy],
+    plugins: [sourceLocations, withoutDeprecations, lazyRecognizers],
     logLevel: 'warning',
   });
+}
 
-  const copy = (from, to = from) => cpSync(path.join(root, from), path.join(dist, to), { recursive: true });
+/** Builds into `outdir` (dist/ by default; the package script builds into a folder of its own). */
+export async function build(outdir = dist) {
+  const started = Date.now();
+  rmSync(outdir, { recursive: true, force: true });
+  await bundle({ index: entry }, outdir);
+
+  const copy = (from) => cpSync(path.join(root, from), path.join(outdir, from), { recursive: true });
   // data read at run time, at the path the reading file expects (see sourceLocations)
-  cpSync(path.join(root, 'src'), path.join(dist, 'src'), {
+  cpSync(path.join(root, 'src'), path.join(outdir, 'src'), {
     recursive: true,
     filter: (source) => statSync(source).isDirectory() || !source.endsWith('.ts'),
   });
   copy('cards');
   copy('web');
   copy('teams/color.png');
-  mkdirSync(path.join(dist, 'vendor'), { recursive: true });
-  cpSync(webChatBundle(), path.join(dist, 'vendor/webchat.js'));
-  process.stdout.write(`built dist/ in ${Date.now() - started} ms\n`);
+  mkdirSync(path.join(outdir, 'vendor'), { recursive: true });
+  cpSync(webChatBundle(), path.join(outdir, 'vendor/webchat.js'));
+  process.stdout.write(`built ${path.relative(root, outdir) || outdir} in ${Date.now() - started} ms\n`);
 }
 
 if (process.argv[1] === import.meta.filename) {

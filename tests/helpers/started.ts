@@ -41,11 +41,15 @@ export function exited(child: ChildProcess): Promise<number | string> {
  * A partner's whole conversation over HTTP (expectReplies), from the opening message to the result card whose
  * plan the routing engine names; returns the number of turns. Throws when the bot strays.
  */
-export async function holdConversation(messagesUrl: string, conversationId: string): Promise<number> {
+export async function holdConversation(
+  messagesUrl: string,
+  conversationId: string,
+  userId = 'partner',
+): Promise<number> {
   return playConversation(
     messagesUrl,
     new ScriptedConversation(SCRIPTS[0]),
-    { conversationId, userId: 'partner' },
+    { conversationId, userId },
     'webchat',
   );
 }
