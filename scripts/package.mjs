@@ -38,7 +38,7 @@ export async function writePackage(out = path.join(root, 'build', 'partner-suppo
       scripts: { start: 'exec node index.js' },
     };
     const zip = new AdmZip();
-    zip.addLocalFolder(dist, '', (name) => !name.endsWith('.map'));
+    zip.addLocalFolder(dist, '', (name) => !name.endsWith('.map') && name !== 'package.json');
     zip.addFile('package.json', Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
     mkdirSync(path.dirname(out), { recursive: true });
     await zip.writeZipPromise(out);
