@@ -47,7 +47,7 @@ describe('telemetry (Application Insights)', () => {
   const ingestion = fakeIngestion();
   let bot: RunningBot;
   const userId = 'aad-user-4f1c9e';
-  const opening = SCRIPTS[0].opening.text!;
+  const opening = SCRIPTS[1].opening.text!;
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => ingestion.server.listen(0, '127.0.0.1', resolve));
@@ -92,7 +92,7 @@ describe('telemetry (Application Insights)', () => {
     expect(ingestion.items.every((item) => item.iKey === '11111111-2222-3333-4444-555555555555')).toBe(true);
 
     const received = events(ingestion.items).find((event) => event.name === 'BotMessageReceived')!;
-    expect(received.properties).toMatchObject({ conversationId: 'telemetry-1', locale: 'ja-JP' });
+    expect(received.properties).toMatchObject({ conversationId: 'telemetry-1', locale: 'en-US' });
     expect(received.properties?.fromId).toMatch(/^h:/);
     const everything = ingestion.raw.join('\n');
     // what the partner typed, who they are, and the bot's own words stay on the machine
