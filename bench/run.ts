@@ -4,10 +4,13 @@
  *   --profile       write a V8 CPU profile of the router bot to $TMPDIR/partner-support-router-profiles
  *                   (read it with `tsx bench/profile.ts <file>`)
  *   --instances N   also drive N router instances sharing one blob container on Azurite (scale-out)
+ *   --starts N      start-up and idle memory: starts per bot, medians reported (default 3; 0 skips)
+ *   --startup-only  only start-up and idle memory
  *
  * Drives the router bot and a minimal echo bot on the same stack (restify + CloudAdapter), alternately, with
  * N concurrent whole conversations over keep-alive HTTP (deliveryMode expectReplies), and prints both side by side
- * with the ratios; then the state kept per conversation and the routing engine alone.
+ * with the ratios; then the state kept per conversation and the routing engine alone. First, on a quiet machine,
+ * start-up time and idle memory of both bots as built for production (bench/startup.ts).
  * A benchmark, not a test: nothing here asserts on timings.
  */
 import http from 'node:http';
@@ -19,6 +22,7 @@ import { benchUnderstanding } from './understanding';
 import { ReplayedConversation, ScriptedConversation, SCRIPTS } from './conversations';
 import { emptyStats, percentile, playConversation, runLoad, type Conversation, type LoadStats } from './load';
 import { measureStateSize } from './state';
+import { benchStartup, median } from './startup';
 import { startAzuriteInstances, startEchoBot, startRouterBot, type BenchTarget } from './targets';
 
 const { values: flags } = parseArgs({
@@ -29,6 +33,8 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string' },
     profile: { type: 'boolean', default: false },
     instances: { type: 'string', default: '0' },
+    starts: { type: 'string', default: '3' },
+    'startup-only': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(flags.seconds);
@@ -38,6 +44,8 @@ const sliceSeconds = Math.min(Number(flags.slice), seconds);
 const warmupSeconds = Number(flags.warmup ?? Math.min(10, seconds));
 const profileDir = flags.profile ? path.join(os.tmpdir(), 'partner-support-router-profiles') : undefined;
 const instances = Number(flags.instances);
+const starts = Number(flags.starts);
+const idleSeconds = 5;
 const channelId = 'webchat';
 
 interface Measured {
@@ -106,7 +114,42 @@ function row(entry: Measured) {
   };
 }
 
+/** Start-up and idle memory of both bots; returns the verdicts for the targets line. */
+async function startupAndIdleMemory(): Promise<string[]> {
+  if (starts <= 0) return [];
+  console.log(
+    `start-up and idle memory: the builds on plain node, ${starts} starts each, alternating, medians`,
+  );
+  const [bot, echo] = (await benchStartup(starts, idleSeconds)).map((figures) => ({
+    name: figures.name,
+    startupMs: median(figures.startupMs),
+    idleRssMb: median(figures.idleRssBytes) / 1024 / 1024,
+    all: figures.startupMs.map((ms) => fmt(ms)).join(', '),
+  }));
+  console.log(
+    [
+      `| target | start-up to first health answer, ms | idle RSS MB (after ${idleSeconds} s) | starts, ms |`,
+      '|---|---:|---:|---|',
+      ...[bot, echo].map((r) => `| ${r.name} | ${fmt(r.startupMs)} | ${fmt(r.idleRssMb)} | ${r.all} |`),
+      `| router bot ÷ echo | ${fmt(bot.startupMs / echo.startupMs, 2)}× (target < 1,500 ms) | ` +
+        `**${fmt(bot.idleRssMb / echo.idleRssMb, 2)}×** (≤ 1.5) | |`,
+    ].join('\n'),
+  );
+  return [
+    bot.startupMs < 1500 ? 'start-up ok' : 'start-up MISSED',
+    bot.idleRssMb <= 1.5 * echo.idleRssMb ? 'idle memory ok' : 'idle memory MISSED',
+  ];
+}
+
 async function main() {
+  const loadAtStart = os.loadavg()[0];
+  const startupVerdict = await startupAndIdleMemory();
+  if (flags['startup-only']) {
+    console.log(
+      `targets (router bot): ${startupVerdict.join(', ')}; 1-minute load average ${loadAtStart.toFixed(2)}`,
+    );
+    return;
+  }
   console.log(
     `bench: ${seconds} s per target in ${sliceSeconds} s slices after a ${warmupSeconds} s warm-up, ${concurrency} concurrent ` +
       `conversations, channel ${channelId}, deliveryMode expectReplies`,
@@ -194,6 +237,7 @@ async function main() {
     );
     const bot = rows[0];
     const verdict = [
+      ...startupVerdict,
       bot.turnsPerSecond >= 0.75 * ceiling.turnsPerSecond ? 'turns/s ok' : 'turns/s MISSED',
       bot.p99 <= 1.5 * ceiling.p99 ? 'p99 ok' : 'p99 MISSED',
       state.bytesPerConversation < 4096 ? 'state ok' : 'state MISSED',

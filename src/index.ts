@@ -33,6 +33,7 @@ import { transcriptMiddleware } from './transcripts';
 import { directLineSettings, registerDirectLine, registerWebChat, webChatSettings } from './directline';
 import { startServer, type RunningServer, type TurnHandler } from './server';
 import { SupportBot } from './bot';
+import { startTelemetry, telemetrySettings, type Telemetry } from './telemetry';
 import { ConversationMemory } from '../dialogs/memory';
 import { Replies } from '../dialogs/replies';
 import { CaseDialog } from '../dialogs/caseDialog';
@@ -112,6 +113,8 @@ export interface RunningBot {
   conversationState: BotState;
   store: StateStore;
   hardening: Hardening;
+  /** Application Insights, when APPLICATIONINSIGHTS_CONNECTION_STRING is set. */
+  telemetry?: Telemetry;
   server: RunningServer['server'];
   close(): Promise<void>;
 }
@@ -143,6 +146,11 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   const turn: TurnHandler = { run: (context) => runner.run(context, (ctx) => bot.run(ctx)) };
 
   const adapter = new CloudAdapter(botFrameworkAuthentication(config.auth));
+  const telemetry = await startTelemetry(telemetrySettings(env), log);
+  if (telemetry) {
+    adapter.use(telemetry.middleware);
+    dialog.telemetryClient = telemetry.client;
+  }
   // The store's middleware first: replies of a turn that is re-run after a conflict never reach anyone.
   adapter.use(store.middleware);
   const blobTranscripts = store.createTranscriptStore();
@@ -176,7 +184,16 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
       await options.extend?.(server);
     },
   });
-  return { ...running, bot, turn, adapter, conversationState: store.conversationState, store, hardening };
+  return {
+    ...running,
+    bot,
+    turn,
+    adapter,
+    conversationState: store.conversationState,
+    store,
+    hardening,
+    telemetry,
+  };
 }
 
 async function main(): Promise<void> {
@@ -184,7 +201,7 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   try {
     const running = await startBot({ webChat: true });
-    running.hardening.onSignals(running.server.server);
+    running.hardening.onSignals(running.server.server, async () => running.telemetry?.flush());
   } catch (error) {
     if (error instanceof ConfigError || error instanceof KnowledgeError || error instanceof StorageError) {
       console.error(`${error.name}: ${error.message}`);

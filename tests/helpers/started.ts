@@ -39,13 +39,19 @@ export function exited(child: ChildProcess): Promise<number | string> {
 
 /**
  * A partner's whole conversation over HTTP (expectReplies), from the opening message to the result card whose
- * plan the routing engine names; returns the number of turns. Throws when the bot strays.
+ * plan the routing engine names; returns the number of turns. Throws when the bot strays. The default script
+ * answers by typing (the choice recognizers run), in English.
  */
-export async function holdConversation(messagesUrl: string, conversationId: string): Promise<number> {
+export async function holdConversation(
+  messagesUrl: string,
+  conversationId: string,
+  userId = 'partner',
+  script = SCRIPTS[1],
+): Promise<number> {
   return playConversation(
     messagesUrl,
-    new ScriptedConversation(SCRIPTS[0]),
-    { conversationId, userId: 'partner' },
+    new ScriptedConversation(script),
+    { conversationId, userId },
     'webchat',
   );
 }
