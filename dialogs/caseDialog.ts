@@ -146,18 +146,21 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     return { kind: outcome.kind, outcomeId: outcome.id, answers, answered };
   }
 
+  /** The answers the message gives: never an option it denies or only asks about, whatever else it says. */
   protected answersIn(meaning: Interpretation): Record<string, string> {
-    return { ...meaning.answers };
+    const taken: Record<string, string> = {};
+    for (const slot of QuestionId.options) {
+      const option = meaning.answers[slot];
+      const denied = meaning.negated[slot]?.includes(option ?? '');
+      const asked = meaning.askedAbout.some((about) => about.slot === slot && about.option === option);
+      if (option && !denied && !asked) taken[slot] = option;
+    }
+    return taken;
   }
 
   protected recognize(reading: TurnReading, question: Question): string | undefined {
     if (reading.understood.kind !== 'text') return undefined;
-    const { answers, negated } = reading.understood.meaning;
-    const slot = QuestionId.safeParse(question.id);
-    if (!slot.success) return undefined;
-    const option = answers[slot.data];
-    // A denied option never answers, whatever else the message says.
-    return option && !negated[slot.data]?.includes(option) ? option : undefined;
+    return this.answersIn(reading.understood.meaning)[question.id];
   }
 
   protected override answersSoFar(state: LoopState): Answers {

@@ -20,12 +20,12 @@ import { AnswerPrompt, type Question } from './answerPrompt';
 import { atPrompt, commandOfSubmit, type AtPrompt } from './commands';
 import type { ConversationMemory, MenuItem } from './memory';
 import type { Replies } from './replies';
-import { readTurn, type TurnReading } from './understood';
+import { readTurn, type Reader, type TurnReading } from './understood';
 
 export type { Question, QuestionChoice } from './answerPrompt';
 
 /** What every dialog is built with (constructor injection; tests pass their own). */
-export interface DialogDeps {
+export interface DialogDeps extends Reader {
   knowledge: Knowledge;
   memory: ConversationMemory;
   replies: Replies;
@@ -194,7 +194,7 @@ export abstract class InterruptibleDialog<
     answers: Record<string, string>,
   ): Promise<TurnReading> {
     const asking = QuestionId.safeParse(question);
-    return readTurn(context, this.deps.knowledge, this.deps.memory, {
+    return readTurn(context, this.deps, {
       asking: asking.success ? asking.data : undefined,
       answers: this.answersSoFar({ answers, answered: [] }),
     });

@@ -55,10 +55,10 @@ export class MainDialog extends ComponentDialog {
 
   private async openStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { context } = step;
-    const { memory, knowledge } = this.deps;
+    const { memory } = this.deps;
     const detour = DetourOptions.safeParse(step.options);
     if (detour.success) return this.detour(step, detour.data);
-    const { understood, offeredCase } = await readTurn(context, knowledge, memory);
+    const { understood, offeredCase } = await readTurn(context, this.deps);
     const lang = await memory.language(context);
     const meaning = understood.kind === 'text' ? understood.meaning : NOTHING_SAID;
     const rest = this.restAt(step, lang, meaning, offeredCase);

@@ -10,7 +10,10 @@ import { everyDecidedCase } from '../src/engine/space';
 import type { Answers } from '../src/engine/types';
 import { cardMessages, questionNames } from '../src/messages/cards';
 import { conversationMessages, say, type ConversationMessageId } from '../src/messages/conversation';
+import { interpret, type Interpretation } from '../src/understand/interpretation';
 import { CaseDialog } from '../dialogs/caseDialog';
+import { MainDialog } from '../dialogs/mainDialog';
+import type { DialogDeps } from '../dialogs/interruptible';
 import { SeverityDialog } from '../dialogs/severityDialog';
 import { ConversationMemory } from '../dialogs/memory';
 import { Replies } from '../dialogs/replies';
@@ -1308,5 +1311,234 @@ describe('dialogs on their own (DialogTestClient)', () => {
     await tester.sendActivity({ type: 'message', value: { verb: 'severity', companyWideStop: true } });
     expect(tester.dialogTurnResult.status).toBe(DialogTurnStatus.complete);
     expect(tester.dialogTurnResult.result).toEqual({ level: 'B' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the dialogs do with each part of the one interpretation of a message. `given` says how some messages are
+// read (as src/understand reads them, or will); the rest go through interpret(). Asserted: what the partner sees.
+
+const log = pino({ level: 'silent' });
+
+/** A conversation with the main dialog (botbuilder-testing), where some messages are read as `given` says. */
+class GivenChat {
+  readonly routeIds: string[] = [];
+  private readonly tester: DialogTestClient;
+
+  constructor(
+    private readonly lang: Lang,
+    given: Record<string, Partial<Interpretation>> = {},
+  ) {
+    const { conversationState, deps } = dialogDeps();
+    const withGiven: DialogDeps = {
+      ...deps,
+      interpret: (text, context, known) => ({ ...interpret(text, context, known), ...given[text] }),
+    };
+    const main = new MainDialog(withGiven, new CaseDialog(withGiven, log), new SeverityDialog(withGiven));
+    this.tester = new DialogTestClient('emulator', main, undefined, [], conversationState);
+  }
+
+  async send(activity: Partial<Activity>): Promise<BotReplies> {
+    const replies: BotReplies = [];
+    for (
+      let reply = (await this.tester.sendActivity({
+        type: 'message',
+        locale: LOCALE[this.lang],
+        ...activity,
+      } as Activity)) as Partial<Activity> | undefined;
+      reply;
+      reply = this.tester.getNextReply() as Partial<Activity> | undefined
+    ) {
+      replies.push(reply);
+    }
+    return replies;
+  }
+
+  say(text: string): Promise<BotReplies> {
+    return this.send({ text });
+  }
+
+  press(replies: BotReplies, title: string): Promise<BotReplies> {
+    const { text, value } = button(replies, title).press(client('emulator', LOCALE[this.lang]));
+    return this.send({ text, value });
+  }
+}
+
+const optionLabel = (question: QuestionId, option: string, lang: Lang) =>
+  `${questionNames[question][lang]}: ${label(question, option, lang)}`;
+
+describe.each(LANGS)('dialogs act on the interpretation (%s)', (lang) => {
+  /** An Azure case as an advisor with no plan bought, stopped at the MPN level question. */
+  async function atTierQuestion(given: Record<string, Partial<Interpretation>>) {
+    const chat = new GivenChat(lang, {
+      opening: { answers: { family: 'azure', program: 'advisor', purchasedPlan: 'none' } },
+      ...given,
+    });
+    const replies = await chat.say('opening');
+    expect(questionsAsked(replies, lang)).toEqual(['tier']);
+    return chat;
+  }
+
+  test('a denied option never answers: it is said back and the question asked again', async () => {
+    const chat = await atTierQuestion({
+      'not gold': { answers: { tier: 'gold' }, negated: { tier: ['gold'] } },
+    });
+    const replies = await chat.say('not gold');
+    expect(allText(replies)).toContain(say('notThat', lang, { answers: optionLabel('tier', 'gold', lang) }));
+    expect(allText(replies)).not.toContain(text('retryChoice', lang));
+    expect(questionsAsked(replies, lang)).toEqual(['tier']);
+  });
+
+  test('a question about an option is explained, never taken: the question is asked again', async () => {
+    const chat = await atTierQuestion({
+      'what is gold?': { askedAbout: [{ slot: 'tier', option: 'gold' }] },
+    });
+    const replies = await chat.say('what is gold?');
+    const shown = allText(replies);
+    expect(shown).toContain(label('tier', 'gold', lang));
+    expect(shown).toContain(knowledge.questions.tier.why[lang]);
+    expect(shown).not.toContain(text('retryChoice', lang));
+    expect(questionsAsked(replies, lang)).toEqual(['tier']);
+  });
+
+  test('a correction during the case replaces the earlier answer', async () => {
+    const chat = await atTierQuestion({
+      'actually CSP': { answers: { program: 'cspDirect' }, corrections: { program: 'cspDirect' } },
+    });
+    const replies = await chat.say('actually CSP');
+    expect(allText(replies)).toContain(
+      say('noted', lang, { answers: optionLabel('program', 'cspDirect', lang) }),
+    );
+    expect(allText(replies)).toContain(
+      knowledge.plans.find((plan) => plan.id === 'cloudSolutionProvider')?.name[lang],
+    );
+  });
+
+  test('a correction after the card rebuilds the same case with the corrected answer', async () => {
+    const chat = await atTierQuestion({
+      silver: { answers: { tier: 'silver' } },
+      'actually gold': { answers: { tier: 'gold' }, corrections: { tier: 'gold' } },
+    });
+    let replies = await chat.say('silver');
+    replies = await chat.press(replies, label('competency', 'other', lang));
+    expectOutcomeCard(
+      replies,
+      { family: 'azure', program: 'advisor', purchasedPlan: 'none', tier: 'silver', competency: 'other' },
+      lang,
+    );
+    replies = await chat.say('actually gold');
+    expect(allText(replies)).toContain(text('correctingCase', lang));
+    expect(questionsAsked(replies, lang)).toEqual([]);
+    expectOutcomeCard(
+      replies,
+      { family: 'azure', program: 'advisor', purchasedPlan: 'none', tier: 'gold', competency: 'other' },
+      lang,
+    );
+  });
+
+  test('a name the knowledge does not place: said so, and the family asked (no guess)', async () => {
+    const chat = new GivenChat(lang, { 'Entra ID issue': { unrecognised: ['Entra ID'] } });
+    const replies = await chat.say('Entra ID issue');
+    expect(allText(replies)).toContain(say('notRecognised', lang, { names: 'Entra ID' }));
+    expect(questionsAsked(replies, lang)).toEqual(['family']);
+  });
+
+  test('"Sev B?" shows severity B without asking what it already knows', async () => {
+    const chat = new GivenChat(lang, {
+      'Sev B?': { intent: { kind: 'severityHelp' }, severity: { level: 'B' } },
+    });
+    const replies = await chat.say('Sev B?');
+    expect(allText(replies)).toContain(cardMessages.severityChosen[lang].replace('{level}', 'B'));
+    expect(severityQuestionsAsked(replies, lang)).toEqual([]);
+  });
+
+  test('"business hours only" said in a case is not asked again by the severity helper', async () => {
+    const chat = await atTierQuestion({
+      'business hours only': { intent: { kind: 'none' }, severity: { aroundTheClock: false } },
+    });
+    let replies = await chat.say('business hours only');
+    expect(allText(replies)).toContain(text('severityNoted', lang));
+    expect(questionsAsked(replies, lang)).toEqual(['tier']);
+    replies = await chat.say(WORDS.severity[lang]);
+    expect(severityQuestionsAsked(replies, lang)).toEqual(['companyWideStop']);
+  });
+
+  test('"not sure" gets what the question means and its options, then the question; twice: help and the menu', async () => {
+    const chat = await atTierQuestion({ 'not sure': { intent: { kind: 'notSure' } } });
+    let replies = await chat.say('not sure');
+    expect(allText(replies)).toContain(knowledge.questions.tier.why[lang]);
+    expect(allText(replies)).not.toContain(text('retryChoice', lang));
+    expect(questionsAsked(replies, lang)).toEqual(['tier']);
+    replies = await chat.say('not sure');
+    expect(allText(replies)).toContain(text('twoMisses', lang));
+    expect(allText(replies)).toContain(knowledge.meta.title[lang]);
+  });
+
+  test('asking for a person: where people answer, and the question again', async () => {
+    const chat = await atTierQuestion({ 'a human please': { intent: { kind: 'handoff' } } });
+    const replies = await chat.say('a human please');
+    expect(allText(replies)).toContain(text('humanHelp', lang));
+    expect(questionsAsked(replies, lang)).toEqual(['tier']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// End to end through the bot: what today's understanding reads, and what the dialogs do with it.
+
+const FACT_WITH_A_TIER: Record<Lang, string> = {
+  en: 'How many incidents does a gold partner get?',
+  ja: 'ゴールド パートナーは何インシデント使えますか',
+};
+
+describe.each(CLIENTS)('end to end (%s)', (kind) => {
+  describe.each(LANGS)('in %s', (lang) => {
+    test('a fact question is answered at once, then a case filled with what was said is offered', async () => {
+      const fact = knowledge.facts.find((entry) => entry.id === 'incidentsByTier');
+      if (!fact) throw new Error('no incidentsByTier fact');
+      const chat = new TestChat(client(kind, LOCALE[lang]));
+      let replies = await chat.say(FACT_WITH_A_TIER[lang]);
+      expect(allText(replies)).toContain(fact.text[lang]);
+      expect(questionsAsked(replies, lang)).toEqual([]);
+      expect(allText(replies)).toContain(
+        say('continueWithCase', lang, { answers: optionLabel('tier', 'gold', lang) }),
+      );
+      replies = await chat.send(button(replies, text('continueCase', lang)).press(chat.client));
+      expect(questionsAsked(replies, lang)).toEqual(['family']);
+      replies = await chat.send(button(replies, label('family', 'onPremises', lang)).press(chat.client));
+      // The tier was said with the question: it is not asked.
+      expect(questionsAsked(replies, lang)).toEqual(['version']);
+    });
+
+    test('two messages in a row that answer nothing: help and the menu instead of the same question', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      let replies = await chat.say('banana');
+      expect(allText(replies)).toContain(text('retryChoice', lang));
+      replies = await chat.say('banana');
+      const shown = allText(replies);
+      expect(shown).not.toContain(text('retryChoice', lang));
+      expect(shown).toContain(text('twoMisses', lang));
+      expect(shown).toContain(knowledge.questions.program.why[lang]);
+      expect(shown).toContain(cardMessages.topicSupportCase[lang]);
+      // The question is still open: its answer is taken.
+      replies = await chat.say(label('program', 'cspDirect', lang));
+      expect(questionsAsked(replies, lang)).toEqual(['purchasedPlan']);
+    });
+
+    test('a picture with no words gets a hint that the bot reads text; a case goes on', async () => {
+      const picture = (chat: TestChat) =>
+        chat.send({
+          ...says(chat.client, ''),
+          text: undefined,
+          attachments: [{ contentType: 'image/png', contentUrl: 'https://example.com/screenshot.png' }],
+        });
+      const chat = new TestChat(client(kind, LOCALE[lang]));
+      let replies = await picture(chat);
+      expect(allText(replies)).toContain(text('textOnly', lang));
+      replies = await chat.say('Azure');
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+      replies = await picture(chat);
+      expect(allText(replies)).toContain(text('textOnly', lang));
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+    });
   });
 });
