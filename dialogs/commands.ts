@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { DialogTurnResult } from 'botbuilder-dialogs';
 import type { Lang } from '../src/knowledge/schema';
 import type { Answers } from '../src/engine/types';
-import type { Intent } from '../src/understand/interpretation';
+import type { Intent, Interpretation } from '../src/understand/interpretation';
 import type { CardSubmit } from '../src/understand/submit';
 import type { ConversationMessageId } from '../src/messages/conversation';
 import type { MenuItem } from './memory';
@@ -13,6 +13,8 @@ export interface Place {
   readonly context: TurnContext;
   readonly lang: Lang;
   readonly replies: Replies;
+  /** The turn's interpretation (nothing said, for a button). */
+  readonly meaning: Interpretation;
   say(id: ConversationMessageId, values?: Record<string, string | number>): Promise<void>;
   /** Sends a list (a card's choices) and keeps it for the next message, so a typed number or title picks one. */
   offer(sent: Promise<MenuItem[]>): Promise<void>;
@@ -68,12 +70,14 @@ interface Command<K extends Kind> {
  * row here, its phrases (src/understand/phrases.yaml) and its texts (src/messages/conversation.ts).
  */
 export const COMMANDS: { [K in Kind]: Command<K> } = {
+  // "What's PSfP?" asks about an option, not about the bot: the words of a case explain it.
   help: {
     atRest: async (rest) => {
+      if (rest.meaning.askedAbout.length > 0) return rest.caseWords();
       await rest.replies.sayAll(rest.context, ['intro', 'helpIdle', 'commands'], rest.lang);
       return rest.end();
     },
-    atPrompt: (prompt) => prompt.help(),
+    atPrompt: (prompt) => (prompt.meaning.askedAbout.length > 0 ? prompt.caseWords() : prompt.help()),
   },
   startOver: { atRest: (rest) => rest.startOver(), atPrompt: (prompt) => prompt.handOff() },
   back: { atRest: (rest) => rest.reopenLastCase(), atPrompt: (prompt) => prompt.back() },
@@ -143,7 +147,7 @@ export const COMMANDS: { [K in Kind]: Command<K> } = {
   fact: {
     atRest: (rest, { id }) => rest.fact(id),
     atPrompt: async (prompt, { id }) => {
-      await prompt.replies.fact(prompt.context, id, prompt.lang);
+      await prompt.replies.fact(prompt.context, id, prompt.lang, prompt.meaning.answers);
       return prompt.reprompt();
     },
   },

@@ -20,7 +20,7 @@ import { AnswerPrompt, type Question } from './answerPrompt';
 import { atPrompt, commandOfSubmit, type AtPrompt } from './commands';
 import type { ConversationMemory, MenuItem } from './memory';
 import type { Replies } from './replies';
-import { readTurn, type Reader, type TurnReading } from './understood';
+import { NOTHING_SAID, readTurn, type Reader, type TurnReading } from './understood';
 
 export type { Question, QuestionChoice } from './answerPrompt';
 
@@ -261,6 +261,7 @@ export abstract class InterruptibleDialog<
       context,
       lang,
       replies,
+      meaning: reading.understood.kind === 'text' ? reading.understood.meaning : NOTHING_SAID,
       say: (id: ConversationMessageId, values?: Record<string, string | number>) =>
         replies.say(context, id, lang, values),
       offer: async (sent: Promise<MenuItem[]>) => memory.offerMenu(context, await sent),

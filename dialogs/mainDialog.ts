@@ -16,21 +16,10 @@ import { CaseDialog, isSeverityDetour, type CaseOptions, type CaseResult } from 
 import { SeverityDialog, type SeverityOptions } from './severityDialog';
 import { isHandoff, type DialogDeps } from './interruptible';
 import { atRest, commandOfSubmit, type AtRest } from './commands';
-import { readTurn } from './understood';
+import { NOTHING_SAID, readTurn } from './understood';
 import type { MenuItem } from './memory';
 
 const ROUTE = 'route';
-
-/** A message with nothing to act on: no interpretation, no case words. */
-const NOTHING_SAID: Interpretation = {
-  intent: { kind: 'none' },
-  answers: {},
-  negated: {},
-  askedAbout: [],
-  corrections: {},
-  unrecognised: [],
-  ambiguous: false,
-};
 
 /**
  * The opening of every exchange: reads what the partner said or pressed (once, see understood.ts) and does what
@@ -95,6 +84,7 @@ export class MainDialog extends ComponentDialog {
       context,
       lang,
       replies,
+      meaning,
       say: sayIt,
       offer,
       end,
@@ -122,7 +112,7 @@ export class MainDialog extends ComponentDialog {
         return end();
       },
       fact: async (id) => {
-        await replies.fact(context, id, lang);
+        await replies.fact(context, id, lang, meaning.answers);
         await this.offerCase(context, meaning.answers, lang);
         return end();
       },

@@ -130,11 +130,29 @@ export class Replies {
   }
 
   /** A general fact of the seed (cloud competencies, delegated admin …), as its title and text. */
-  async fact(context: TurnContext, id: string, lang: Lang): Promise<boolean> {
+  async fact(context: TurnContext, id: string, lang: Lang, answers: Answers = {}): Promise<boolean> {
     const fact = this.knowledge.facts.find((entry) => entry.id === id);
     if (!fact) return false;
-    await context.sendActivity(MessageFactory.text(`${fact.title[lang]}\n\n${fact.text[lang]}`));
+    const forTier = TIER_FACTS.has(id) && answers.tier ? [this.incidentsFor(answers.tier, lang)] : [];
+    const paragraphs = [fact.title[lang], ...forTier, fact.text[lang]];
+    await context.sendActivity(MessageFactory.text(paragraphs.join('\n\n')));
     return true;
+  }
+
+  /** "For Silver: on-premises 15 incidents; Signature Cloud Support: …", from the benefit table. */
+  private incidentsFor(tier: NonNullable<Answers['tier']>, lang: Lang): string {
+    const { benefits, entitlements } = this.knowledge;
+    const count = (value: number | 'unlimited') =>
+      value === 'unlimited'
+        ? say('unlimited', lang)
+        : entitlements.incidents[lang].replace('{count}', `${value}`);
+    const signature = benefits.signatureCloudSupport[tier];
+    const cloud = signature
+      ? say('byCompetency', lang, { cloud: count(signature.cloud), other: count(signature.other) })
+      : say('noSignatureCloudSupport', lang);
+    const onPremises = count(benefits.onPremisesIncidents[tier]);
+    const name = optionsOf(this.knowledge, 'tier').find((option) => option.id === tier)?.label[lang] ?? tier;
+    return say('incidentsForTier', lang, { tier: name, onPremises, cloud });
   }
 
   /** Sends a card (its text on channels without cards) and returns the menu items it offers, if any. */
@@ -143,6 +161,9 @@ export class Replies {
     return card.choices ?? [];
   }
 }
+
+/** Facts about incidents per MPN level: said first for the level the partner named. */
+const TIER_FACTS = new Set(['incidentsByTier', 'signatureCloudSupport']);
 
 /** The options of one question, as the knowledge file has them (an explanation where it gives one). */
 function optionsOf(knowledge: Knowledge, slot: QuestionId): { id: string; label: Text; explain?: Text }[] {

@@ -18,6 +18,17 @@ export type Understood =
   | { kind: 'empty' }
   | { kind: 'text'; text: string; meaning: Interpretation };
 
+/** A message with nothing to act on (a button, a picture): no intent beyond a case, no words of one. */
+export const NOTHING_SAID: Interpretation = {
+  intent: { kind: 'none' },
+  answers: {},
+  negated: {},
+  askedAbout: [],
+  corrections: {},
+  unrecognised: [],
+  ambiguous: false,
+};
+
 /** What the turn's message is read against: the question on screen and the answers so far, if a case is open. */
 export interface ReadingContext {
   asking?: QuestionId;

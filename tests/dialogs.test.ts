@@ -1498,6 +1498,17 @@ describe.each(CLIENTS)('end to end (%s)', (kind) => {
       const chat = new TestChat(client(kind, LOCALE[lang]));
       let replies = await chat.say(FACT_WITH_A_TIER[lang]);
       expect(allText(replies)).toContain(fact.text[lang]);
+      // Tailored to the level named: Gold has 20 on-premises incidents, and 10 Signature ones without a cloud competency.
+      const incidents = (count: number) =>
+        knowledge.entitlements.incidents[lang].replace('{count}', `${count}`);
+      const cloud = say('byCompetency', lang, { cloud: text('unlimited', lang), other: incidents(10) });
+      expect(allText(replies)).toContain(
+        say('incidentsForTier', lang, {
+          tier: label('tier', 'gold', lang),
+          onPremises: incidents(20),
+          cloud,
+        }),
+      );
       expect(questionsAsked(replies, lang)).toEqual([]);
       expect(allText(replies)).toContain(
         say('continueWithCase', lang, { answers: optionLabel('tier', 'gold', lang) }),

@@ -132,6 +132,17 @@ export const conversationMessages = {
     ja: '相談の続きに戻ります。',
     en: 'Back to your case.',
   },
+  /** A fact about incidents, for the MPN level the partner named (numbers from the benefit table). */
+  incidentsForTier: {
+    ja: '{tier} の場合: オンプレミス製品のサポート インシデントは {onPremises}、クラウド製品の Signature Cloud Support は {cloud} です。',
+    en: 'For {tier}: on-premises product support incidents: {onPremises}; Signature Cloud Support for cloud products: {cloud}.',
+  },
+  byCompetency: {
+    ja: 'クラウド コンピテンシーで {cloud}、その他のコンピテンシーで {other}',
+    en: '{cloud} with a cloud competency, {other} with any other competency',
+  },
+  unlimited: { ja: '無制限', en: 'unlimited' },
+  noSignatureCloudSupport: { ja: 'ありません', en: 'none' },
   /** An option the partner asked about ("what's PSfP?"), explained. */
   optionExplained: {
     ja: '「{option}」({question}) について: {explanation}',
