@@ -54,6 +54,8 @@ export interface AtPrompt extends Place {
   switchLanguage(lang: Lang): Promise<DialogTurnResult>;
   /** Words of a case: the answer to the question, answers to others, corrections, options asked about. */
   caseWords(): Promise<DialogTurnResult | undefined>;
+  /** After a reply: the answers the message also gave are taken, and the case goes on. */
+  goOn(): Promise<DialogTurnResult>;
   notSure(): Promise<DialogTurnResult>;
 }
 
@@ -146,9 +148,10 @@ export const COMMANDS: { [K in Kind]: Command<K> } = {
   severityHelp: { atRest: (rest) => rest.severityHelper(), atPrompt: (prompt) => prompt.severityHelper() },
   fact: {
     atRest: (rest, { id }) => rest.fact(id),
+    // "How many incidents does Gold get?" at another question: the fact, and Gold taken.
     atPrompt: async (prompt, { id }) => {
       await prompt.replies.fact(prompt.context, id, prompt.lang, prompt.meaning.answers);
-      return prompt.reprompt();
+      return prompt.goOn();
     },
   },
   notSure: { atRest: (rest) => rest.notSure(), atPrompt: (prompt) => prompt.notSure() },

@@ -286,6 +286,10 @@ export abstract class InterruptibleDialog<
         return restartLoop(innerDc);
       },
       caseWords: () => this.caseWords(innerDc, reading, lang),
+      goOn: async () => {
+        const meaning = reading.understood.kind === 'text' ? reading.understood.meaning : NOTHING_SAID;
+        return (await this.noteAnswers(innerDc, meaning, lang)) ?? reprompt(innerDc);
+      },
       notSure: () => this.notSure(innerDc, lang),
     };
   }
@@ -314,13 +318,8 @@ export abstract class InterruptibleDialog<
     }
     if (answered !== undefined) return undefined;
 
-    const taken = this.takeAnswers(state, this.answersIn(meaning), state.asking);
-    if (taken.length > 0) {
-      state.misses = 0;
-      const noted = taken.flatMap(([slot, option]) => this.describeAnswer(slot, option, lang) ?? []);
-      await replies.say(context, 'noted', lang, { answers: noted.join(', ') });
-      return restartLoop(innerDc);
-    }
+    const noted = await this.noteAnswers(innerDc, meaning, lang);
+    if (noted) return noted;
     const denied = Object.entries(meaning.negated).flatMap(([slot, options]) =>
       (options ?? []).flatMap((option) => this.describeAnswer(slot, option, lang) ?? []),
     );
@@ -337,6 +336,21 @@ export abstract class InterruptibleDialog<
       return reprompt(innerDc);
     }
     return this.miss(innerDc, lang);
+  }
+
+  /** Takes the answers the message gives to other questions and says so, then asks what is next; else undefined. */
+  private async noteAnswers(
+    innerDc: DialogContext,
+    meaning: Interpretation,
+    lang: Lang,
+  ): Promise<DialogTurnResult | undefined> {
+    const state = loopOf(innerDc);
+    const taken = this.takeAnswers(state, this.answersIn(meaning), state.asking);
+    if (taken.length === 0) return undefined;
+    state.misses = 0;
+    const noted = taken.flatMap(([slot, option]) => this.describeAnswer(slot, option, lang) ?? []);
+    await this.deps.replies.say(innerDc.context, 'noted', lang, { answers: noted.join(', ') });
+    return restartLoop(innerDc);
   }
 
   /** Takes the answers a message names besides the one asked, new or changed; returns them. */

@@ -1520,6 +1520,16 @@ describe.each(CLIENTS)('end to end (%s)', (kind) => {
       expect(questionsAsked(replies, lang)).toEqual(['version']);
     });
 
+    test('the same fact question in the middle of a case: the fact, the level taken, the question again', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      let replies = await chat.say(FACT_WITH_A_TIER[lang]);
+      expect(allText(replies)).toContain(say('noted', lang, { answers: optionLabel('tier', 'gold', lang) }));
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+      replies = await chat.send(button(replies, label('program', 'advisor', lang)).press(chat.client));
+      replies = await chat.send(button(replies, label('purchasedPlan', 'none', lang)).press(chat.client));
+      expect(questionsAsked(replies, lang)).toEqual(['competency']);
+    });
+
     test('two messages in a row that answer nothing: help and the menu instead of the same question', async () => {
       const { chat } = await atProgramQuestion(kind, lang);
       let replies = await chat.say('banana');
