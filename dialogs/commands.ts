@@ -150,7 +150,7 @@ export const COMMANDS: { [K in Kind]: Command<K> } = {
     atRest: (rest, { id }) => rest.fact(id),
     // "How many incidents does Gold get?" at another question: the fact, and Gold taken.
     atPrompt: async (prompt, { id }) => {
-      await prompt.replies.fact(prompt.context, id, prompt.lang, prompt.meaning.answers);
+      await prompt.replies.fact(prompt.context, id, prompt.lang, prompt.meaning);
       return prompt.goOn();
     },
   },

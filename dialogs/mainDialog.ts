@@ -47,7 +47,9 @@ export class MainDialog extends ComponentDialog {
     const { memory } = this.deps;
     const detour = DetourOptions.safeParse(step.options);
     if (detour.success) return this.detour(step, detour.data);
-    const { understood, offeredCase } = await readTurn(context, this.deps);
+    // Read against the last case, so "actually we are an advisor" after its card is a correction of it.
+    const last = await memory.lastCaseOf(context);
+    const { understood, offeredCase } = await readTurn(context, this.deps, { answers: last?.answers });
     const lang = await memory.language(context);
     const meaning = understood.kind === 'text' ? understood.meaning : NOTHING_SAID;
     const rest = this.restAt(step, lang, meaning, offeredCase);
@@ -112,7 +114,7 @@ export class MainDialog extends ComponentDialog {
         return end();
       },
       fact: async (id) => {
-        await replies.fact(context, id, lang, meaning.answers);
+        await replies.fact(context, id, lang, meaning);
         await this.offerCase(context, meaning.answers, lang);
         return end();
       },

@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import { MessageFactory, type TurnContext } from 'botbuilder';
-import { QuestionId, type Knowledge, type Lang, type Text } from '../src/knowledge/schema';
+import { QuestionId, TierId, type Knowledge, type Lang, type Text } from '../src/knowledge/schema';
+import type { Interpretation } from '../src/understand/interpretation';
 import type { Answers, NotEligible, Route } from '../src/engine/types';
 import {
   cardActivity,
@@ -130,17 +132,20 @@ export class Replies {
   }
 
   /** A general fact of the seed (cloud competencies, delegated admin …), as its title and text. */
-  async fact(context: TurnContext, id: string, lang: Lang, answers: Answers = {}): Promise<boolean> {
+  async fact(context: TurnContext, id: string, lang: Lang, named: Interpretation): Promise<boolean> {
     const fact = this.knowledge.facts.find((entry) => entry.id === id);
     if (!fact) return false;
-    const forTier = TIER_FACTS.has(id) && answers.tier ? [this.incidentsFor(answers.tier, lang)] : [];
+    // The level said ("we are Gold") or asked about ("how many incidents does Gold get?").
+    const asked = named.askedAbout.find((about) => about.slot === 'tier')?.option;
+    const tier = TierId.safeParse(named.answers.tier ?? asked);
+    const forTier = TIER_FACTS.has(id) && tier.success ? [this.incidentsFor(tier.data, lang)] : [];
     const paragraphs = [fact.title[lang], ...forTier, fact.text[lang]];
     await context.sendActivity(MessageFactory.text(paragraphs.join('\n\n')));
     return true;
   }
 
   /** "For Silver: on-premises 15 incidents; Signature Cloud Support: …", from the benefit table. */
-  private incidentsFor(tier: NonNullable<Answers['tier']>, lang: Lang): string {
+  private incidentsFor(tier: z.infer<typeof TierId>, lang: Lang): string {
     const { benefits, entitlements } = this.knowledge;
     const count = (value: number | 'unlimited') =>
       value === 'unlimited'

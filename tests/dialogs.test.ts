@@ -1486,8 +1486,8 @@ describe.each(LANGS)('dialogs act on the interpretation (%s)', (lang) => {
 // End to end through the bot: what today's understanding reads, and what the dialogs do with it.
 
 const FACT_WITH_A_TIER: Record<Lang, string> = {
-  en: 'How many incidents does a gold partner get?',
-  ja: 'ゴールド パートナーは何インシデント使えますか',
+  en: 'We are Gold. How many incidents do we get?',
+  ja: 'ゴールドです。インシデント数はいくつですか',
 };
 
 describe.each(CLIENTS)('end to end (%s)', (kind) => {
