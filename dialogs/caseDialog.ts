@@ -46,6 +46,9 @@ export interface CaseResult {
   answered: QuestionId[];
 }
 
+/** The answer that carries the product's name as typed (not a question of its own). */
+const PRODUCT_NAME = 'productName';
+
 /** Teams shows up to six buttons in a row; longer lists (the Dynamics 365 products) go out as a drop-down card. */
 const MAX_BUTTONS = 5;
 
@@ -149,9 +152,10 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
   /** The answers the message gives: never an option it denies or only asks about, whatever else it says. */
   protected answersIn(meaning: Interpretation): Record<string, string> {
     const taken: Record<string, string> = {};
-    for (const slot of QuestionId.options) {
-      const option = meaning.answers[slot];
-      const denied = meaning.negated[slot]?.includes(option ?? '');
+    // Every answer the engine knows (the product as typed, too), not only the questions' slots.
+    for (const [slot, option] of Object.entries(meaning.answers as Record<string, string | undefined>)) {
+      const question = QuestionId.safeParse(slot);
+      const denied = question.success && meaning.negated[question.data]?.includes(option ?? '');
       const asked = meaning.askedAbout.some((about) => about.slot === slot && about.option === option);
       if (option && !denied && !asked) taken[slot] = option;
     }
@@ -207,8 +211,10 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     return question === 'product' && family && products.length < 2 ? 'family' : question;
   }
 
+  /** The product as the partner typed it ("SQL Server 2019") goes with the product and its family. */
   protected override dependentAnswers(question: string): string[] {
-    return question === 'family' ? ['product'] : [];
+    if (question === 'family') return ['product', PRODUCT_NAME];
+    return question === 'product' ? [PRODUCT_NAME] : [];
   }
 
   protected answersToChange(state: LoopState, lang: Lang): { question: QuestionId; title: string }[] {
