@@ -59,6 +59,9 @@ export interface AtPrompt extends Place {
   notSure(): Promise<DialogTurnResult>;
 }
 
+/** The redirect (routing.yaml) where people answer every partner matter: partner.microsoft.com/support. */
+const PEOPLE_ANSWER = 'programSupport';
+
 type Kind = Intent['kind'];
 type IntentOf<K extends Kind> = Extract<Intent, { kind: K }>;
 
@@ -155,14 +158,16 @@ export const COMMANDS: { [K in Kind]: Command<K> } = {
     },
   },
   notSure: { atRest: (rest) => rest.notSure(), atPrompt: (prompt) => prompt.notSure() },
-  // "Can I talk to a person?": where people answer, and the conversation goes on where it was.
+  // "Can I talk to a person?": where people answer (the partner support window), and the conversation goes on.
   handoff: {
     atRest: async (rest) => {
       await rest.say('humanHelp');
+      await rest.replies.redirect(rest.context, PEOPLE_ANSWER, rest.lang);
       return rest.end();
     },
     atPrompt: async (prompt) => {
       await prompt.say('humanHelp');
+      await prompt.replies.redirect(prompt.context, PEOPLE_ANSWER, prompt.lang);
       return prompt.reprompt();
     },
   },

@@ -1478,6 +1478,8 @@ describe.each(LANGS)('dialogs act on the interpretation (%s)', (lang) => {
     const chat = await atTierQuestion({ 'a human please': { intent: { kind: 'handoff' } } });
     const replies = await chat.say('a human please');
     expect(allText(replies)).toContain(text('humanHelp', lang));
+    const window = knowledge.redirects.find((redirect) => redirect.id === 'programSupport');
+    expect(allText(replies)).toContain(window?.text[lang]);
     expect(questionsAsked(replies, lang)).toEqual(['tier']);
   });
 });
