@@ -76,7 +76,8 @@ const PROMPT = 'answer';
  * A dialog that asks questions until it can answer, and that listens before each answer for what a person may say
  * at any prompt, in either language: help (what the bot does and what it is asking now, and why), start over,
  * back, change an earlier answer, cancel, a language switch, a pasted known error or the list of them, a severity
- * question, a general fact or a question that is not technical support, or answers to other questions.
+ * question, a general fact or a question that is not technical support, "not sure", or answers to other questions
+ * (corrections included). What each does at a question is the `atPrompt` side of the command table (commands.ts).
  *
  * Subclasses say what to ask next (`nextQuestion`) and how to read answers; the loop, the prompt (buttons that
  * fit each channel, card submits accepted) and the interruptions are here.
