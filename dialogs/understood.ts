@@ -48,7 +48,8 @@ const READING = Symbol('turnReading');
 
 /**
  * Reads the turn's message once, whichever dialog asks first (the open question's dialog, or the main dialog at
- * rest), and gives every later caller the same reading.
+ * rest), and gives every later caller the same reading. The bot answers in the language the partner writes when
+ * the text is clearly in one, unless they asked for a language.
  */
 export async function readTurn(
   context: TurnContext,
@@ -104,5 +105,6 @@ async function understand(
 
   const lang = await memory.language(context);
   const meaning = interpreter(text, { lang, asking: where.asking, answers: where.answers }, knowledge);
+  if (meaning.language) await memory.followWriting(context, meaning.language);
   return { kind: 'text', text, meaning };
 }

@@ -1332,7 +1332,11 @@ class GivenChat {
     const { conversationState, deps } = dialogDeps();
     const withGiven: DialogDeps = {
       ...deps,
-      interpret: (text, context, known) => ({ ...interpret(text, context, known), ...given[text] }),
+      // A given reading is in no language unless it says so (its text is only a name for it).
+      interpret: (text, context, known) =>
+        text in given
+          ? { ...interpret(text, context, known), language: undefined, ...given[text] }
+          : interpret(text, context, known),
     };
     const main = new MainDialog(withGiven, new CaseDialog(withGiven, log), new SeverityDialog(withGiven));
     this.tester = new DialogTestClient('emulator', main, undefined, [], conversationState);
@@ -1472,6 +1476,26 @@ describe.each(LANGS)('dialogs act on the interpretation (%s)', (lang) => {
     replies = await chat.say('not sure');
     expect(allText(replies)).toContain(text('twoMisses', lang));
     expect(allText(replies)).toContain(knowledge.meta.title[lang]);
+  });
+
+  test('the bot answers in the language the partner writes, unless they asked for one', async () => {
+    const other: Lang = lang === 'en' ? 'ja' : 'en';
+    const writing = new GivenChat(lang, { 'Azure case': { language: other, answers: { family: 'azure' } } });
+    expect(questionsAsked(await writing.say('Azure case'), other)).toEqual(['program']);
+
+    const chosen = new GivenChat(lang, { 'Azure case': { language: other, answers: { family: 'azure' } } });
+    await chosen.say(lang === 'en' ? 'English please' : '日本語で');
+    expect(questionsAsked(await chosen.say('Azure case'), lang)).toEqual(['program']);
+  });
+
+  test('"switch language, and here is my case" switches and starts the case in that language', async () => {
+    const other: Lang = lang === 'en' ? 'ja' : 'en';
+    const chat = new GivenChat(lang, {
+      'switch, Azure': { intent: { kind: 'switchLanguage', lang: other }, answers: { family: 'azure' } },
+    });
+    const replies = await chat.say('switch, Azure');
+    expect(allText(replies)).toContain(text('languageSwitched', other));
+    expect(questionsAsked(replies, other)).toEqual(['program']);
   });
 
   test('asking for a person: where people answer, and the question again', async () => {
