@@ -1400,7 +1400,8 @@ describe.each(LANGS)('dialogs act on the interpretation (%s)', (lang) => {
     const replies = await chat.say('what is gold?');
     const shown = allText(replies);
     expect(shown).toContain(label('tier', 'gold', lang));
-    expect(shown).toContain(knowledge.questions.tier.why[lang]);
+    const gold = knowledge.questions.tier.options.find((option) => option.id === 'gold');
+    expect(shown).toContain(gold?.explain?.[lang] ?? knowledge.questions.tier.why[lang]);
     expect(shown).not.toContain(text('retryChoice', lang));
     expect(questionsAsked(replies, lang)).toEqual(['tier']);
   });
@@ -1586,6 +1587,101 @@ describe.each(CLIENTS)('end to end (%s)', (kind) => {
       replies = await picture(chat);
       expect(allText(replies)).toContain(text('textOnly', lang));
       expect(questionsAsked(replies, lang)).toEqual(['program']);
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// End to end, as partners write: each kind of message of issue 11, read by interpret() and acted on by the dialogs.
+
+interface Written {
+  name: string;
+  /** What the partner writes, in each language. */
+  says: Record<Lang, string[]>;
+  /** What they must see after the last message. */
+  sees: (replies: BotReplies, lang: Lang, chat: TestChat) => void;
+}
+
+const AS_PARTNERS_WRITE: Written[] = [
+  {
+    name: 'a denied plan is never taken: the plan question is asked',
+    says: {
+      en: ['Azure, advisor. We have no Premier contract'],
+      ja: ['Azure、アドバイザーです。プレミア契約なし'],
+    },
+    // No contract at all (the one reading left) or the plan asked again; never Premier.
+    sees: (replies, lang, chat) => {
+      expect(chat.log.routeIds()).toEqual([]);
+      expect([['purchasedPlan'], ['tier']]).toContainEqual(questionsAsked(replies, lang));
+    },
+  },
+  {
+    name: 'a denied plan at the plan question is said back, and the question asked again',
+    says: {
+      en: ['Azure, advisor', "we didn't buy ASfP"],
+      ja: ['Azure、アドバイザーです', 'ASfP は持っていません'],
+    },
+    sees: (replies, lang, chat) => {
+      expect(chat.log.routeIds()).not.toContain('azure/advancedSupportForPartners');
+      expect(allText(replies)).not.toContain(text('retryChoice', lang));
+    },
+  },
+  {
+    name: 'a question about an option at its question is explained, and the question asked again',
+    says: { en: ['Azure, advisor', "what's PSfP?"], ja: ['Azure、アドバイザーです', 'PSfP って何?'] },
+    sees: (replies, lang) => {
+      expect(allText(replies)).toContain(label('purchasedPlan', 'psfp', lang));
+      expect(allText(replies)).not.toContain(text('retryChoice', lang));
+      expect(questionsAsked(replies, lang)).toEqual(['purchasedPlan']);
+    },
+  },
+  {
+    name: 'a correction after the card rebuilds the same case',
+    says: {
+      en: ['Cloud App Security, CSP', 'actually we are an advisor'],
+      ja: ['Cloud App Security、CSP です', 'すみません、アドバイザーでした'],
+    },
+    sees: (replies, lang, chat) => {
+      expect(allText(replies)).toContain(text('correctingCase', lang));
+      expect(chat.log.routeIds()).toHaveLength(2);
+    },
+  },
+  {
+    name: 'a name the knowledge does not place: said so, and the family asked',
+    says: { en: ['Entra ID problem for my customer'], ja: ['Entra ID の問題です'] },
+    sees: (replies, lang) => {
+      expect(allText(replies)).toContain('Entra ID');
+      expect(questionsAsked(replies, lang)).toEqual(['family']);
+    },
+  },
+  {
+    name: 'business hours said in the case are not asked again by the severity helper',
+    says: {
+      en: ['Azure, CSP. We work business hours only', 'severity'],
+      ja: ['Azure、CSP です。営業時間内のみ対応です', '重大度'],
+    },
+    sees: (replies, lang) => expect(severityQuestionsAsked(replies, lang)).toEqual(['companyWideStop']),
+  },
+  {
+    name: '"not sure" at the competency question: what counts, then the question again',
+    says: {
+      en: ['Azure, advisor, no plan, Gold', 'not sure'],
+      ja: ['Azure、アドバイザー、購入していない、ゴールド', 'わからない'],
+    },
+    sees: (replies, lang) => {
+      expect(allText(replies)).toContain(knowledge.questions.competency.why[lang]);
+      expect(questionsAsked(replies, lang)).toEqual(['competency']);
+    },
+  },
+];
+
+describe.each(CLIENTS)('as partners write (%s)', (kind) => {
+  describe.each(LANGS)('in %s', (lang) => {
+    test.each(AS_PARTNERS_WRITE)('$name', async ({ says: written, sees }) => {
+      const chat = new TestChat(client(kind, LOCALE[lang]));
+      let replies: BotReplies = [];
+      for (const message of written[lang]) replies = await chat.say(message);
+      sees(replies, lang, chat);
     });
   });
 });
