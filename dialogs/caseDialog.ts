@@ -46,6 +46,9 @@ export interface CaseResult {
   answered: QuestionId[];
 }
 
+/** The answer that carries the product's name as typed (not a question of its own). */
+const PRODUCT_NAME = 'productName';
+
 /** Teams shows up to six buttons in a row; longer lists (the Dynamics 365 products) go out as a drop-down card. */
 const MAX_BUTTONS = 5;
 
@@ -146,18 +149,22 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     return { kind: outcome.kind, outcomeId: outcome.id, answers, answered };
   }
 
+  /** The answers the message gives: never an option it denies or only asks about, whatever else it says. */
   protected answersIn(meaning: Interpretation): Record<string, string> {
-    return { ...meaning.answers };
+    const taken: Record<string, string> = {};
+    // Every answer the engine knows (the product as typed, too), not only the questions' slots.
+    for (const [slot, option] of Object.entries(meaning.answers as Record<string, string | undefined>)) {
+      const question = QuestionId.safeParse(slot);
+      const denied = question.success && meaning.negated[question.data]?.includes(option ?? '');
+      const asked = meaning.askedAbout.some((about) => about.slot === slot && about.option === option);
+      if (option && !denied && !asked) taken[slot] = option;
+    }
+    return taken;
   }
 
   protected recognize(reading: TurnReading, question: Question): string | undefined {
     if (reading.understood.kind !== 'text') return undefined;
-    const { answers, negated } = reading.understood.meaning;
-    const slot = QuestionId.safeParse(question.id);
-    if (!slot.success) return undefined;
-    const option = answers[slot.data];
-    // A denied option never answers, whatever else the message says.
-    return option && !negated[slot.data]?.includes(option) ? option : undefined;
+    return this.answersIn(reading.understood.meaning)[question.id];
   }
 
   protected override answersSoFar(state: LoopState): Answers {
@@ -204,8 +211,10 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     return question === 'product' && family && products.length < 2 ? 'family' : question;
   }
 
+  /** The product as the partner typed it ("SQL Server 2019") goes with the product and its family. */
   protected override dependentAnswers(question: string): string[] {
-    return question === 'family' ? ['product'] : [];
+    if (question === 'family') return ['product', PRODUCT_NAME];
+    return question === 'product' ? [PRODUCT_NAME] : [];
   }
 
   protected answersToChange(state: LoopState, lang: Lang): { question: QuestionId; title: string }[] {

@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { DialogTurnResult } from 'botbuilder-dialogs';
 import type { Lang } from '../src/knowledge/schema';
 import type { Answers } from '../src/engine/types';
-import type { Intent } from '../src/understand/interpretation';
+import type { Intent, Interpretation } from '../src/understand/interpretation';
 import type { CardSubmit } from '../src/understand/submit';
 import type { ConversationMessageId } from '../src/messages/conversation';
 import type { MenuItem } from './memory';
@@ -13,6 +13,8 @@ export interface Place {
   readonly context: TurnContext;
   readonly lang: Lang;
   readonly replies: Replies;
+  /** The turn's interpretation (nothing said, for a button). */
+  readonly meaning: Interpretation;
   say(id: ConversationMessageId, values?: Record<string, string | number>): Promise<void>;
   /** Sends a list (a card's choices) and keeps it for the next message, so a typed number or title picks one. */
   offer(sent: Promise<MenuItem[]>): Promise<void>;
@@ -52,8 +54,13 @@ export interface AtPrompt extends Place {
   switchLanguage(lang: Lang): Promise<DialogTurnResult>;
   /** Words of a case: the answer to the question, answers to others, corrections, options asked about. */
   caseWords(): Promise<DialogTurnResult | undefined>;
+  /** After a reply: the answers the message also gave are taken, and the case goes on. */
+  goOn(): Promise<DialogTurnResult>;
   notSure(): Promise<DialogTurnResult>;
 }
+
+/** The redirect (routing.yaml) where people answer every partner matter: partner.microsoft.com/support. */
+const PEOPLE_ANSWER = 'programSupport';
 
 type Kind = Intent['kind'];
 type IntentOf<K extends Kind> = Extract<Intent, { kind: K }>;
@@ -68,12 +75,14 @@ interface Command<K extends Kind> {
  * row here, its phrases (src/understand/phrases.yaml) and its texts (src/messages/conversation.ts).
  */
 export const COMMANDS: { [K in Kind]: Command<K> } = {
+  // "What's PSfP?" asks about an option, not about the bot: the words of a case explain it.
   help: {
     atRest: async (rest) => {
+      if (rest.meaning.askedAbout.length > 0) return rest.caseWords();
       await rest.replies.sayAll(rest.context, ['intro', 'helpIdle', 'commands'], rest.lang);
       return rest.end();
     },
-    atPrompt: (prompt) => prompt.help(),
+    atPrompt: (prompt) => (prompt.meaning.askedAbout.length > 0 ? prompt.caseWords() : prompt.help()),
   },
   startOver: { atRest: (rest) => rest.startOver(), atPrompt: (prompt) => prompt.handOff() },
   back: { atRest: (rest) => rest.reopenLastCase(), atPrompt: (prompt) => prompt.back() },
@@ -142,20 +151,23 @@ export const COMMANDS: { [K in Kind]: Command<K> } = {
   severityHelp: { atRest: (rest) => rest.severityHelper(), atPrompt: (prompt) => prompt.severityHelper() },
   fact: {
     atRest: (rest, { id }) => rest.fact(id),
+    // "How many incidents does Gold get?" at another question: the fact, and Gold taken.
     atPrompt: async (prompt, { id }) => {
-      await prompt.replies.fact(prompt.context, id, prompt.lang);
-      return prompt.reprompt();
+      await prompt.replies.fact(prompt.context, id, prompt.lang, prompt.meaning);
+      return prompt.goOn();
     },
   },
   notSure: { atRest: (rest) => rest.notSure(), atPrompt: (prompt) => prompt.notSure() },
-  // "Can I talk to a person?": where people answer, and the conversation goes on where it was.
+  // "Can I talk to a person?": where people answer (the partner support window), and the conversation goes on.
   handoff: {
     atRest: async (rest) => {
       await rest.say('humanHelp');
+      await rest.replies.redirect(rest.context, PEOPLE_ANSWER, rest.lang);
       return rest.end();
     },
     atPrompt: async (prompt) => {
       await prompt.say('humanHelp');
+      await prompt.replies.redirect(prompt.context, PEOPLE_ANSWER, prompt.lang);
       return prompt.reprompt();
     },
   },

@@ -20,12 +20,12 @@ import { AnswerPrompt, type Question } from './answerPrompt';
 import { atPrompt, commandOfSubmit, type AtPrompt } from './commands';
 import type { ConversationMemory, MenuItem } from './memory';
 import type { Replies } from './replies';
-import { readTurn, type TurnReading } from './understood';
+import { NOTHING_SAID, readTurn, type Reader, type TurnReading } from './understood';
 
 export type { Question, QuestionChoice } from './answerPrompt';
 
 /** What every dialog is built with (constructor injection; tests pass their own). */
-export interface DialogDeps {
+export interface DialogDeps extends Reader {
   knowledge: Knowledge;
   memory: ConversationMemory;
   replies: Replies;
@@ -76,7 +76,8 @@ const PROMPT = 'answer';
  * A dialog that asks questions until it can answer, and that listens before each answer for what a person may say
  * at any prompt, in either language: help (what the bot does and what it is asking now, and why), start over,
  * back, change an earlier answer, cancel, a language switch, a pasted known error or the list of them, a severity
- * question, a general fact or a question that is not technical support, or answers to other questions.
+ * question, a general fact or a question that is not technical support, "not sure", or answers to other questions
+ * (corrections included). What each does at a question is the `atPrompt` side of the command table (commands.ts).
  *
  * Subclasses say what to ask next (`nextQuestion`) and how to read answers; the loop, the prompt (buttons that
  * fit each channel, card submits accepted) and the interruptions are here.
@@ -194,7 +195,7 @@ export abstract class InterruptibleDialog<
     answers: Record<string, string>,
   ): Promise<TurnReading> {
     const asking = QuestionId.safeParse(question);
-    return readTurn(context, this.deps.knowledge, this.deps.memory, {
+    return readTurn(context, this.deps, {
       asking: asking.success ? asking.data : undefined,
       answers: this.answersSoFar({ answers, answered: [] }),
     });
@@ -261,6 +262,7 @@ export abstract class InterruptibleDialog<
       context,
       lang,
       replies,
+      meaning: reading.understood.kind === 'text' ? reading.understood.meaning : NOTHING_SAID,
       say: (id: ConversationMessageId, values?: Record<string, string | number>) =>
         replies.say(context, id, lang, values),
       offer: async (sent: Promise<MenuItem[]>) => memory.offerMenu(context, await sent),
@@ -285,6 +287,10 @@ export abstract class InterruptibleDialog<
         return restartLoop(innerDc);
       },
       caseWords: () => this.caseWords(innerDc, reading, lang),
+      goOn: async () => {
+        const meaning = reading.understood.kind === 'text' ? reading.understood.meaning : NOTHING_SAID;
+        return (await this.noteAnswers(innerDc, meaning, lang)) ?? reprompt(innerDc);
+      },
       notSure: () => this.notSure(innerDc, lang),
     };
   }
@@ -313,13 +319,8 @@ export abstract class InterruptibleDialog<
     }
     if (answered !== undefined) return undefined;
 
-    const taken = this.takeAnswers(state, this.answersIn(meaning), state.asking);
-    if (taken.length > 0) {
-      state.misses = 0;
-      const noted = taken.flatMap(([slot, option]) => this.describeAnswer(slot, option, lang) ?? []);
-      await replies.say(context, 'noted', lang, { answers: noted.join(', ') });
-      return restartLoop(innerDc);
-    }
+    const noted = await this.noteAnswers(innerDc, meaning, lang);
+    if (noted) return noted;
     const denied = Object.entries(meaning.negated).flatMap(([slot, options]) =>
       (options ?? []).flatMap((option) => this.describeAnswer(slot, option, lang) ?? []),
     );
@@ -336,6 +337,21 @@ export abstract class InterruptibleDialog<
       return reprompt(innerDc);
     }
     return this.miss(innerDc, lang);
+  }
+
+  /** Takes the answers the message gives to other questions and says so, then asks what is next; else undefined. */
+  private async noteAnswers(
+    innerDc: DialogContext,
+    meaning: Interpretation,
+    lang: Lang,
+  ): Promise<DialogTurnResult | undefined> {
+    const state = loopOf(innerDc);
+    const taken = this.takeAnswers(state, this.answersIn(meaning), state.asking);
+    if (taken.length === 0) return undefined;
+    state.misses = 0;
+    const noted = taken.flatMap(([slot, option]) => this.describeAnswer(slot, option, lang) ?? []);
+    await this.deps.replies.say(innerDc.context, 'noted', lang, { answers: noted.join(', ') });
+    return restartLoop(innerDc);
   }
 
   /** Takes the answers a message names besides the one asked, new or changed; returns them. */

@@ -16,21 +16,10 @@ import { CaseDialog, isSeverityDetour, type CaseOptions, type CaseResult } from 
 import { SeverityDialog, type SeverityOptions } from './severityDialog';
 import { isHandoff, type DialogDeps } from './interruptible';
 import { atRest, commandOfSubmit, type AtRest } from './commands';
-import { readTurn } from './understood';
+import { NOTHING_SAID, readTurn } from './understood';
 import type { MenuItem } from './memory';
 
 const ROUTE = 'route';
-
-/** A message with nothing to act on: no interpretation, no case words. */
-const NOTHING_SAID: Interpretation = {
-  intent: { kind: 'none' },
-  answers: {},
-  negated: {},
-  askedAbout: [],
-  corrections: {},
-  unrecognised: [],
-  ambiguous: false,
-};
 
 /**
  * The opening of every exchange: reads what the partner said or pressed (once, see understood.ts) and does what
@@ -55,10 +44,12 @@ export class MainDialog extends ComponentDialog {
 
   private async openStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { context } = step;
-    const { memory, knowledge } = this.deps;
+    const { memory } = this.deps;
     const detour = DetourOptions.safeParse(step.options);
     if (detour.success) return this.detour(step, detour.data);
-    const { understood, offeredCase } = await readTurn(context, knowledge, memory);
+    // Read against the last case, so "actually we are an advisor" after its card is a correction of it.
+    const last = await memory.lastCaseOf(context);
+    const { understood, offeredCase } = await readTurn(context, this.deps, { answers: last?.answers });
     const lang = await memory.language(context);
     const meaning = understood.kind === 'text' ? understood.meaning : NOTHING_SAID;
     const rest = this.restAt(step, lang, meaning, offeredCase);
@@ -95,6 +86,7 @@ export class MainDialog extends ComponentDialog {
       context,
       lang,
       replies,
+      meaning,
       say: sayIt,
       offer,
       end,
@@ -122,7 +114,7 @@ export class MainDialog extends ComponentDialog {
         return end();
       },
       fact: async (id) => {
-        await replies.fact(context, id, lang);
+        await replies.fact(context, id, lang, meaning);
         await this.offerCase(context, meaning.answers, lang);
         return end();
       },

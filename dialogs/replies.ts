@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import { MessageFactory, type TurnContext } from 'botbuilder';
-import { QuestionId, type Knowledge, type Lang, type Text } from '../src/knowledge/schema';
+import { QuestionId, TierId, type Knowledge, type Lang, type Text } from '../src/knowledge/schema';
+import type { Interpretation } from '../src/understand/interpretation';
 import type { Answers, NotEligible, Route } from '../src/engine/types';
 import {
   cardActivity,
@@ -136,11 +138,32 @@ export class Replies {
   }
 
   /** A general fact of the seed (cloud competencies, delegated admin …), as its title and text. */
-  async fact(context: TurnContext, id: string, lang: Lang): Promise<boolean> {
+  async fact(context: TurnContext, id: string, lang: Lang, named: Interpretation): Promise<boolean> {
     const fact = this.knowledge.facts.find((entry) => entry.id === id);
     if (!fact) return false;
-    await context.sendActivity(MessageFactory.text(`${fact.title[lang]}\n\n${fact.text[lang]}`));
+    // The level said ("we are Gold") or asked about ("how many incidents does Gold get?").
+    const asked = named.askedAbout.find((about) => about.slot === 'tier')?.option;
+    const tier = TierId.safeParse(named.answers.tier ?? asked);
+    const forTier = TIER_FACTS.has(id) && tier.success ? [this.incidentsFor(tier.data, lang)] : [];
+    const paragraphs = [fact.title[lang], ...forTier, fact.text[lang]];
+    await context.sendActivity(MessageFactory.text(paragraphs.join('\n\n')));
     return true;
+  }
+
+  /** "For Silver: on-premises 15 incidents; Signature Cloud Support: …", from the benefit table. */
+  private incidentsFor(tier: z.infer<typeof TierId>, lang: Lang): string {
+    const { benefits, entitlements } = this.knowledge;
+    const count = (value: number | 'unlimited') =>
+      value === 'unlimited'
+        ? say('unlimited', lang)
+        : entitlements.incidents[lang].replace('{count}', `${value}`);
+    const signature = benefits.signatureCloudSupport[tier];
+    const cloud = signature
+      ? say('byCompetency', lang, { cloud: count(signature.cloud), other: count(signature.other) })
+      : say('noSignatureCloudSupport', lang);
+    const onPremises = count(benefits.onPremisesIncidents[tier]);
+    const name = optionsOf(this.knowledge, 'tier').find((option) => option.id === tier)?.label[lang] ?? tier;
+    return say('incidentsForTier', lang, { tier: name, onPremises, cloud });
   }
 
   /** Sends a card (its text on channels without cards) and returns the menu items it offers, if any. */
@@ -149,6 +172,9 @@ export class Replies {
     return card.choices ?? [];
   }
 }
+
+/** Facts about incidents per MPN level: said first for the level the partner named. */
+const TIER_FACTS = new Set(['incidentsByTier', 'signatureCloudSupport']);
 
 /** The options of one question, as the knowledge file has them (an explanation where it gives one). */
 function optionsOf(knowledge: Knowledge, slot: QuestionId): { id: string; label: Text; explain?: Text }[] {

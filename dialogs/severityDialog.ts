@@ -12,12 +12,6 @@ import {
   type Question,
 } from './interruptible';
 import type { TurnReading } from './understood';
-import { readyAroundTheClock } from '../src/understand/severity';
-
-function readyTwentyFourSeven(text: string): boolean | undefined {
-  const ready = readyAroundTheClock(text);
-  return ready === undefined ? undefined : ready === 'yes';
-}
 
 type Situation = 'ready24x7' | 'businessDown' | 'companyWideStop';
 type Level = 'A' | 'B' | 'C';
@@ -121,9 +115,7 @@ export class SeverityDialog extends InterruptibleDialog<SeverityResult, Severity
   protected recognize(reading: TurnReading, question: Question): string | undefined {
     const { understood } = reading;
     if (understood.kind !== 'text') return undefined;
-    // The first interpret() does not read 24x7 readiness yet: "business hours only" is read here meanwhile.
-    const aroundTheClock =
-      understood.meaning.severity?.aroundTheClock ?? readyTwentyFourSeven(understood.text);
+    const aroundTheClock = understood.meaning.severity?.aroundTheClock;
     if (question.id === 'ready24x7' && aroundTheClock !== undefined) return aroundTheClock ? 'yes' : 'no';
     const choices = question.choices.map((choice) => ({ value: choice.id, synonyms: choice.synonyms }));
     const found = recognizeChoices(understood.text, choices, { noValue: true, noAction: true });

@@ -1,7 +1,7 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Knowledge, QuestionId } from '../src/knowledge/schema';
 import type { Answers } from '../src/engine/types';
-import { interpret, type Interpretation } from '../src/understand/interpretation';
+import { interpret, type Interpretation, type InterpretationContext } from '../src/understand/interpretation';
 import { pickFromMenu } from '../src/understand/menu';
 import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
 import type { ConversationMemory, MenuItem } from './memory';
@@ -17,6 +17,17 @@ export type Understood =
   | { kind: 'imageOnly' }
   | { kind: 'empty' }
   | { kind: 'text'; text: string; meaning: Interpretation };
+
+/** A message with nothing to act on (a button, a picture): no intent beyond a case, no words of one. */
+export const NOTHING_SAID: Interpretation = {
+  intent: { kind: 'none' },
+  answers: {},
+  negated: {},
+  askedAbout: [],
+  corrections: {},
+  unrecognised: [],
+  ambiguous: false,
+};
 
 /** What the turn's message is read against: the question on screen and the answers so far, if a case is open. */
 export interface ReadingContext {
@@ -37,28 +48,40 @@ const READING = Symbol('turnReading');
 
 /**
  * Reads the turn's message once, whichever dialog asks first (the open question's dialog, or the main dialog at
- * rest), and gives every later caller the same reading.
+ * rest), and gives every later caller the same reading. The bot answers in the language the partner writes when
+ * the text is clearly in one, unless they asked for a language.
  */
 export async function readTurn(
   context: TurnContext,
-  knowledge: Knowledge,
-  memory: ConversationMemory,
+  deps: Reader,
   where: ReadingContext = {},
 ): Promise<TurnReading> {
   const known = context.turnState.get(READING) as TurnReading | undefined;
   if (known) return known;
-  const menu = await memory.takeMenu(context);
-  const offeredCase = await memory.takeOfferedCase(context);
-  const understood = await understand(context, knowledge, memory, menu, where);
+  const menu = await deps.memory.takeMenu(context);
+  const offeredCase = await deps.memory.takeOfferedCase(context);
+  const understood = await understand(context, deps, menu, where);
   const reading: TurnReading = { understood, menu, offeredCase };
   context.turnState.set(READING, reading);
   return reading;
 }
 
+/** What reading a message takes: the knowledge, the conversation's memory, and (tests may pass their own) interpret(). */
+export interface Reader {
+  knowledge: Knowledge;
+  memory: ConversationMemory;
+  interpret?: Interpreter;
+}
+
+export type Interpreter = (
+  text: string,
+  context: InterpretationContext,
+  knowledge: Knowledge,
+) => Interpretation;
+
 async function understand(
   context: TurnContext,
-  knowledge: Knowledge,
-  memory: ConversationMemory,
+  { knowledge, memory, interpret: interpreter = interpret }: Reader,
   menu: MenuItem[],
   where: ReadingContext,
 ): Promise<Understood> {
@@ -81,6 +104,7 @@ async function understand(
   if (pickedSubmit) return { kind: 'submit', submit: pickedSubmit };
 
   const lang = await memory.language(context);
-  const meaning = interpret(text, { lang, asking: where.asking, answers: where.answers }, knowledge);
+  const meaning = interpreter(text, { lang, asking: where.asking, answers: where.answers }, knowledge);
+  if (meaning.language) await memory.followWriting(context, meaning.language);
   return { kind: 'text', text, meaning };
 }

@@ -10,7 +10,10 @@ import { everyDecidedCase } from '../src/engine/space';
 import type { Answers } from '../src/engine/types';
 import { cardMessages, questionNames } from '../src/messages/cards';
 import { conversationMessages, say, type ConversationMessageId } from '../src/messages/conversation';
+import { interpret, type Interpretation } from '../src/understand/interpretation';
 import { CaseDialog } from '../dialogs/caseDialog';
+import { MainDialog } from '../dialogs/mainDialog';
+import type { DialogDeps } from '../dialogs/interruptible';
 import { SeverityDialog } from '../dialogs/severityDialog';
 import { ConversationMemory } from '../dialogs/memory';
 import { Replies } from '../dialogs/replies';
@@ -1308,5 +1311,377 @@ describe('dialogs on their own (DialogTestClient)', () => {
     await tester.sendActivity({ type: 'message', value: { verb: 'severity', companyWideStop: true } });
     expect(tester.dialogTurnResult.status).toBe(DialogTurnStatus.complete);
     expect(tester.dialogTurnResult.result).toEqual({ level: 'B' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the dialogs do with each part of the one interpretation of a message. `given` says how some messages are
+// read (as src/understand reads them, or will); the rest go through interpret(). Asserted: what the partner sees.
+
+const log = pino({ level: 'silent' });
+
+/** A conversation with the main dialog (botbuilder-testing), where some messages are read as `given` says. */
+class GivenChat {
+  readonly routeIds: string[] = [];
+  private readonly tester: DialogTestClient;
+
+  constructor(
+    private readonly lang: Lang,
+    given: Record<string, Partial<Interpretation>> = {},
+  ) {
+    const { conversationState, deps } = dialogDeps();
+    const withGiven: DialogDeps = {
+      ...deps,
+      // A given reading is in no language unless it says so (its text is only a name for it).
+      interpret: (text, context, known) =>
+        text in given
+          ? { ...interpret(text, context, known), language: undefined, ...given[text] }
+          : interpret(text, context, known),
+    };
+    const main = new MainDialog(withGiven, new CaseDialog(withGiven, log), new SeverityDialog(withGiven));
+    this.tester = new DialogTestClient('emulator', main, undefined, [], conversationState);
+  }
+
+  async send(activity: Partial<Activity>): Promise<BotReplies> {
+    const replies: BotReplies = [];
+    for (
+      let reply = (await this.tester.sendActivity({
+        type: 'message',
+        locale: LOCALE[this.lang],
+        ...activity,
+      } as Activity)) as Partial<Activity> | undefined;
+      reply;
+      reply = this.tester.getNextReply() as Partial<Activity> | undefined
+    ) {
+      replies.push(reply);
+    }
+    return replies;
+  }
+
+  say(text: string): Promise<BotReplies> {
+    return this.send({ text });
+  }
+
+  press(replies: BotReplies, title: string): Promise<BotReplies> {
+    const { text, value } = button(replies, title).press(client('emulator', LOCALE[this.lang]));
+    return this.send({ text, value });
+  }
+}
+
+const optionLabel = (question: QuestionId, option: string, lang: Lang) =>
+  `${questionNames[question][lang]}: ${label(question, option, lang)}`;
+
+describe.each(LANGS)('dialogs act on the interpretation (%s)', (lang) => {
+  /** An Azure case as an advisor with no plan bought, stopped at the MPN level question. */
+  async function atTierQuestion(given: Record<string, Partial<Interpretation>>) {
+    const chat = new GivenChat(lang, {
+      opening: { answers: { family: 'azure', program: 'advisor', purchasedPlan: 'none' } },
+      ...given,
+    });
+    const replies = await chat.say('opening');
+    expect(questionsAsked(replies, lang)).toEqual(['tier']);
+    return chat;
+  }
+
+  test('a denied option never answers: it is said back and the question asked again', async () => {
+    const chat = await atTierQuestion({
+      'not gold': { answers: { tier: 'gold' }, negated: { tier: ['gold'] } },
+    });
+    const replies = await chat.say('not gold');
+    expect(allText(replies)).toContain(say('notThat', lang, { answers: optionLabel('tier', 'gold', lang) }));
+    expect(allText(replies)).not.toContain(text('retryChoice', lang));
+    expect(questionsAsked(replies, lang)).toEqual(['tier']);
+  });
+
+  test('a question about an option is explained, never taken: the question is asked again', async () => {
+    const chat = await atTierQuestion({
+      'what is gold?': { askedAbout: [{ slot: 'tier', option: 'gold' }] },
+    });
+    const replies = await chat.say('what is gold?');
+    const shown = allText(replies);
+    expect(shown).toContain(label('tier', 'gold', lang));
+    const gold = knowledge.questions.tier.options.find((option) => option.id === 'gold');
+    expect(shown).toContain(gold?.explain?.[lang] ?? knowledge.questions.tier.why[lang]);
+    expect(shown).not.toContain(text('retryChoice', lang));
+    expect(questionsAsked(replies, lang)).toEqual(['tier']);
+  });
+
+  test('a correction during the case replaces the earlier answer', async () => {
+    const chat = await atTierQuestion({
+      'actually CSP': { answers: { program: 'cspDirect' }, corrections: { program: 'cspDirect' } },
+    });
+    const replies = await chat.say('actually CSP');
+    expect(allText(replies)).toContain(
+      say('noted', lang, { answers: optionLabel('program', 'cspDirect', lang) }),
+    );
+    expect(allText(replies)).toContain(
+      knowledge.plans.find((plan) => plan.id === 'cloudSolutionProvider')?.name[lang],
+    );
+  });
+
+  test('a correction after the card rebuilds the same case with the corrected answer', async () => {
+    const chat = await atTierQuestion({
+      silver: { answers: { tier: 'silver' } },
+      'actually gold': { answers: { tier: 'gold' }, corrections: { tier: 'gold' } },
+    });
+    let replies = await chat.say('silver');
+    replies = await chat.press(replies, label('competency', 'other', lang));
+    expectOutcomeCard(
+      replies,
+      { family: 'azure', program: 'advisor', purchasedPlan: 'none', tier: 'silver', competency: 'other' },
+      lang,
+    );
+    replies = await chat.say('actually gold');
+    expect(allText(replies)).toContain(text('correctingCase', lang));
+    expect(questionsAsked(replies, lang)).toEqual([]);
+    expectOutcomeCard(
+      replies,
+      { family: 'azure', program: 'advisor', purchasedPlan: 'none', tier: 'gold', competency: 'other' },
+      lang,
+    );
+  });
+
+  test('a name the knowledge does not place: said so, and the family asked (no guess)', async () => {
+    const chat = new GivenChat(lang, { 'Entra ID issue': { unrecognised: ['Entra ID'] } });
+    const replies = await chat.say('Entra ID issue');
+    expect(allText(replies)).toContain(say('notRecognised', lang, { names: 'Entra ID' }));
+    expect(questionsAsked(replies, lang)).toEqual(['family']);
+  });
+
+  test('"Sev B?" shows severity B without asking what it already knows', async () => {
+    const chat = new GivenChat(lang, {
+      'Sev B?': { intent: { kind: 'severityHelp' }, severity: { level: 'B' } },
+    });
+    const replies = await chat.say('Sev B?');
+    expect(allText(replies)).toContain(cardMessages.severityChosen[lang].replace('{level}', 'B'));
+    expect(severityQuestionsAsked(replies, lang)).toEqual([]);
+  });
+
+  test('"business hours only" said in a case is not asked again by the severity helper', async () => {
+    const chat = await atTierQuestion({
+      'business hours only': { intent: { kind: 'none' }, severity: { aroundTheClock: false } },
+    });
+    let replies = await chat.say('business hours only');
+    expect(allText(replies)).toContain(text('severityNoted', lang));
+    expect(questionsAsked(replies, lang)).toEqual(['tier']);
+    replies = await chat.say(WORDS.severity[lang]);
+    expect(severityQuestionsAsked(replies, lang)).toEqual(['companyWideStop']);
+  });
+
+  test('"not sure" gets what the question means and its options, then the question; twice: help and the menu', async () => {
+    const chat = await atTierQuestion({ 'not sure': { intent: { kind: 'notSure' } } });
+    let replies = await chat.say('not sure');
+    expect(allText(replies)).toContain(knowledge.questions.tier.why[lang]);
+    expect(allText(replies)).not.toContain(text('retryChoice', lang));
+    expect(questionsAsked(replies, lang)).toEqual(['tier']);
+    replies = await chat.say('not sure');
+    expect(allText(replies)).toContain(text('twoMisses', lang));
+    expect(allText(replies)).toContain(knowledge.meta.title[lang]);
+  });
+
+  test('the bot answers in the language the partner writes, unless they asked for one', async () => {
+    const other: Lang = lang === 'en' ? 'ja' : 'en';
+    const writing = new GivenChat(lang, { 'Azure case': { language: other, answers: { family: 'azure' } } });
+    expect(questionsAsked(await writing.say('Azure case'), other)).toEqual(['program']);
+
+    const chosen = new GivenChat(lang, { 'Azure case': { language: other, answers: { family: 'azure' } } });
+    await chosen.say(lang === 'en' ? 'English please' : '日本語で');
+    expect(questionsAsked(await chosen.say('Azure case'), lang)).toEqual(['program']);
+  });
+
+  test('"switch language, and here is my case" switches and starts the case in that language', async () => {
+    const other: Lang = lang === 'en' ? 'ja' : 'en';
+    const chat = new GivenChat(lang, {
+      'switch, Azure': { intent: { kind: 'switchLanguage', lang: other }, answers: { family: 'azure' } },
+    });
+    const replies = await chat.say('switch, Azure');
+    expect(allText(replies)).toContain(text('languageSwitched', other));
+    expect(questionsAsked(replies, other)).toEqual(['program']);
+  });
+
+  test('asking for a person: where people answer, and the question again', async () => {
+    const chat = await atTierQuestion({ 'a human please': { intent: { kind: 'handoff' } } });
+    const replies = await chat.say('a human please');
+    expect(allText(replies)).toContain(text('humanHelp', lang));
+    const window = knowledge.redirects.find((redirect) => redirect.id === 'programSupport');
+    expect(allText(replies)).toContain(window?.text[lang]);
+    expect(questionsAsked(replies, lang)).toEqual(['tier']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// End to end through the bot: what today's understanding reads, and what the dialogs do with it.
+
+const FACT_WITH_A_TIER: Record<Lang, string> = {
+  en: 'We are Gold. How many incidents do we get?',
+  ja: 'ゴールドです。インシデント数はいくつですか',
+};
+
+describe.each(CLIENTS)('end to end (%s)', (kind) => {
+  describe.each(LANGS)('in %s', (lang) => {
+    test('a fact question is answered at once, then a case filled with what was said is offered', async () => {
+      const fact = knowledge.facts.find((entry) => entry.id === 'incidentsByTier');
+      if (!fact) throw new Error('no incidentsByTier fact');
+      const chat = new TestChat(client(kind, LOCALE[lang]));
+      let replies = await chat.say(FACT_WITH_A_TIER[lang]);
+      expect(allText(replies)).toContain(fact.text[lang]);
+      // Tailored to the level named: Gold has 20 on-premises incidents, and 10 Signature ones without a cloud competency.
+      const incidents = (count: number) =>
+        knowledge.entitlements.incidents[lang].replace('{count}', `${count}`);
+      const cloud = say('byCompetency', lang, { cloud: text('unlimited', lang), other: incidents(10) });
+      expect(allText(replies)).toContain(
+        say('incidentsForTier', lang, {
+          tier: label('tier', 'gold', lang),
+          onPremises: incidents(20),
+          cloud,
+        }),
+      );
+      expect(questionsAsked(replies, lang)).toEqual([]);
+      expect(allText(replies)).toContain(
+        say('continueWithCase', lang, { answers: optionLabel('tier', 'gold', lang) }),
+      );
+      replies = await chat.send(button(replies, text('continueCase', lang)).press(chat.client));
+      expect(questionsAsked(replies, lang)).toEqual(['family']);
+      replies = await chat.send(button(replies, label('family', 'onPremises', lang)).press(chat.client));
+      // The tier was said with the question: it is not asked.
+      expect(questionsAsked(replies, lang)).toEqual(['version']);
+    });
+
+    test('the same fact question in the middle of a case: the fact, the level taken, the question again', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      let replies = await chat.say(FACT_WITH_A_TIER[lang]);
+      expect(allText(replies)).toContain(say('noted', lang, { answers: optionLabel('tier', 'gold', lang) }));
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+      replies = await chat.send(button(replies, label('program', 'advisor', lang)).press(chat.client));
+      replies = await chat.send(button(replies, label('purchasedPlan', 'none', lang)).press(chat.client));
+      expect(questionsAsked(replies, lang)).toEqual(['competency']);
+    });
+
+    test('two messages in a row that answer nothing: help and the menu instead of the same question', async () => {
+      const { chat } = await atProgramQuestion(kind, lang);
+      let replies = await chat.say('banana');
+      expect(allText(replies)).toContain(text('retryChoice', lang));
+      replies = await chat.say('banana');
+      const shown = allText(replies);
+      expect(shown).not.toContain(text('retryChoice', lang));
+      expect(shown).toContain(text('twoMisses', lang));
+      expect(shown).toContain(knowledge.questions.program.why[lang]);
+      expect(shown).toContain(cardMessages.topicSupportCase[lang]);
+      // The question is still open: its answer is taken.
+      replies = await chat.say(label('program', 'cspDirect', lang));
+      expect(questionsAsked(replies, lang)).toEqual(['purchasedPlan']);
+    });
+
+    test('a picture with no words gets a hint that the bot reads text; a case goes on', async () => {
+      const picture = (chat: TestChat) =>
+        chat.send({
+          ...says(chat.client, ''),
+          text: undefined,
+          attachments: [{ contentType: 'image/png', contentUrl: 'https://example.com/screenshot.png' }],
+        });
+      const chat = new TestChat(client(kind, LOCALE[lang]));
+      let replies = await picture(chat);
+      expect(allText(replies)).toContain(text('textOnly', lang));
+      replies = await chat.say('Azure');
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+      replies = await picture(chat);
+      expect(allText(replies)).toContain(text('textOnly', lang));
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// End to end, as partners write: each kind of message of issue 11, read by interpret() and acted on by the dialogs.
+
+interface Written {
+  name: string;
+  /** What the partner writes, in each language. */
+  says: Record<Lang, string[]>;
+  /** What they must see after the last message. */
+  sees: (replies: BotReplies, lang: Lang, chat: TestChat) => void;
+}
+
+const AS_PARTNERS_WRITE: Written[] = [
+  {
+    name: 'a denied plan is never taken: the plan question is asked',
+    says: {
+      en: ['Azure, advisor. We have no Premier contract'],
+      ja: ['Azure、アドバイザーです。プレミア契約なし'],
+    },
+    // No contract at all (the one reading left) or the plan asked again; never Premier.
+    sees: (replies, lang, chat) => {
+      expect(chat.log.routeIds()).toEqual([]);
+      expect([['purchasedPlan'], ['tier']]).toContainEqual(questionsAsked(replies, lang));
+    },
+  },
+  {
+    name: 'a denied plan at the plan question is said back, and the question asked again',
+    says: {
+      en: ['Azure, advisor', "we didn't buy ASfP"],
+      ja: ['Azure、アドバイザーです', 'ASfP は持っていません'],
+    },
+    sees: (replies, lang, chat) => {
+      expect(chat.log.routeIds()).not.toContain('azure/advancedSupportForPartners');
+      expect(allText(replies)).not.toContain(text('retryChoice', lang));
+    },
+  },
+  {
+    name: 'a question about an option at its question is explained, and the question asked again',
+    says: { en: ['Azure, advisor', "what's PSfP?"], ja: ['Azure、アドバイザーです', 'PSfP って何?'] },
+    sees: (replies, lang) => {
+      expect(allText(replies)).toContain(label('purchasedPlan', 'psfp', lang));
+      expect(allText(replies)).not.toContain(text('retryChoice', lang));
+      expect(questionsAsked(replies, lang)).toEqual(['purchasedPlan']);
+    },
+  },
+  {
+    name: 'a correction after the card rebuilds the same case',
+    says: {
+      en: ['Cloud App Security, CSP', 'actually we are an advisor'],
+      ja: ['Cloud App Security、CSP です', 'すみません、アドバイザーでした'],
+    },
+    sees: (replies, lang, chat) => {
+      expect(allText(replies)).toContain(text('correctingCase', lang));
+      expect(chat.log.routeIds()).toHaveLength(2);
+    },
+  },
+  {
+    name: 'a name the knowledge does not place: said so, and the family asked',
+    says: { en: ['Entra ID problem for my customer'], ja: ['Entra ID の問題です'] },
+    sees: (replies, lang) => {
+      expect(allText(replies)).toContain('Entra ID');
+      expect(questionsAsked(replies, lang)).toEqual(['family']);
+    },
+  },
+  {
+    name: 'business hours said in the case are not asked again by the severity helper',
+    says: {
+      en: ['Azure, CSP. We work business hours only', 'severity'],
+      ja: ['Azure、CSP です。営業時間内のみ対応です', '重大度'],
+    },
+    sees: (replies, lang) => expect(severityQuestionsAsked(replies, lang)).toEqual(['companyWideStop']),
+  },
+  {
+    name: '"not sure" at the competency question: what counts, then the question again',
+    says: {
+      en: ['Azure, advisor, no plan, Gold', 'not sure'],
+      ja: ['Azure、アドバイザー、購入していない、ゴールド', 'わからない'],
+    },
+    sees: (replies, lang) => {
+      expect(allText(replies)).toContain(knowledge.questions.competency.why[lang]);
+      expect(questionsAsked(replies, lang)).toEqual(['competency']);
+    },
+  },
+];
+
+describe.each(CLIENTS)('as partners write (%s)', (kind) => {
+  describe.each(LANGS)('in %s', (lang) => {
+    test.each(AS_PARTNERS_WRITE)('$name', async ({ says: written, sees }) => {
+      const chat = new TestChat(client(kind, LOCALE[lang]));
+      let replies: BotReplies = [];
+      for (const message of written[lang]) replies = await chat.say(message);
+      sees(replies, lang, chat);
+    });
   });
 });

@@ -81,8 +81,8 @@ export const conversationMessages = {
   },
   /** "Can I talk to a person?" */
   humanHelp: {
-    ja: '私はボットのため、担当者におつなぎすることはできません。サポート リクエストを作成すると、マイクロソフトのサポート担当者が対応します。製品とパートナー プログラムを教えていただければ、どこでどのように作成するかをご案内します。',
-    en: 'I am a bot and cannot pass you to a person. People at Microsoft support answer once you file a support request: tell me your product and partner program, and I will show you where and how to file it.',
+    ja: '私はボットのため、担当者におつなぎすることはできません。パートナーに関するご相談は下の窓口で担当者が対応します。テクニカル サポートの要求を作成する場合は、製品とパートナー プログラムを教えていただければ、どこでどのように作成するかをご案内します。',
+    en: 'I am a bot and cannot pass you to a person. People answer every partner matter at the window below; for a technical support request, tell me your product and partner program and I will show you where and how to file it.',
   },
   /** Options the partner denied ("we have no Premier contract"): said back, never taken. */
   notThat: {
@@ -132,6 +132,17 @@ export const conversationMessages = {
     ja: '相談の続きに戻ります。',
     en: 'Back to your case.',
   },
+  /** A fact about incidents, for the MPN level the partner named (numbers from the benefit table). */
+  incidentsForTier: {
+    ja: '{tier} の場合: オンプレミス製品のサポート インシデントは {onPremises}、クラウド製品の Signature Cloud Support は {cloud} です。',
+    en: 'For {tier}: on-premises product support incidents: {onPremises}; Signature Cloud Support for cloud products: {cloud}.',
+  },
+  byCompetency: {
+    ja: 'クラウド コンピテンシーで {cloud}、その他のコンピテンシーで {other}',
+    en: '{cloud} with a cloud competency, {other} with any other competency',
+  },
+  unlimited: { ja: '無制限', en: 'unlimited' },
+  noSignatureCloudSupport: { ja: 'ありません', en: 'none' },
   /** An option the partner asked about ("what's PSfP?"), explained. */
   optionExplained: {
     ja: '「{option}」({question}) について: {explanation}',
