@@ -3,7 +3,7 @@ import { getKnowledge } from '../src/knowledge/load';
 import { FamilyId, Lang, ProgramId, QuestionId, TierId } from '../src/knowledge/schema';
 import { nextQuestion, route, severityFor } from '../src/engine/route';
 import { everyCombination, everyDecidedCase } from '../src/engine/space';
-import type { Answers, NotEligible, Outcome, Route } from '../src/engine/types';
+import { Answers, type NotEligible, type Outcome, type Route } from '../src/engine/types';
 
 const knowledge = getKnowledge();
 
@@ -384,6 +384,20 @@ describe('tailored to the partner: each card names their own plan, pack, program
     expect(JSON.stringify(routeOf({ family: 'onPremises', version: 'current', tier: 'gold' }))).not.toContain(
       '{product}',
     );
+  });
+
+  it('takes a typed product name only when it reads as a product name, since the card shows it as is', () => {
+    for (const name of [
+      'SQL Server 2012',
+      'Exchange 2019',
+      'Dynamics 365 Sales',
+      'SharePoint Server 2016 (SP1)',
+    ]) {
+      expect(Answers.safeParse({ productName: name }).success, name).toBe(true);
+    }
+    for (const name of ['[click](https://evil.example)', '<b>SQL</b>', '**Exchange**', 'x'.repeat(61), ' ']) {
+      expect(Answers.safeParse({ productName: name }).success, name).toBe(false);
+    }
   });
 
   it('the Azure route says a Microsoft engineer contacts the partner after submission', () => {
