@@ -1,14 +1,6 @@
-import {
-  ActivityHandler,
-  ActivityTypes,
-  Channels,
-  TurnContext,
-  type BotState,
-  type StatePropertyAccessor,
-} from 'botbuilder';
+import { ActivityHandler, Channels, TurnContext, type BotState } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
-import type { Logger } from 'pino';
-import { languageFromLocale } from './understand/locale';
+import { DIALOG_STATE_PROPERTY } from './pipeline';
 import type { ConversationMemory } from '../dialogs/memory';
 import type { Replies } from '../dialogs/replies';
 
@@ -18,25 +10,23 @@ export interface SupportBotDeps {
   dialog: Dialog;
   memory: ConversationMemory;
   replies: Replies;
-  log: Logger;
 }
 
 /** Longer messages are not a question but a pasted log: the partner is asked for the error line instead. */
 export const MAX_MESSAGE_CHARS = 5_000;
 
 /**
- * The bot: welcomes each new conversation in the user's language with the first choices, runs the main dialog
- * on every message addressed to it, and saves conversation state at the end of each turn.
+ * The bot: welcomes each new conversation in the user's language with the first choices and runs the main dialog
+ * on every message addressed to it. It runs inside the turn pipeline (src/pipeline.ts), which loads and saves state.
  * In Teams channels and group chats it answers only when @mentioned (or when its own card buttons are pressed).
  */
 export class SupportBot extends ActivityHandler {
-  private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly dialogs: DialogSet;
 
   constructor(private readonly deps: SupportBotDeps) {
     super();
-    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
-    this.dialogs = new DialogSet(this.dialogState).add(deps.dialog);
+    const dialogState = deps.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
+    this.dialogs = new DialogSet(dialogState).add(deps.dialog);
 
     this.onMembersAdded(async (context, next) => {
       if (joinedIsWelcome(context) && (await deps.memory.welcomeDue(context))) {
@@ -51,58 +41,6 @@ export class SupportBot extends ActivityHandler {
       if (addressedToBot(context)) await this.converse(context);
       await next();
     });
-  }
-
-  override async run(context: TurnContext): Promise<void> {
-    await super.run(context);
-    await this.deps.conversationState.saveChanges(context, false);
-  }
-
-  /**
-   * For CloudAdapter.onTurnError: logs with the conversation id, tells the user in their language, and clears
-   * the dialog state that broke so the next message starts cleanly (the language and last case are kept).
-   */
-  async onTurnError(context: TurnContext, error: unknown): Promise<void> {
-    const { activity } = context;
-    this.deps.log.error(
-      {
-        err: error,
-        conversationId: activity.conversation?.id,
-        channelId: activity.channelId,
-        type: activity.type,
-      },
-      'turn failed',
-    );
-    let lang = languageFromLocale(activity.locale);
-    try {
-      lang = await this.deps.memory.language(context);
-      await this.dialogState.delete(context);
-      await this.deps.conversationState.saveChanges(context, true);
-    } catch (stateError) {
-      this.deps.log.error(
-        { err: stateError, conversationId: activity.conversation?.id },
-        'could not clear state',
-      );
-      await this.deps.conversationState.delete(context).catch(() => undefined);
-    }
-    if (activity.type === ActivityTypes.Message) {
-      await this.deps.replies.say(context, 'turnError', lang).catch((sendError: unknown) => {
-        this.deps.log.error(
-          { err: sendError, conversationId: activity.conversation?.id },
-          'could not apologise',
-        );
-      });
-    }
-  }
-
-  /**
-   * A message the channel delivered again after it was taken in (the instance that took it died before
-   * answering): it is not applied twice, but the partner still needs to see the question they are at.
-   */
-  async answerAgain(context: TurnContext): Promise<void> {
-    if (context.activity.type !== ActivityTypes.Message) return;
-    const dialogContext = await this.dialogs.createContext(context);
-    if (dialogContext.activeDialog) await dialogContext.repromptDialog();
   }
 
   private async converse(context: TurnContext): Promise<void> {

@@ -4,11 +4,11 @@ import { scrubSecrets } from './logger';
 export interface HealthOptions {
   /** Resolves when the state store answers, rejects (or resolves false) when it does not. From src/storage. */
   checkStorage?: () => Promise<unknown>;
-  /** Turns running right now (TurnGuard.turnsInFlight). */
+  /** Turns running right now (TurnPipeline.turnsInFlight). */
   turnsInFlight?: () => number;
   /** How long the storage may take before it counts as unreachable. */
   storageTimeoutMs?: number;
-  /** Turn counters since start (TurnRunner.stats: turns, eTag conflicts, retries …), for operators and the benchmark. */
+  /** Turn counters since start (TurnPipeline.stats: turns, eTag conflicts, retries …), for operators and the benchmark. */
   turnStats?: () => object;
 }
 

@@ -1,14 +1,6 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import {
-  CloudAdapter,
-  ConversationState,
-  MemoryStorage,
-  TranscriptLoggerMiddleware,
-  type BotState,
-  type Storage,
-  type TurnContext,
-} from 'botbuilder';
+import { CloudAdapter, TranscriptLoggerMiddleware, type BotState, type Storage } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
 import type { Server } from 'restify';
 import { z } from 'zod';
@@ -20,8 +12,10 @@ import { createLogger, registerSecrets, type Logger } from './logger';
 import { botFrameworkAuthentication } from './http/authentication';
 import { listenHost } from './http/listenHost';
 import { securityOptionsFromEnv } from './http/settings';
+import { TenantGate } from './http/tenantGate';
 import { createHardening, type Hardening } from './hardening';
 import {
+  ConditionalMemoryStorage,
   createStateStore,
   loadStorageSettings,
   openStateStore,
@@ -31,7 +25,8 @@ import {
 } from './storage';
 import { transcriptMiddleware } from './transcripts';
 import { directLineSettings, registerDirectLine, registerWebChat, webChatSettings } from './directline';
-import { startServer, type RunningServer, type TurnHandler } from './server';
+import { startServer, type RunningServer } from './server';
+import { TurnPipeline } from './pipeline';
 import { SupportBot } from './bot';
 import { startTelemetry, telemetrySettings, type Telemetry } from './telemetry';
 import { ConversationMemory } from '../dialogs/memory';
@@ -43,21 +38,21 @@ import { LoopState } from '../dialogs/interruptible';
 import { Asked } from '../dialogs/answerPrompt';
 
 /**
- * The composition root: the one place that builds config → storage → state → dialogs → bot →
+ * The composition root: the one place that builds config → storage → state → dialogs → bot → turn pipeline →
  * adapter (middleware, onTurnError) → server (guards, health, Direct Line, web page).
  * `npm start` runs `main()`; tests and the benchmark call `startBot` (port 0, their own store and logger),
- * dialog tests call `createBot` to run the same bot on a TestAdapter.
+ * dialog tests call `createBot` to run the same bot and pipeline on a TestAdapter.
  */
 
 type Env = Record<string, string | undefined>;
 
 export interface CreateBotOptions {
-  /** State to keep conversations in; defaults to a ConversationState on `storage`. */
-  conversationState?: BotState;
-  /** Defaults to MemoryStorage (used only when no conversationState is given). */
-  storage?: Storage;
+  /** Where conversations are kept; defaults to in-memory state. */
+  store?: StateStore;
   knowledge?: Knowledge;
   log?: Logger;
+  /** Tenants served (ALLOWED_TENANT_IDS); empty or absent: every tenant. */
+  allowedTenantIds?: readonly string[];
 }
 
 export interface CreatedBot {
@@ -66,22 +61,34 @@ export interface CreatedBot {
   dialog: Dialog;
   memory: ConversationMemory;
   conversationState: BotState;
+  /** What runs every turn around the bot; `pipeline.attach(adapter)` before any other middleware. */
+  pipeline: TurnPipeline;
 }
 
-/** State, dialogs and bot, without adapter or server. */
+/** What the dialogs keep between turns; a deploy that changes it restarts saved conversations politely. */
+const DialogStateSchema = z.object({ loop: LoopState, prompt: Asked, answers: Answers });
+
+/** State, dialogs, bot and turn pipeline, without adapter or server. */
 export function createBot(options: CreateBotOptions = {}): CreatedBot {
   const log = options.log ?? createLogger();
   const knowledge = options.knowledge ?? getKnowledge();
-  const conversationState =
-    options.conversationState ?? new ConversationState(options.storage ?? new MemoryStorage());
+  const { conversationState } = options.store ?? createStateStore(new ConditionalMemoryStorage());
 
   const memory = new ConversationMemory(conversationState);
   const replies = new Replies(knowledge);
   const dialogDeps = { knowledge, memory, replies };
   const dialog = new MainDialog(dialogDeps, new CaseDialog(dialogDeps, log), new SeverityDialog(dialogDeps));
 
-  const bot = new SupportBot({ conversationState, dialog, memory, replies, log });
-  return { bot, dialog, memory, conversationState };
+  const bot = new SupportBot({ conversationState, dialog, memory, replies });
+  const pipeline: TurnPipeline = new TurnPipeline({
+    conversationState,
+    bot,
+    stateVersion: stateVersionOf({ dialogs: dialog, answers: DialogStateSchema }),
+    languageOf: (context) => memory.language(context),
+    tenantGate: new TenantGate(options.allowedTenantIds, log, (context) => pipeline.languageOf(context)),
+    log,
+  });
+  return { bot, dialog, memory, conversationState, pipeline };
 }
 
 export interface StartBotOptions {
@@ -107,8 +114,8 @@ export interface RunningBot {
   url: string;
   messagesUrl: string;
   bot: SupportBot;
-  /** What runs one turn: state loaded, the bot, state saved conditionally (retried once on a conflict). */
-  turn: TurnHandler;
+  /** What runs one turn: tenant gate, redelivery, serialisation, dialogs, one conditional save, replies. */
+  pipeline: TurnPipeline;
   adapter: CloudAdapter;
   conversationState: BotState;
   store: StateStore;
@@ -119,9 +126,6 @@ export interface RunningBot {
   close(): Promise<void>;
 }
 
-/** What the dialogs keep between turns; a deploy that changes it restarts saved conversations politely. */
-const DialogStateSchema = z.object({ loop: LoopState, prompt: Asked, answers: Answers });
-
 export async function startBot(options: StartBotOptions = {}): Promise<RunningBot> {
   const env = options.env ?? process.env;
   const config = options.config ?? loadConfig(env);
@@ -130,29 +134,23 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   const security = { ...securityOptionsFromEnv(env), appId: config.auth.MicrosoftAppId };
 
   const store = options.storage
-    ? createStateStore(options.storage, { log })
-    : await openStateStore(loadStorageSettings(env), { log });
-  const { bot, dialog, memory } = createBot({
-    conversationState: store.conversationState,
+    ? createStateStore(options.storage)
+    : await openStateStore(loadStorageSettings(env));
+  const { bot, dialog, pipeline } = createBot({
+    store,
     knowledge: options.knowledge,
     log,
+    allowedTenantIds: security.allowedTenantIds,
   });
-  const languageOf = (context: TurnContext) => memory.language(context);
-  const runner = store.turnRunner({
-    stateVersion: stateVersionOf({ dialogs: dialog, answers: DialogStateSchema }),
-    languageOf,
-    answerAgain: (context) => bot.answerAgain(context),
-  });
-  const turn: TurnHandler = { run: (context) => runner.run(context, (ctx) => bot.run(ctx)) };
 
   const adapter = new CloudAdapter(botFrameworkAuthentication(config.auth));
+  // The pipeline first: replies of an attempt that is thrown away never reach telemetry or the transcript.
+  pipeline.attach(adapter);
   const telemetry = await startTelemetry(telemetrySettings(env), log);
   if (telemetry) {
     adapter.use(telemetry.middleware);
     dialog.telemetryClient = telemetry.client;
   }
-  // The store's middleware first: replies of a turn that is re-run after a conflict never reach anyone.
-  adapter.use(store.middleware);
   const blobTranscripts = store.createTranscriptStore();
   const transcripts = blobTranscripts
     ? new TranscriptLoggerMiddleware(blobTranscripts)
@@ -161,16 +159,13 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   const hardening = createHardening({
     security,
     log,
-    languageOf,
     checkStorage: () => store.checkStorage(),
-    turnStats: () => runner.stats,
+    turns: pipeline,
   });
-  for (const middleware of hardening.middleware) adapter.use(middleware);
-  adapter.onTurnError = (context, error) => bot.onTurnError(context, error);
 
   const running = await startServer({
     adapter,
-    bot: turn,
+    bot: pipeline,
     log,
     port: options.port ?? config.port,
     host: options.host ?? listenHost(security, env.HOST, log),
@@ -178,7 +173,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     extend: async (server) => {
       hardening.extend(server);
       if (options.webChat) {
-        registerDirectLine(server, { adapter, bot: turn, log, ...directLineSettings(env) });
+        registerDirectLine(server, { adapter, bot: pipeline, log, ...directLineSettings(env) });
         registerWebChat(server, webChatSettings(env));
       }
       await options.extend?.(server);
@@ -187,7 +182,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   return {
     ...running,
     bot,
-    turn,
+    pipeline,
     adapter,
     conversationState: store.conversationState,
     store,

@@ -7,13 +7,14 @@ import { TestAdapter, type Activity, type StoreItem, type StoreItems, type TurnC
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { route } from '../src/engine/route';
-import { TurnGuard } from '../src/hardening/turnGuard';
 import { startBot, type RunningBot } from '../src/index';
 import { getKnowledge } from '../src/knowledge/load';
 import { createLogger } from '../src/logger';
 import { conversationMessages } from '../src/messages/conversation';
 import { securityMessages } from '../src/messages/security';
-import { ConditionalMemoryStorage } from '../src/storage';
+import { TurnPipeline } from '../src/pipeline';
+import { ConditionalMemoryStorage, createStateStore } from '../src/storage';
+import { languageFromLocale } from '../src/understand/locale';
 import { startAzurite } from './helpers/azurite';
 import { client, says, submits, type Client } from './helpers/channels';
 import { allText } from './helpers/replies';
@@ -25,6 +26,8 @@ function message(conversationId: string, id: string, text: string, locale = 'en-
     id,
     text,
     locale,
+    // a redelivery repeats the channel's timestamp (TestAdapter would stamp each delivery anew)
+    timestamp: new Date('2026-11-30T09:00:00Z'),
     channelId: 'test',
     conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
     from: { id: 'partner', name: 'Partner' },
@@ -32,98 +35,120 @@ function message(conversationId: string, id: string, text: string, locale = 'en-
   };
 }
 
-/** A bot that counts the answers it took, and can be held mid-turn to simulate a slow turn. */
+/**
+ * The real turn pipeline around a bot that keeps the answers it took in conversation state, and can be held
+ * mid-turn (a slow turn) or made to fail once.
+ */
 function countingBot() {
-  const answers: string[] = [];
+  const store = createStateStore(new ConditionalMemoryStorage());
+  const taken = store.conversationState.createProperty<string[]>('taken');
+  /** Every run of the bot, replays included, in order. */
+  const runs: string[] = [];
   let release: () => void = () => undefined;
   let hold: Promise<void> | undefined;
-  return {
-    answers,
-    holdNextTurn() {
-      hold = new Promise((resolve) => (release = resolve));
-    },
-    release: () => release(),
-    async logic(context: TurnContext) {
+  let failNext = false;
+  const bot = {
+    async run(context: TurnContext) {
       const wait = hold;
       hold = undefined;
       if (wait) await wait;
+      if (failNext) {
+        failNext = false;
+        throw new Error('storage hiccup');
+      }
+      runs.push(context.activity.text ?? '');
+      const answers = await taken.get(context, []);
       answers.push(context.activity.text ?? '');
       await context.sendActivity(`took answer ${answers.length}`);
     },
   };
+  const pipeline = new TurnPipeline({
+    conversationState: store.conversationState,
+    bot,
+    stateVersion: 'v1',
+    languageOf: (context) => languageFromLocale(context.activity.locale),
+  });
+  const adapter = new TestAdapter((context) => pipeline.run(context));
+  pipeline.attach(adapter);
+  return {
+    adapter,
+    pipeline,
+    runs,
+    holdNextTurn() {
+      hold = new Promise((resolve) => (release = resolve));
+    },
+    release: () => release(),
+    failNextTurn: () => (failNext = true),
+    /** The answers the conversation's saved state holds. */
+    async stored(conversationId: string): Promise<string[] | undefined> {
+      const key = `test/conversations/${conversationId}/`;
+      return ((await store.storage.read([key]))[key] as { taken?: string[] } | undefined)?.taken;
+    },
+    replies: () => adapter.activeQueue.splice(0).map((reply) => reply.text),
+  };
 }
 
-describe('turn guard (one process)', () => {
-  it('does not run a redelivered activity twice', async () => {
+describe('turn pipeline (one process)', () => {
+  it('does not apply a redelivered activity twice, and answers it as the first time', async () => {
     const bot = countingBot();
-    const adapter = new TestAdapter((context) => bot.logic(context));
-    adapter.use(new TurnGuard());
-    await adapter.processActivity(message('c1', 'a1', 'azure'));
-    await adapter.processActivity(message('c1', 'a1', 'azure'));
-    await adapter.processActivity(message('c1', 'a2', 'cspDirect'));
-    expect(bot.answers).toEqual(['azure', 'cspDirect']);
+    await bot.adapter.processActivity(message('c1', 'a1', 'azure'));
+    await bot.adapter.processActivity(message('c1', 'a1', 'azure'));
+    await bot.adapter.processActivity(message('c1', 'a2', 'cspDirect'));
+    expect(await bot.stored('c1')).toEqual(['azure', 'cspDirect']);
+    expect(bot.replies()).toEqual(['took answer 1', 'took answer 1', 'took answer 2']);
   });
 
-  it('runs a redelivery again when the first delivery failed', async () => {
-    let attempts = 0;
-    const adapter = new TestAdapter(async () => {
-      attempts++;
-      if (attempts === 1) throw new Error('storage hiccup');
-    });
-    adapter.use(new TurnGuard());
-    await expect(adapter.processActivity(message('c1', 'a1', 'azure'))).rejects.toThrow('storage hiccup');
-    await adapter.processActivity(message('c1', 'a1', 'azure'));
-    expect(attempts).toBe(2);
+  it('runs a redelivery again when the first delivery failed, after apologising for it', async () => {
+    const bot = countingBot();
+    bot.failNextTurn();
+    await bot.adapter.processActivity(message('c1', 'a1', 'azure', 'ja-JP'));
+    expect(bot.replies()).toEqual([conversationMessages.turnError.ja]);
+    await bot.adapter.processActivity(message('c1', 'a1', 'azure', 'ja-JP'));
+    expect(bot.replies()).toEqual(['took answer 1']);
+    expect(await bot.stored('c1')).toEqual(['azure']);
   });
 
   it('answers a double-click with "one moment" in the user language and keeps the first answer', async () => {
     const bot = countingBot();
-    const adapter = new TestAdapter((context) => bot.logic(context));
-    const guard = new TurnGuard();
-    adapter.use(guard);
     bot.holdNextTurn();
-    const first = adapter.processActivity(message('c1', 'a1', 'gold', 'ja-JP'));
+    const first = bot.adapter.processActivity(message('c1', 'a1', 'gold', 'ja-JP'));
     await new Promise((resolve) => setImmediate(resolve));
-    expect(guard.turnsInFlight).toBe(1);
-    await adapter.processActivity(message('c1', 'a2', 'silver', 'ja-JP'));
-    expect(adapter.activeQueue.map((reply) => reply.text)).toEqual([securityMessages.busy.ja]);
+    expect(bot.pipeline.turnsInFlight).toBe(1);
+    await bot.adapter.processActivity(message('c1', 'a2', 'silver', 'ja-JP'));
+    expect(bot.adapter.activeQueue.map((reply) => reply.text)).toEqual([securityMessages.busy.ja]);
     bot.release();
     await first;
-    await guard.idle();
-    expect(bot.answers).toEqual(['gold']);
-    expect(adapter.activeQueue.map((reply) => reply.text)).toEqual([
-      securityMessages.busy.ja,
-      'took answer 1',
-    ]);
+    await bot.pipeline.idle();
+    expect(await bot.stored('c1')).toEqual(['gold']);
+    expect(bot.replies()).toEqual([securityMessages.busy.ja, 'took answer 1']);
   });
 
   it('lets other conversations run while one turn is slow', async () => {
     const bot = countingBot();
-    const adapter = new TestAdapter((context) => bot.logic(context));
-    adapter.use(new TurnGuard());
     bot.holdNextTurn();
-    const slow = adapter.processActivity(message('slow', 'a1', 'first'));
+    const slow = bot.adapter.processActivity(message('slow', 'a1', 'first'));
     await new Promise((resolve) => setImmediate(resolve));
-    await adapter.processActivity(message('other', 'b1', 'second'));
-    expect(bot.answers).toEqual(['second']);
+    await bot.adapter.processActivity(message('other', 'b1', 'second'));
+    expect(bot.runs).toEqual(['second']);
     bot.release();
     await slow;
-    expect(bot.answers).toEqual(['second', 'first']);
+    expect(bot.runs).toEqual(['second', 'first']);
   });
 
   it('queues a non-message activity behind the running turn instead of dropping it', async () => {
     const bot = countingBot();
-    const adapter = new TestAdapter((context) => bot.logic(context));
-    adapter.use(new TurnGuard());
     bot.holdNextTurn();
-    const first = adapter.processActivity(message('c1', 'a1', 'first'));
+    const first = bot.adapter.processActivity(message('c1', 'a1', 'first'));
     await new Promise((resolve) => setImmediate(resolve));
-    const update = adapter.processActivity({ ...message('c1', 'u1', 'update'), type: 'conversationUpdate' });
+    const update = bot.adapter.processActivity({
+      ...message('c1', 'u1', 'update'),
+      type: 'conversationUpdate',
+    });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(bot.answers).toEqual([]);
+    expect(bot.runs).toEqual([]);
     bot.release();
     await Promise.all([first, update]);
-    expect(bot.answers).toEqual(['first', 'update']);
+    expect(bot.runs).toEqual(['first', 'update']);
   });
 });
 

@@ -45,7 +45,7 @@ export interface ShutdownOptions {
   log: Logger;
   /** Registered on the server before it listened; started first, so no new turn begins. */
   drain?: Drain;
-  /** Resolves when no bot turn is running (TurnGuard.idle). */
+  /** Resolves when no bot turn is running (TurnPipeline.idle). */
   turnsIdle?: () => Promise<void>;
   /** Last words after the server closed: flush transcripts, close storage clients. */
   onClosed?: () => Promise<void>;

@@ -1,6 +1,4 @@
-import type { Middleware, Storage, TranscriptStore, TurnContext } from 'botbuilder';
-import type { Lang } from '../knowledge/schema';
-import type { Logger } from '../logger';
+import type { Storage, TranscriptStore } from 'botbuilder';
 import {
   ConditionalBlobsStorage,
   checkBlobContainer,
@@ -10,35 +8,15 @@ import {
 import { ConflictSafeStorage, type ConditionalStorage } from './conditional';
 import { ConditionalMemoryStorage } from './memory';
 import type { StorageSettings } from './settings';
-import { SafeConversationState, SafeUserState } from './state';
-import { TurnRunner, replyBufferMiddleware, type TurnLogic } from './turn';
+import { SafeConversationState } from './state';
 
 export { ETagConflictError, isETagConflict, type ConditionalStorage } from './conditional';
 export { ConditionalBlobsStorage, type StorageHealth } from './blobs';
 export { ConditionalMemoryStorage } from './memory';
 export { storageMessages } from './messages';
 export { StorageError, loadStorageSettings, type StorageSettings } from './settings';
-export { TurnRunner, replyBufferMiddleware, type TurnLogic, type TurnStats } from './turn';
 export { STATE_VERSION_PROPERTY, stateVersionOf, type DialogStateShape } from './version';
-export { SafeConversationState, SafeUserState } from './state';
-
-export interface StateStoreOptions {
-  log?: Logger;
-}
-
-export interface TurnOptions {
-  /** stateVersionOf(root dialog, answer schema): conversations saved under another version restart politely. */
-  stateVersion: string;
-  /** The partner's language for "the bot was updated" and "please send it again"; default from activity.locale. */
-  languageOf?: (context: TurnContext) => Lang | Promise<Lang>;
-  /**
-   * What to send when the channel delivers again a message already handled and saved (its instance died before
-   * answering), e.g. ask the current question again; the message is never applied twice.
-   */
-  answerAgain?: TurnLogic;
-  /** Also load and save user state each turn (one more read per turn on blob storage): only if the bot uses it. */
-  withUserState?: boolean;
-}
+export { SafeConversationState } from './state';
 
 /** Everything the composition root needs for conversation state, whichever store the settings name. */
 export interface StateStore {
@@ -46,14 +24,6 @@ export interface StateStore {
   /** The storage every BotState writes through: conditional writes unless built on a plain Storage. */
   storage: Storage;
   conversationState: SafeConversationState;
-  userState: SafeUserState;
-  /** `adapter.use(store.middleware)` before any other middleware: discarded attempts then reach no send handler. */
-  middleware: Middleware;
-  /**
-   * The bot's turn runner, made once the dialogs exist (the version is computed from them):
-   * `runner.run(context, logic)` loads state, runs the logic, saves conditionally and retries once on a conflict.
-   */
-  turnRunner(options: TurnOptions): TurnRunner;
   /** For the health endpoint: resolves when the store answers, rejects with a one-line StorageError if not. */
   checkStorage(): Promise<StorageHealth>;
   /** Blob storage: Bot Framework's BlobsTranscriptStore in its own container. Memory: undefined (use files). */
@@ -73,10 +43,7 @@ function isConditional(storage: Storage): storage is ConditionalStorage {
  * ConditionalStorage (two "instances" sharing one in-memory store) is written conflict-safely, a plain Storage
  * (e.g. one that fails on demand) is used as it is, last writer wins. The composition root calls openStateStore.
  */
-export function createStateStore(
-  source: StorageSettings | Storage,
-  options: StateStoreOptions = {},
-): StateStore {
+export function createStateStore(source: StorageSettings | Storage): StateStore {
   const blobs = isStorageSettings(source) && source.kind === 'blobs' ? source : undefined;
   const store = isStorageSettings(source)
     ? blobs
@@ -85,20 +52,10 @@ export function createStateStore(
     : source;
   const storage = isConditional(store) ? new ConflictSafeStorage(store) : store;
   const conversationState = new SafeConversationState(storage);
-  const userState = new SafeUserState(storage);
   return {
     kind: blobs || store instanceof ConditionalBlobsStorage ? 'blobs' : 'memory',
     storage,
     conversationState,
-    userState,
-    middleware: replyBufferMiddleware,
-    turnRunner: ({ withUserState, ...turnOptions }) =>
-      new TurnRunner({
-        ...turnOptions,
-        log: options.log,
-        conversationState,
-        otherStates: withUserState ? [userState] : [],
-      }),
     checkStorage: async () => (blobs ? checkBlobContainer(blobs, false) : { kind: 'memory', latencyMs: 0 }),
     createTranscriptStore: () =>
       blobs ? createBlobTranscriptStore({ ...blobs, container: blobs.transcriptContainer }) : undefined,
@@ -106,10 +63,7 @@ export function createStateStore(
 }
 
 /** createStateStore, then creates the container if needed: a StorageError with one clear line if unreachable. */
-export async function openStateStore(
-  settings: StorageSettings,
-  options: StateStoreOptions = {},
-): Promise<StateStore> {
+export async function openStateStore(settings: StorageSettings): Promise<StateStore> {
   if (settings.kind === 'blobs') await checkBlobContainer(settings, true);
-  return createStateStore(settings, options);
+  return createStateStore(settings);
 }

@@ -28,17 +28,18 @@ export class LogLines {
 }
 
 /**
- * One conversation between a client and the real bot (the same dialogs, cards and knowledge as production),
- * on botbuilder's TestAdapter. Each call returns the replies of that turn.
+ * One conversation between a client and the real bot (the same dialogs, cards, knowledge and turn pipeline as
+ * production: redelivery, serialisation, one save, reply capture), on botbuilder's TestAdapter.
+ * Each call returns the replies of that turn.
  */
 export class TestChat {
   readonly log = new LogLines();
   private readonly adapter: TestAdapter;
 
   constructor(readonly client: Client) {
-    const { bot } = createBot({ log: this.log.logger });
-    this.adapter = new TestAdapter((context) => bot.run(context));
-    this.adapter.onTurnError = (context, error) => bot.onTurnError(context, error);
+    const { pipeline } = createBot({ log: this.log.logger });
+    this.adapter = new TestAdapter((context) => pipeline.run(context));
+    pipeline.attach(this.adapter);
   }
 
   async send(activity: Partial<Activity>): Promise<Partial<Activity>[]> {
