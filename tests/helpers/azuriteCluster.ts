@@ -151,24 +151,24 @@ export class FakeChannel {
     this.serviceUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
   }
 
-  /** Posts one activity; resolves with the HTTP status and the replies the bot sent for it. */
+  /**
+   * Posts one activity; resolves with the HTTP status and the replies the bot sent for it during this delivery
+   * (not those of an earlier delivery of the same activity).
+   */
   async send(
     instance: BotInstance,
     activity: Partial<Activity>,
   ): Promise<{ status: number; replies: Partial<Activity>[] }> {
     const incoming = { timestamp: new Date().toISOString(), ...activity, serviceUrl: this.serviceUrl };
+    const earlier = this.replies.length;
     const response = await fetch(instance.messagesUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(incoming),
     });
     await response.arrayBuffer();
-    return { status: response.status, replies: this.repliesTo(incoming.id) };
-  }
-
-  /** Replies the bot addressed to the activity with this id. */
-  repliesTo(activityId: string | undefined): Partial<Activity>[] {
-    return this.replies.filter((reply) => reply.replyToId === activityId);
+    const replies = this.replies.slice(earlier).filter((reply) => reply.replyToId === incoming.id);
+    return { status: response.status, replies };
   }
 
   async close(): Promise<void> {
