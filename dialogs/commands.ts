@@ -37,6 +37,8 @@ export interface AtRest extends Place {
   /** Words of a case: a new case from them, or a correction of the last one. */
   caseWords(): Promise<DialogTurnResult>;
   notSure(): Promise<DialogTurnResult>;
+  /** "Steps": every step, note and link of the last answer (channels without cards show a short answer). */
+  steps(): Promise<DialogTurnResult>;
 }
 
 /** A question open: the result ends the turn, or undefined lets the question take the message as its answer. */
@@ -57,6 +59,8 @@ export interface AtPrompt extends Place {
   /** After a reply: the answers the message also gave are taken, and the case goes on. */
   goOn(): Promise<DialogTurnResult>;
   notSure(): Promise<DialogTurnResult>;
+  /** "Steps" before the answer: they come with it; the question again. */
+  steps(): Promise<DialogTurnResult>;
 }
 
 /** The redirect (routing.yaml) where people answer every partner matter: partner.microsoft.com/support. */

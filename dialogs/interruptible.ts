@@ -292,6 +292,10 @@ export abstract class InterruptibleDialog<
         return (await this.noteAnswers(innerDc, meaning, lang)) ?? reprompt(innerDc);
       },
       notSure: () => this.notSure(innerDc, lang),
+      steps: async () => {
+        await replies.say(context, 'stepsWithTheAnswer', lang);
+        return reprompt(innerDc);
+      },
     };
   }
 

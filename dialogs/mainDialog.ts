@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { QuestionId, type Lang } from '../src/knowledge/schema';
 import { Answers } from '../src/engine/types';
+import { route } from '../src/engine/route';
 import { answersToChange } from '../src/cards';
 import type { Interpretation } from '../src/understand/interpretation';
 import type { CardSubmit } from '../src/understand/submit';
@@ -121,6 +122,16 @@ export class MainDialog extends ComponentDialog {
       caseWords: () => this.caseWords(step, meaning, lang),
       notSure: async () => {
         await replies.sayAll(context, ['notSureIdle', 'helpIdle'], lang);
+        return end();
+      },
+      steps: async () => {
+        const last = await memory.lastCaseOf(context);
+        const outcome = last && route(last.answers, lang, this.deps.knowledge);
+        if (!outcome || outcome.kind === 'ask') {
+          await replies.sayAll(context, ['stepsNoCase', 'helpIdle'], lang);
+        } else {
+          await replies.steps(context, outcome);
+        }
         return end();
       },
     };

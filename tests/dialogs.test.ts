@@ -1685,3 +1685,77 @@ describe.each(CLIENTS)('as partners write (%s)', (kind) => {
     });
   });
 });
+
+type Destination = { knownError: string } | { redirect: string } | 'case';
+
+/** Paraphrased errors, questions that belong elsewhere, and the technical cases that look like them. */
+const WHERE_IT_BELONGS: { name: string; says: Record<Lang, string>; goesTo: Destination }[] = [
+  {
+    name: 'an access ID tied to another user, in other words',
+    says: { en: 'the access ID is tied to another user', ja: 'ID がほかのアカウントで使われている' },
+    goesTo: { knownError: 'accessIdAlreadyAssociated' },
+  },
+  {
+    name: 'a contract missing from the list, in other words',
+    says: { en: "my contract isn't listed after adding it", ja: '契約が一覧に出ない' },
+    goesTo: { knownError: 'contractNotShown' },
+  },
+  {
+    name: 'presales help',
+    says: { en: 'architecture guidance before we pitch', ja: 'PoC 環境の設計を手伝ってほしい' },
+    goesTo: { redirect: 'presales' },
+  },
+  {
+    name: 'a program or licensing matter',
+    says: { en: 'our MPN membership renewal', ja: 'ライセンスの有効化ができない' },
+    goesTo: { redirect: 'programSupport' },
+  },
+  {
+    name: 'a technical problem that looks like deployment help is a case',
+    says: {
+      en: 'Azure VM deployment fails with an error for my CSP customer',
+      ja: 'CSP の顧客の Azure で VM のデプロイが失敗します',
+    },
+    goesTo: 'case',
+  },
+];
+
+describe.each(LANGS)('each message reaches the right place (%s)', (lang) => {
+  test.each(WHERE_IT_BELONGS)('$name', async ({ says: written, goesTo }) => {
+    const chat = new TestChat(client('webchat', LOCALE[lang]));
+    const replies = await chat.say(written[lang]);
+    const shown = allText(replies);
+    if (goesTo === 'case') {
+      expect(questionsAsked(replies, lang).length + chat.log.routeIds().length).toBeGreaterThan(0);
+      for (const redirect of knowledge.redirects) expect(shown).not.toContain(redirect.text[lang]);
+    } else if ('knownError' in goesTo) {
+      const error = knowledge.knownErrors.find((entry) => entry.id === goesTo.knownError);
+      expect(shown).toContain(error?.fix[0][lang]);
+      expect(questionsAsked(replies, lang)).toEqual([]);
+    } else {
+      const redirect = knowledge.redirects.find((entry) => entry.id === goesTo.redirect);
+      expect(shown).toContain(redirect?.text[lang]);
+      expect(chat.log.routeIds()).toEqual([]);
+    }
+  });
+});
+
+describe('the language the partner writes in', () => {
+  test('Japanese typed on an English client is answered in Japanese', async () => {
+    const chat = new TestChat(client('webchat', 'en-US'));
+    expect(questionsAsked(await chat.say('Azure の件です'), 'ja')).toEqual(['program']);
+  });
+
+  test('"日本語でお願いします。Azure の件です" switches and goes on with the Azure case', async () => {
+    const chat = new TestChat(client('teamsPersonal', 'en-US'));
+    const replies = await chat.say('日本語でお願いします。Azure の件です');
+    expect(allText(replies)).toContain(text('languageSwitched', 'ja'));
+    expect(questionsAsked(replies, 'ja')).toEqual(['program']);
+  });
+
+  test('a language asked for stays, whatever the partner writes next', async () => {
+    const chat = new TestChat(client('webchat', 'ja-JP'));
+    await chat.say('English please');
+    expect(questionsAsked(await chat.say('Azure の件です'), 'en')).toEqual(['program']);
+  });
+});

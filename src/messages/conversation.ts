@@ -143,6 +143,15 @@ export const conversationMessages = {
   },
   unlimited: { ja: '無制限', en: 'unlimited' },
   noSignatureCloudSupport: { ja: 'ありません', en: 'none' },
+  /** "Steps" with no answer given yet, or at a question before the answer. */
+  stepsNoCase: {
+    ja: 'まだ手順をお示しできる回答がありません。',
+    en: 'There is no answer yet whose steps I could show.',
+  },
+  stepsWithTheAnswer: {
+    ja: '手順は、残りの質問に答えていただくと、回答と一緒にお示しします。',
+    en: 'The steps come with the answer, once the remaining questions are answered.',
+  },
   /** An option the partner asked about ("what's PSfP?"), explained. */
   optionExplained: {
     ja: '「{option}」({question}) について: {explanation}',
