@@ -1,4 +1,16 @@
 import { z } from 'zod';
+import { securityOptionsFromEnv, type SecurityOptions } from './http/settings';
+import { loadStorageSettings, type StorageSettings } from './storage/settings';
+import { directLineSettings, type DirectLineOptions } from './directline';
+import { webChatSettings, type WebChatOptions } from './directline/webChat';
+import type { TelemetrySettings } from './telemetry';
+
+/**
+ * The bot's one settings module: `loadSettings()` is the only place the process environment is read. Every
+ * variable is validated with zod (the Azure Bot's and the rest here; security and storage by the schemas beside
+ * the code they configure, called from here), .env.example documents each, and the composition root hands each
+ * part only its own section.
+ */
 
 /** A blank line in .env (`MicrosoftAppId=`) means "not set", as in every Bot Framework sample. */
 const optionalText = z.preprocess(
@@ -65,7 +77,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): BotConfig {
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env): BotConfig {
   const parsed = Environment.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues
@@ -75,4 +89,90 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const { PORT, ...auth } = parsed.data;
   return { auth, authenticated: Boolean(auth.MicrosoftAppId), port: PORT };
+}
+
+const blankIsUnset = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const optionalSetting = (schema: z.ZodString = z.string()) =>
+  z.preprocess(blankIsUnset, schema.trim().optional());
+const flag = z.preprocess(
+  (value) => blankIsUnset(value) ?? 'false',
+  z.enum(['true', 'false'], 'must be true or false').transform((value) => value === 'true'),
+);
+
+/** The settings that have no home schema of their own: listening, transcripts, web chat, telemetry, logs. */
+const OtherEnvironment = z.object({
+  HOST: optionalSetting(),
+  TRANSCRIPTS_DIR: optionalSetting(),
+  DIRECT_LINE_SECRET: optionalSetting(),
+  DIRECT_LINE_DOMAIN: optionalSetting(z.string().regex(/^https:\/\/[^\s/]+/, 'must be an https URL')),
+  WEBCHAT_FRAME_ANCESTORS: optionalSetting(),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalSetting(
+    z.string().regex(/InstrumentationKey=/i, 'must be an Application Insights connection string'),
+  ),
+  TELEMETRY_LOG_PERSONAL_INFORMATION: flag,
+  LOG_LEVEL: z.preprocess(
+    (value) => blankIsUnset(value) ?? 'info',
+    z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+  ),
+});
+
+/** Everything the bot reads from its environment, checked, in the shape each part takes. */
+export interface Settings {
+  /** MicrosoftApp*, PORT. */
+  bot: BotConfig;
+  /** HOST: the interface to listen on (listenHost decides the default). */
+  host?: string;
+  /** MAX_BODY_BYTES, ALLOWED_SERVICE_HOSTS, ALLOWED_TENANT_IDS, ALLOW_UNAUTHENTICATED_REMOTE, and the app id. */
+  security: SecurityOptions;
+  /** STORAGE_*, MEMORY_STATE_*. */
+  storage: StorageSettings;
+  /** TRANSCRIPTS_DIR. */
+  transcriptsDir?: string;
+  /** DIRECT_LINE_SECRET, DIRECT_LINE_DOMAIN (and the app id). */
+  directLine: Pick<DirectLineOptions, 'secret' | 'azureDomain' | 'botAppId'>;
+  /** WEBCHAT_FRAME_ANCESTORS, and Azure's Direct Line origin when a secret is set. */
+  webChat: WebChatOptions;
+  /** APPLICATIONINSIGHTS_CONNECTION_STRING, TELEMETRY_LOG_PERSONAL_INFORMATION. */
+  telemetry: TelemetrySettings;
+  /** LOG_LEVEL. */
+  logLevel: string;
+}
+
+/**
+ * Reads and checks every setting (names and meanings in .env.example). Throws ConfigError (StorageError for the
+ * storage settings) with one line naming each bad setting, so start-up fails readably.
+ */
+export function loadSettings(env: Env = process.env): Settings {
+  const bot = loadConfig(env);
+  const security = { ...securityOptionsFromEnv(env), appId: bot.auth.MicrosoftAppId };
+  const storage = loadStorageSettings(env);
+  const parsed = OtherEnvironment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
+    throw new ConfigError(`Invalid configuration (see .env.example): ${problems}`);
+  }
+  const other = parsed.data;
+  const checked = {
+    DIRECT_LINE_SECRET: other.DIRECT_LINE_SECRET,
+    DIRECT_LINE_DOMAIN: other.DIRECT_LINE_DOMAIN,
+    WEBCHAT_FRAME_ANCESTORS: other.WEBCHAT_FRAME_ANCESTORS,
+    MicrosoftAppId: bot.auth.MicrosoftAppId,
+  };
+  return {
+    bot,
+    host: other.HOST,
+    security,
+    storage,
+    transcriptsDir: other.TRANSCRIPTS_DIR,
+    directLine: directLineSettings(checked),
+    webChat: webChatSettings(checked),
+    telemetry: {
+      connectionString: other.APPLICATIONINSIGHTS_CONNECTION_STRING,
+      logPersonalInformation: other.TELEMETRY_LOG_PERSONAL_INFORMATION,
+    },
+    logLevel: other.LOG_LEVEL,
+  };
 }

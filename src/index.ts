@@ -4,31 +4,29 @@ import { CloudAdapter, TranscriptLoggerMiddleware, type BotState, type Storage }
 import type { Dialog } from 'botbuilder-dialogs';
 import type { Server } from 'restify';
 import { z } from 'zod';
-import { ConfigError, loadConfig, type BotConfig } from './config';
+import { ConfigError, loadSettings, type BotConfig } from './config';
 import { getKnowledge, KnowledgeError } from './knowledge/load';
 import type { Knowledge } from './knowledge/schema';
 import { Answers } from './engine/types';
 import { createLogger, registerSecrets, type Logger } from './logger';
 import { botFrameworkAuthentication } from './http/authentication';
 import { listenHost } from './http/listenHost';
-import { securityOptionsFromEnv } from './http/settings';
 import { TenantGate } from './http/tenantGate';
 import { createHardening, type Hardening } from './hardening';
 import {
   ConditionalMemoryStorage,
   createStateStore,
-  loadStorageSettings,
   openStateStore,
   stateVersionOf,
   StorageError,
   type StateStore,
 } from './storage';
 import { transcriptMiddleware } from './transcripts';
-import { directLineSettings, registerDirectLine, registerWebChat, webChatSettings } from './directline';
+import { registerDirectLine, registerWebChat } from './directline';
 import { startServer, type RunningServer } from './server';
 import { TurnPipeline } from './pipeline';
 import { SupportBot } from './bot';
-import { startTelemetry, telemetrySettings, type Telemetry } from './telemetry';
+import { startTelemetry, type Telemetry } from './telemetry';
 import { ConversationMemory } from '../dialogs/memory';
 import { Replies } from '../dialogs/replies';
 import { CaseDialog } from '../dialogs/caseDialog';
@@ -127,15 +125,13 @@ export interface RunningBot {
 }
 
 export async function startBot(options: StartBotOptions = {}): Promise<RunningBot> {
-  const env = options.env ?? process.env;
-  const config = options.config ?? loadConfig(env);
-  const log = options.log ?? createLogger();
+  const settings = loadSettings(options.env);
+  const config = options.config ?? settings.bot;
+  const log = options.log ?? createLogger({ level: settings.logLevel });
   registerSecrets(config.auth.MicrosoftAppPassword);
-  const security = { ...securityOptionsFromEnv(env), appId: config.auth.MicrosoftAppId };
+  const security = { ...settings.security, appId: config.auth.MicrosoftAppId };
 
-  const store = options.storage
-    ? createStateStore(options.storage)
-    : await openStateStore(loadStorageSettings(env));
+  const store = options.storage ? createStateStore(options.storage) : await openStateStore(settings.storage);
   const { bot, dialog, pipeline } = createBot({
     store,
     knowledge: options.knowledge,
@@ -146,7 +142,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   const adapter = new CloudAdapter(botFrameworkAuthentication(config.auth));
   // The pipeline first: replies of an attempt that is thrown away never reach telemetry or the transcript.
   pipeline.attach(adapter);
-  const telemetry = await startTelemetry(telemetrySettings(env), log);
+  const telemetry = await startTelemetry(settings.telemetry, log);
   if (telemetry) {
     adapter.use(telemetry.middleware);
     dialog.telemetryClient = telemetry.client;
@@ -154,7 +150,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   const blobTranscripts = store.createTranscriptStore();
   const transcripts = blobTranscripts
     ? new TranscriptLoggerMiddleware(blobTranscripts)
-    : transcriptMiddleware({ dir: env.TRANSCRIPTS_DIR, log });
+    : transcriptMiddleware({ dir: settings.transcriptsDir, log });
   if (transcripts) adapter.use(transcripts);
   const hardening = createHardening({
     security,
@@ -168,13 +164,13 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     bot: pipeline,
     log,
     port: options.port ?? config.port,
-    host: options.host ?? listenHost(security, env.HOST, log),
+    host: options.host ?? listenHost(security, settings.host, log),
     maxBodyBytes: security.maxBodyBytes,
     extend: async (server) => {
       hardening.extend(server);
       if (options.webChat) {
-        registerDirectLine(server, { adapter, bot: pipeline, log, ...directLineSettings(env) });
-        registerWebChat(server, webChatSettings(env));
+        registerDirectLine(server, { adapter, bot: pipeline, log, ...settings.directLine });
+        registerWebChat(server, settings.webChat);
       }
       await options.extend?.(server);
     },

@@ -54,7 +54,7 @@ export function scrubSecrets(line: string): string {
 }
 
 export interface LoggerOptions {
-  /** pino level; defaults to LOG_LEVEL, else "info" ("silent" turns logging off, as the benchmark does). */
+  /** pino level (settings.logLevel, from LOG_LEVEL); defaults to "info" ("silent" turns logging off). */
   level?: string;
   /** Where lines go; defaults to stdout. Tests pass a stream to read them. */
   destination?: DestinationStream;
@@ -64,7 +64,7 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
-      level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+      level: options.level ?? 'info',
       base: { service: 'partner-support-router' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
@@ -74,9 +74,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
-
-/** The process-wide logger used by the composition root. */
-export const logger: Logger = createLogger();
 
 /** What trainers read: which path a partner took to which card. */
 export interface CaseFinished {

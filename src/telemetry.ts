@@ -12,14 +12,6 @@ export interface TelemetrySettings {
   logPersonalInformation: boolean;
 }
 
-/** The telemetry settings from the environment (.env.example lists them). */
-export function telemetrySettings(env: Record<string, string | undefined> = process.env): TelemetrySettings {
-  return {
-    connectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim() || undefined,
-    logPersonalInformation: env.TELEMETRY_LOG_PERSONAL_INFORMATION?.trim().toLowerCase() === 'true',
-  };
-}
-
 /** What the composition root adds: the adapter middleware (per-activity events) and the client for the dialogs. */
 export interface Telemetry {
   client: BotTelemetryClient;

@@ -91,7 +91,7 @@ export interface TranscriptOptions {
  * undefined when TRANSCRIPTS_DIR is not set: `const m = transcriptMiddleware(...); if (m) adapter.use(m)`.
  */
 export function transcriptMiddleware(
-  options: TranscriptOptions = { dir: process.env.TRANSCRIPTS_DIR },
+  options: TranscriptOptions = {},
 ): TranscriptLoggerMiddleware | undefined {
   const dir = options.dir?.trim();
   if (!dir) return undefined;

@@ -43,7 +43,7 @@ export type DirectLineChannel =
 
 /** DIRECT_LINE_SECRET, DIRECT_LINE_DOMAIN and MicrosoftAppId from the environment (blank means unset). */
 export function directLineSettings(
-  env: Record<string, string | undefined> = process.env,
+  env: Record<string, string | undefined>,
 ): Pick<DirectLineOptions, 'secret' | 'azureDomain' | 'botAppId'> {
   const value = (name: string) => env[name]?.trim() || undefined;
   return {

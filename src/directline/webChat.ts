@@ -32,7 +32,7 @@ export interface WebChatOptions {
 }
 
 /** The page's settings from the environment: Azure's Direct Line only when a secret is configured. */
-export function webChatSettings(env: Record<string, string | undefined> = process.env): WebChatOptions {
+export function webChatSettings(env: Record<string, string | undefined>): WebChatOptions {
   const value = (name: string) => env[name]?.trim() || undefined;
   return {
     azureDomain: value('DIRECT_LINE_SECRET') ? (value('DIRECT_LINE_DOMAIN') ?? AZURE_DIRECT_LINE) : undefined,

@@ -11,7 +11,7 @@ import type { SecurityOptions } from './settings';
  */
 export function listenHost(
   options: Pick<SecurityOptions, 'appId' | 'allowUnauthenticatedRemote'>,
-  host = process.env.HOST,
+  host: string | undefined,
   log?: Logger,
 ): string {
   const chosen = host?.trim() || (options.appId ? '0.0.0.0' : '127.0.0.1');

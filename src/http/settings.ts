@@ -57,9 +57,7 @@ const SecurityEnvironment = z.object({
 });
 
 /** Reads and checks the security settings (names documented in .env.example); throws ConfigError naming each bad one. */
-export function securityOptionsFromEnv(
-  env: Record<string, string | undefined> = process.env,
-): SecurityOptions {
+export function securityOptionsFromEnv(env: Record<string, string | undefined>): SecurityOptions {
   const parsed = SecurityEnvironment.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues

@@ -92,7 +92,7 @@ export class StorageError extends Error {
   override name = 'StorageError';
 }
 
-export function loadStorageSettings(env: Record<string, string | undefined> = process.env): StorageSettings {
+export function loadStorageSettings(env: Record<string, string | undefined>): StorageSettings {
   const parsed = StorageEnvironment.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues
