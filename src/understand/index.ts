@@ -3,7 +3,6 @@ export { detectIntent } from './intent';
 export {
   expectedBy,
   interpret,
-  languageOf,
   type Intent,
   type Interpretation,
   type InterpretationContext,

@@ -10,8 +10,11 @@ import {
 } from './normalise';
 import { getPhrases, type CompiledPhrases } from './phrases';
 
-/** The intents of the dialogs that do not consume the interpretation yet: "not sure" and "a person" are a case. */
-export type Intent = Exclude<Interpreted, { kind: 'notSure' } | { kind: 'handoff' }>;
+/**
+ * The intents of the dialogs that do not consume the interpretation yet: "not sure" and "a person" are a case,
+ * "steps" is help.
+ */
+export type Intent = Exclude<Interpreted, { kind: 'notSure' } | { kind: 'handoff' } | { kind: 'steps' }>;
 
 /** What a message asks the bot to do, before any slot filling: `interpret(…).intent`, for older callers. */
 export function detectIntent(
@@ -20,6 +23,7 @@ export function detectIntent(
   phrases: CompiledPhrases = getPhrases(),
 ): Intent {
   const { intent } = interpret(text, { lang: 'en' }, knowledge, phrases);
+  if (intent.kind === 'steps') return { kind: 'help' };
   return intent.kind === 'notSure' || intent.kind === 'handoff' ? { kind: 'none' } : intent;
 }
 

@@ -29,6 +29,8 @@ export type Intent =
   | { kind: 'knownErrorMenu' }
   | { kind: 'supportCase' }
   | { kind: 'redirectMenu' }
+  /** Every step, note and link of the last answer (plain-text channels show a short answer first). */
+  | { kind: 'steps' }
   | { kind: 'greeting' }
   | { kind: 'thanks' }
   | { kind: 'severityHelp' }
@@ -149,7 +151,7 @@ export function interpret(
   const severity = severityIn(normalised, phrases);
 
   return {
-    language: languageOf(message, vocabulary),
+    language: languageIn(message, normalised, mentions),
     intent: finalIntent,
     answers: decided.answers,
     negated: decided.negated,
@@ -535,16 +537,19 @@ function unrecognisedIn(text: Normalised, mentions: Mention[], phrases: Compiled
 }
 
 const JAPANESE_SCRIPT = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
-const LATIN_WORD = /\p{Script=Latin}+/gu;
+const ENGLISH_WORD = /[a-z]{2,}/;
 
 /**
- * Japanese when the text has kana or kanji; English when it has two Latin words or more besides answer words
- * (a button label such as "Action Pack" sent as text says nothing about the partner's language); else unclear.
+ * Japanese when the text has kana or kanji; English when a word of two letters or more is left besides the answer
+ * words (a button label such as "Action Pack" or a bare "Azure" says nothing about the partner's language).
  */
-export function languageOf(text: string, vocabulary?: Vocabulary): Lang | undefined {
-  if (JAPANESE_SCRIPT.test(text)) return 'ja';
-  const words = (text.toLowerCase().match(LATIN_WORD) ?? []).filter(
-    (word) => !vocabulary?.answerWords.has(word),
-  );
-  return words.length >= 2 ? 'en' : undefined;
+function languageIn(message: string, text: Normalised, mentions: Mention[]): Lang | undefined {
+  if (JAPANESE_SCRIPT.test(message)) return 'ja';
+  let rest = text.compact;
+  for (const mention of mentions)
+    rest = rest.slice(0, mention.start) + ' '.repeat(mention.end - mention.start) + rest.slice(mention.end);
+  // Words of the compact text start at boundaries; put spaces back there.
+  let spaced = '';
+  for (let at = 0; at < rest.length; at += 1) spaced += (text.boundary[at] ? ' ' : '') + rest[at];
+  return ENGLISH_WORD.test(spaced) ? 'en' : undefined;
 }
