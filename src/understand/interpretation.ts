@@ -209,6 +209,8 @@ function wordsBetween(text: Normalised, from: number, to: number): number {
 
 /** An English cue reaches a few words ahead ("not one of the latest two"); a Japanese prefix (非) only the next. */
 const MAX_CUE_REACH = 6;
+/** Six words are never longer than this: a pasted log is not walked word by word. */
+const MAX_CUE_REACH_CHARS = 80;
 const isAsciiCue = (span: Span, text: Normalised) => /[a-z0-9]/.test(text.compact[span.start]);
 
 /**
@@ -245,16 +247,19 @@ function mentionsIn(
     const deniedBefore = before.some((cue) => {
       if (cue.end > term.start || cue.start < clause.start) return false;
       if (!isAsciiCue(cue, text)) return cue.end === term.start;
+      if (term.start - cue.end > MAX_CUE_REACH_CHARS) return false;
       const ended = scopeEnds.some((end) => end.start >= cue.end && end.end <= term.start);
       return !ended && wordsBetween(text, cue.end, term.start) <= MAX_CUE_REACH;
     });
+    // Only the nearest cue after the word denies it, within its clause.
+    let nearest: Span | undefined;
+    for (const cue of after)
+      if (cue.start >= term.end && (!nearest || cue.start < nearest.start)) nearest = cue;
     const deniedAfter =
-      after.some((cue) => {
-        if (cue.start < term.end || cue.end > clause.end) return false;
-        const ended = scopeEnds.some((end) => end.start >= term.end && end.end <= cue.start);
-        const nearerCue = after.some((other) => other.start >= term.end && other.end <= cue.start);
-        return !ended && !nearerCue;
-      }) || adjacentAfter.some((cue) => cue.start === term.end);
+      (nearest !== undefined &&
+        nearest.end <= clause.end &&
+        !scopeEnds.some((end) => end.start >= term.end && end.end <= nearest.start)) ||
+      adjacentAfter.some((cue) => cue.start === term.end);
     const ownedHere = owned.some(
       (cue) =>
         cue.end <= term.start && cue.start >= clause.start && wordsBetween(text, cue.end, term.start) <= 1,
