@@ -195,3 +195,12 @@ describe('known errors and redirects in natural wording', () => {
     });
   });
 });
+
+describe('commands', () => {
+  it('asks for every step of the last answer in either language', () => {
+    for (const text of ['steps', 'show all steps please', '手順', 'すべての手順を見せて']) {
+      expect(read(text).intent, text).toEqual({ kind: 'steps' });
+    }
+    expect(read('what are the steps to link a benefit?').intent).not.toEqual({ kind: 'steps' });
+  });
+});
