@@ -182,6 +182,8 @@ describe('known errors and redirects in natural wording', () => {
     ['PoC 環境の設計を手伝ってほしい', 'redirect', 'presales'],
     ['our MPN membership renewal is stuck', 'redirect', 'programSupport'],
     ['ライセンスの有効化ができない', 'redirect', 'programSupport'],
+    ["prices in USD, we're in France", 'knownError', 'wrongCurrency'],
+    ['ドル表示になる', 'knownError', 'wrongCurrency'],
   ] as const)('%s', (text, kind, id) => {
     expect(read(text).intent).toMatchObject({ kind, id });
   });
@@ -193,14 +195,5 @@ describe('known errors and redirects in natural wording', () => {
     expect(read('Office 365 でお客様ユーザーへのライセンス割り当てがエラーになります').intent).toEqual({
       kind: 'none',
     });
-  });
-});
-
-describe('commands', () => {
-  it('asks for every step of the last answer in either language', () => {
-    for (const text of ['steps', 'show all steps please', '手順', 'すべての手順を見せて']) {
-      expect(read(text).intent, text).toEqual({ kind: 'steps' });
-    }
-    expect(read('what are the steps to link a benefit?').intent).not.toEqual({ kind: 'steps' });
   });
 });

@@ -1,5 +1,3 @@
-export { extractAnswers } from './answers';
-export { detectIntent } from './intent';
 export {
   expectedBy,
   interpret,

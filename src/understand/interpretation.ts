@@ -29,8 +29,6 @@ export type Intent =
   | { kind: 'knownErrorMenu' }
   | { kind: 'supportCase' }
   | { kind: 'redirectMenu' }
-  /** Every step, note and link of the last answer (plain-text channels show a short answer first). */
-  | { kind: 'steps' }
   | { kind: 'greeting' }
   | { kind: 'thanks' }
   | { kind: 'severityHelp' }
@@ -138,12 +136,15 @@ export function interpret(
       !(intent.kind === 'notSure' && mention.slot === context.asking),
   );
   const decided = decide(taken, mentions, expected, knowledge);
+  // A different answer corrects an earlier one only when the message says so ("actually", "sorry", "でした") or
+  // denies the earlier one ("not Silver", "Azure じゃなくて"): otherwise it may be a new case.
   const corrections: Partial<Answers> = {};
   for (const [slot, option] of Object.entries(decided.answers) as [QuestionId, string][]) {
     const before = context.answers?.[slot];
     const replaced = mentions.some((mention) => mention.replaces && mention.slot === slot);
-    if ((before !== undefined && before !== option) || replaced)
-      Object.assign(corrections, { [slot]: option });
+    const deniesBefore = before !== undefined && (decided.negated[slot] ?? []).includes(before);
+    const changes = before !== undefined && before !== option && (correcting || deniesBefore);
+    if (changes || replaced) Object.assign(corrections, { [slot]: option });
   }
   const askedAbout = asksAbout ? askedAboutIn(mentions, knowledge) : [];
   const finalIntent: Intent =

@@ -29,7 +29,6 @@ export const COMMANDS = [
   'supportCase',
   'knownErrorMenu',
   'redirectMenu',
-  'steps',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
