@@ -149,7 +149,14 @@ export function interpret(
   const askedAbout = asksAbout ? askedAboutIn(mentions, knowledge) : [];
   const finalIntent: Intent =
     intent.kind === 'fact' ? { ...intent, givesAnswers: Object.keys(decided.answers).length > 0 } : intent;
-  const severity = severityIn(normalised, phrases);
+  // Levels named in a question about severity ("Sev A or Sev B?") are asked about, not stated.
+  const severity = intent.kind === 'severityHelp' ? undefined : severityIn(normalised, phrases);
+  // "Silver or Gold, I can't tell": the partner is not sure between two options.
+  const unsureBetween =
+    intent.kind === 'notSure' &&
+    new Set(
+      mentions.filter((mention) => mention.slot === context.asking).flatMap((mention) => mention.options),
+    ).size > 1;
 
   return {
     language: languageIn(message, normalised, mentions),
@@ -159,7 +166,7 @@ export function interpret(
     askedAbout,
     corrections,
     unrecognised: unrecognisedIn(normalised, mentions, phrases),
-    ambiguous: decided.ambiguous,
+    ambiguous: decided.ambiguous || unsureBetween,
     ...(severity && { severity }),
   };
 }
