@@ -550,11 +550,11 @@ function unrecognisedIn(text: Normalised, mentions: Mention[], phrases: Compiled
 }
 
 const JAPANESE_SCRIPT = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
-const ENGLISH_WORD = /[a-z]{2,}/;
+const ENGLISH_WORD = /[a-z]{2,}/g;
 
 /**
- * Japanese when the text has kana or kanji; English when a word of two letters or more is left besides the answer
- * words (a button label such as "Action Pack" or a bare "Azure" says nothing about the partner's language).
+ * Japanese when the text has kana or kanji; English when two words or more are left besides the answer words (a
+ * button label such as "Action Pack", a bare "Azure" or one stray word says nothing about the partner's language).
  */
 function languageIn(message: string, text: Normalised, mentions: Mention[]): Lang | undefined {
   if (JAPANESE_SCRIPT.test(message)) return 'ja';
@@ -564,5 +564,5 @@ function languageIn(message: string, text: Normalised, mentions: Mention[]): Lan
   // Words of the compact text start at boundaries; put spaces back there.
   let spaced = '';
   for (let at = 0; at < rest.length; at += 1) spaced += (text.boundary[at] ? ' ' : '') + rest[at];
-  return ENGLISH_WORD.test(spaced) ? 'en' : undefined;
+  return (spaced.match(ENGLISH_WORD)?.length ?? 0) >= 2 ? 'en' : undefined;
 }
