@@ -159,7 +159,7 @@ export function interpret(
     ).size > 1;
 
   return {
-    language: languageIn(message, normalised, mentions),
+    language: languageIn(message, vocabulary),
     intent: finalIntent,
     answers: decided.answers,
     negated: decided.negated,
@@ -585,19 +585,18 @@ function unrecognisedIn(text: Normalised, mentions: Mention[], phrases: Compiled
 }
 
 const JAPANESE_SCRIPT = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
-const ENGLISH_WORD = /[a-z]{2,}/g;
+
+const LATIN_WORD = /\p{Script=Latin}+/gu;
 
 /**
- * Japanese when the text has kana or kanji; English when two words or more are left besides the answer words (a
- * button label such as "Action Pack", a bare "Azure" or one stray word says nothing about the partner's language).
+ * Japanese when the text has kana or kanji; English when it has two Latin words or more besides the words of
+ * answers (a button label such as "Action Pack", a bare "Azure" or one stray word says nothing about the partner's
+ * language; "Azure, we are an advisor partner" is not clear enough to switch a Japanese conversation either).
  */
-function languageIn(message: string, text: Normalised, mentions: Mention[]): Lang | undefined {
+function languageIn(message: string, vocabulary: Vocabulary): Lang | undefined {
   if (JAPANESE_SCRIPT.test(message)) return 'ja';
-  let rest = text.compact;
-  for (const mention of mentions)
-    rest = rest.slice(0, mention.start) + ' '.repeat(mention.end - mention.start) + rest.slice(mention.end);
-  // Words of the compact text start at boundaries; put spaces back there.
-  let spaced = '';
-  for (let at = 0; at < rest.length; at += 1) spaced += (text.boundary[at] ? ' ' : '') + rest[at];
-  return (spaced.match(ENGLISH_WORD)?.length ?? 0) >= 2 ? 'en' : undefined;
+  const words = (message.toLowerCase().match(LATIN_WORD) ?? []).filter(
+    (word) => !vocabulary.answerWords.has(word),
+  );
+  return words.length >= 2 ? 'en' : undefined;
 }
