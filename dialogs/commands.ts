@@ -162,6 +162,7 @@ export const COMMANDS: { [K in Kind]: Command<K> } = {
     },
   },
   notSure: { atRest: (rest) => rest.notSure(), atPrompt: (prompt) => prompt.notSure() },
+  steps: { atRest: (rest) => rest.steps(), atPrompt: (prompt) => prompt.steps() },
   // "Can I talk to a person?": where people answer (the partner support window), and the conversation goes on.
   handoff: {
     atRest: async (rest) => {

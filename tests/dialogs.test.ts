@@ -1100,6 +1100,27 @@ describe.each(LANGS)('channels without cards: the welcome is a numbered list (%s
     topics.forEach((topic, index) => expect(shown).toContain(`${index + 1}. ${cardMessages[topic][lang]}`));
   });
 
+  test('the short answer ends with how to see every step, and typing that word shows them all', async () => {
+    const { join, say: typed } = textOnlyChat();
+    await join();
+    const answers: Answers = { family: 'azure', program: 'cspDirect', purchasedPlan: 'none' };
+    let replies = await typed('1');
+    for (let turn = 0; turn < 5; turn += 1) {
+      const [asked] = questionsAsked(replies, lang);
+      if (!asked) break;
+      const option = answers[asked as keyof Answers];
+      if (!option) throw new Error(`unexpected question ${asked}`);
+      replies = await typed(label(asked, option, lang));
+    }
+    const outcome = route(answers, lang, knowledge);
+    if (outcome.kind !== 'route') throw new Error('expected a route');
+    expect(allText(replies)).toContain(outcome.plan.name);
+    const word = lang === 'ja' ? '手順' : 'steps';
+    expect(allText(replies)).toContain(lang === 'ja' ? `「${word}」` : `"${word}"`);
+    const all = allText(await typed(word));
+    outcome.steps.forEach((step) => expect(all).toContain(step.text));
+  });
+
   test("typing a topic's number opens it: 1 a case, 2 the severity helper", async () => {
     const first = textOnlyChat();
     await first.join();

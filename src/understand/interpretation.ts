@@ -37,6 +37,7 @@ export type Intent =
   | { kind: 'fact'; id: string; givesAnswers: boolean }
   /** The partner does not know the answer to the question on screen. */
   | { kind: 'notSure' }
+  | { kind: 'steps' }
   /** The partner asks for a person. */
   | { kind: 'handoff' }
   | { kind: 'none' };

@@ -29,6 +29,7 @@ export const COMMANDS = [
   'supportCase',
   'knownErrorMenu',
   'redirectMenu',
+  'steps',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
