@@ -52,7 +52,7 @@ export interface CreateBotOptions {
   log?: Logger;
   /** Tenants served (ALLOWED_TENANT_IDS); empty or absent: every tenant. */
   allowedTenantIds?: readonly string[];
-  /** The case's steps for trainers; default: through `log`, not-understood text (redacted) unless EVENTS_NOT_UNDERSTOOD_TEXT=off. */
+  /** The case's steps for trainers; default: through `log`, with the (redacted) text of messages not understood. */
   events?: CaseEvents;
 }
 
@@ -77,9 +77,7 @@ export function createBot(options: CreateBotOptions = {}): CreatedBot {
 
   const memory = new ConversationMemory(conversationState);
   const replies = new Replies(knowledge);
-  const events =
-    options.events ??
-    new CaseEvents(log, { notUnderstoodText: process.env.EVENTS_NOT_UNDERSTOOD_TEXT !== 'off' });
+  const events = options.events ?? new CaseEvents(log);
   const dialogDeps = { knowledge, memory, replies, events };
   const dialog = new MainDialog(dialogDeps, new CaseDialog(dialogDeps, log), new SeverityDialog(dialogDeps));
 
@@ -143,6 +141,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     knowledge: options.knowledge,
     log,
     allowedTenantIds: security.allowedTenantIds,
+    events: new CaseEvents(log, settings.events),
   });
 
   const adapter = new CloudAdapter(botFrameworkAuthentication(config.auth));

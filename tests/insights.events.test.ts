@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError, loadSettings } from '../src/config';
 import { redact } from '../src/insights/events';
 import { client } from './helpers/channels';
 import { TestChat } from './helpers/chat';
@@ -64,5 +65,13 @@ describe('redact', () => {
         'ID 1234-5678 for a@b.co.jp at https://x.y/z?q=1 tenant 0f8fad5b-d9cb-469f-a165-70867728950e ok',
       ),
     ).toBe('ID <n> for <email> at <url> tenant <guid> ok');
+  });
+});
+
+describe('EVENTS_NOT_UNDERSTOOD_TEXT', () => {
+  it('logs the redacted text by default, none with off, and refuses other values', () => {
+    expect(loadSettings({}).events).toEqual({ notUnderstoodText: true });
+    expect(loadSettings({ EVENTS_NOT_UNDERSTOOD_TEXT: 'off' }).events).toEqual({ notUnderstoodText: false });
+    expect(() => loadSettings({ EVENTS_NOT_UNDERSTOOD_TEXT: 'no' })).toThrow(ConfigError);
   });
 });
