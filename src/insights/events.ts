@@ -13,7 +13,12 @@ export type InsightEvent =
   | { event: 'caseStarted'; how: How; answers?: Record<string, string> }
   | { event: 'questionAsked'; question: string }
   | { event: 'answerTaken'; question: string; option: string; how: How | 'corrected' }
-  | { event: 'notUnderstood'; question?: string; text?: string };
+  | { event: 'notUnderstood'; question?: string; text?: string }
+  /** "Did this answer your question?" on a card: no free text, a reason id for "no". */
+  | { event: 'feedback'; routeId: string; helpful: boolean; reason?: FeedbackReason };
+
+/** Why an answer did not help, as the feedback buttons offer it (the report groups by these). */
+export type FeedbackReason = 'wrongRoute' | 'unclearSteps' | 'missingInformation' | 'other';
 
 export interface EventOptions {
   /** Log the (redacted) text of messages the bot did not understand; false logs the event without text. */
