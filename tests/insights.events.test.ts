@@ -37,7 +37,7 @@ describe('case events for trainers', () => {
       { event: 'caseFinished', routeId: 'azure/cloudSolutionProvider' },
     ]);
     const started = chat.log.lines.find((line) => line.event === 'caseStarted');
-    expect(started).toMatchObject({ answers: { family: 'azure' }, lang: 'en-US', channelId: 'webchat' });
+    expect(started).toMatchObject({ answers: { family: 'azure' }, locale: 'en-US', channelId: 'webchat' });
     expect(JSON.stringify(chat.log.lines)).not.toMatch(/12345678|bob@|contoso\.com/);
   });
 

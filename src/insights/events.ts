@@ -86,7 +86,7 @@ export class CaseEvents {
         ...line,
         conversationId: context.activity.conversation?.id,
         channelId: context.activity.channelId,
-        lang: context.activity.locale,
+        locale: context.activity.locale,
       },
       line.event,
     );
