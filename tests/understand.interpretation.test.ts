@@ -182,6 +182,8 @@ describe('known errors and redirects in natural wording', () => {
     ['PoC 環境の設計を手伝ってほしい', 'redirect', 'presales'],
     ['our MPN membership renewal is stuck', 'redirect', 'programSupport'],
     ['ライセンスの有効化ができない', 'redirect', 'programSupport'],
+    ["prices in USD, we're in France", 'knownError', 'wrongCurrency'],
+    ['ドル表示になる', 'knownError', 'wrongCurrency'],
   ] as const)('%s', (text, kind, id) => {
     expect(read(text).intent).toMatchObject({ kind, id });
   });

@@ -18,6 +18,8 @@ export interface Labelled {
   unrecognised?: string[];
   severity?: { level?: string; aroundTheClock?: boolean };
   ambiguous?: boolean;
+  /** Only option labels or names: no language can be read from it. */
+  languageNeutral?: boolean;
   tags?: string[];
 }
 
@@ -66,7 +68,8 @@ export interface Evaluation {
     'negated' | 'askedAbout' | 'corrections' | 'unrecognised' | 'severity' | 'ambiguous',
     { correct: number; total: number }
   >;
-  language: { correct: number; wrong: number; undecided: number };
+  /** Right: the label's language, or none for a message of labels only; undecided: none where one was clear. */
+  language: { correct: number; wrong: number; undecided: number; misses: Miss[] };
   /** intent confusion: expected → got → count, misses only. */
   confusion: Map<string, Map<string, number>>;
   /** Answers the partner denied or only asked about, taken all the same: must stay empty. */
@@ -100,7 +103,7 @@ export function evaluate(corpus: Labelled[], knowledge: Knowledge): Evaluation {
       severity: { correct: 0, total: 0 },
       ambiguous: { correct: 0, total: 0 },
     },
-    language: { correct: 0, wrong: 0, undecided: 0 },
+    language: { correct: 0, wrong: 0, undecided: 0, misses: [] },
     confusion: new Map(),
     unsafe: [],
     timings: [],
@@ -166,9 +169,13 @@ export function evaluate(corpus: Labelled[], knowledge: Knowledge): Evaluation {
     field('severity', entry.severity ?? {}, got.severity ?? {}, {});
     field('ambiguous', entry.ambiguous ?? false, got.ambiguous, false);
 
-    if (got.language === undefined) result.language.undecided += 1;
-    else if (got.language === entry.lang) result.language.correct += 1;
-    else result.language.wrong += 1;
+    const language = entry.languageNeutral ? undefined : entry.lang;
+    if (got.language === language) result.language.correct += 1;
+    else {
+      if (got.language === undefined) result.language.undecided += 1;
+      else result.language.wrong += 1;
+      result.language.misses.push({ ...where, expected: String(language), got: String(got.language) });
+    }
   }
   result.timings.sort((a, b) => a - b);
   return result;

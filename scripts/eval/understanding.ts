@@ -60,5 +60,6 @@ out.push(
 if (args.includes('--misses')) {
   out.push('', 'intent misses:', ...evaluation.intent.misses.map(show));
   out.push('', 'slot misses:', ...evaluation.slotMisses.map(show));
+  out.push('', 'language misses:', ...evaluation.language.misses.map(show));
 }
 console.log(out.join('\n'));

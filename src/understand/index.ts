@@ -1,9 +1,6 @@
-export { extractAnswers } from './answers';
-export { detectIntent } from './intent';
 export {
   expectedBy,
   interpret,
-  languageOf,
   type Intent,
   type Interpretation,
   type InterpretationContext,

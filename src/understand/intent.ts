@@ -1,5 +1,4 @@
-import type { Knowledge } from '../knowledge/schema';
-import { interpret, type Intent as Interpreted } from './interpretation';
+import type { Intent } from './interpretation';
 import {
   lastWordLength,
   longestFirst,
@@ -8,23 +7,10 @@ import {
   type Normalised,
   type Span,
 } from './normalise';
-import { getPhrases, type CompiledPhrases } from './phrases';
-
-/** The intents of the dialogs that do not consume the interpretation yet: "not sure" and "a person" are a case. */
-export type Intent = Exclude<Interpreted, { kind: 'notSure' } | { kind: 'handoff' }>;
-
-/** What a message asks the bot to do, before any slot filling: `interpret(…).intent`, for older callers. */
-export function detectIntent(
-  text: string,
-  knowledge: Knowledge,
-  phrases: CompiledPhrases = getPhrases(),
-): Intent {
-  const { intent } = interpret(text, { lang: 'en' }, knowledge, phrases);
-  return intent.kind === 'notSure' || intent.kind === 'handoff' ? { kind: 'none' } : intent;
-}
+import type { CompiledPhrases } from './phrases';
 
 /** A command that is (nearly) the whole message: `core`, the message without polite words, is one of its phrases. */
-export function intentOfCommand(core: string, phrases: CompiledPhrases): Interpreted | undefined {
+export function intentOfCommand(core: string, phrases: CompiledPhrases): Intent | undefined {
   const command = phrases.commands.get(core);
   switch (command) {
     case undefined:

@@ -136,27 +136,37 @@ export function interpret(
       !(intent.kind === 'notSure' && mention.slot === context.asking),
   );
   const decided = decide(taken, mentions, expected, knowledge);
+  // A different answer corrects an earlier one only when the message says so ("actually", "sorry", "でした") or
+  // denies the earlier one ("not Silver", "Azure じゃなくて"): otherwise it may be a new case.
   const corrections: Partial<Answers> = {};
   for (const [slot, option] of Object.entries(decided.answers) as [QuestionId, string][]) {
     const before = context.answers?.[slot];
     const replaced = mentions.some((mention) => mention.replaces && mention.slot === slot);
-    if ((before !== undefined && before !== option) || replaced)
-      Object.assign(corrections, { [slot]: option });
+    const deniesBefore = before !== undefined && (decided.negated[slot] ?? []).includes(before);
+    const changes = before !== undefined && before !== option && (correcting || deniesBefore);
+    if (changes || replaced) Object.assign(corrections, { [slot]: option });
   }
   const askedAbout = asksAbout ? askedAboutIn(mentions, knowledge) : [];
   const finalIntent: Intent =
     intent.kind === 'fact' ? { ...intent, givesAnswers: Object.keys(decided.answers).length > 0 } : intent;
-  const severity = severityIn(normalised, phrases);
+  // Levels named in a question about severity ("Sev A or Sev B?") are asked about, not stated.
+  const severity = intent.kind === 'severityHelp' ? undefined : severityIn(normalised, phrases);
+  // "Silver or Gold, I can't tell": the partner is not sure between two options.
+  const unsureBetween =
+    intent.kind === 'notSure' &&
+    new Set(
+      mentions.filter((mention) => mention.slot === context.asking).flatMap((mention) => mention.options),
+    ).size > 1;
 
   return {
-    language: languageOf(message, vocabulary),
+    language: languageIn(message, vocabulary),
     intent: finalIntent,
     answers: decided.answers,
     negated: decided.negated,
     askedAbout,
     corrections,
     unrecognised: unrecognisedIn(normalised, mentions, phrases),
-    ambiguous: decided.ambiguous,
+    ambiguous: decided.ambiguous || unsureBetween,
     ...(severity && { severity }),
   };
 }
@@ -207,6 +217,8 @@ function wordsBetween(text: Normalised, from: number, to: number): number {
 
 /** An English cue reaches a few words ahead ("not one of the latest two"); a Japanese prefix (非) only the next. */
 const MAX_CUE_REACH = 6;
+/** Six words are never longer than this: a pasted log is not walked word by word. */
+const MAX_CUE_REACH_CHARS = 80;
 const isAsciiCue = (span: Span, text: Normalised) => /[a-z0-9]/.test(text.compact[span.start]);
 
 /**
@@ -243,16 +255,19 @@ function mentionsIn(
     const deniedBefore = before.some((cue) => {
       if (cue.end > term.start || cue.start < clause.start) return false;
       if (!isAsciiCue(cue, text)) return cue.end === term.start;
+      if (term.start - cue.end > MAX_CUE_REACH_CHARS) return false;
       const ended = scopeEnds.some((end) => end.start >= cue.end && end.end <= term.start);
       return !ended && wordsBetween(text, cue.end, term.start) <= MAX_CUE_REACH;
     });
+    // Only the nearest cue after the word denies it, within its clause.
+    let nearest: Span | undefined;
+    for (const cue of after)
+      if (cue.start >= term.end && (!nearest || cue.start < nearest.start)) nearest = cue;
     const deniedAfter =
-      after.some((cue) => {
-        if (cue.start < term.end || cue.end > clause.end) return false;
-        const ended = scopeEnds.some((end) => end.start >= term.end && end.end <= cue.start);
-        const nearerCue = after.some((other) => other.start >= term.end && other.end <= cue.start);
-        return !ended && !nearerCue;
-      }) || adjacentAfter.some((cue) => cue.start === term.end);
+      (nearest !== undefined &&
+        nearest.end <= clause.end &&
+        !scopeEnds.some((end) => end.start >= term.end && end.end <= nearest.start)) ||
+      adjacentAfter.some((cue) => cue.start === term.end);
     const ownedHere = owned.some(
       (cue) =>
         cue.end <= term.start && cue.start >= clause.start && wordsBetween(text, cue.end, term.start) <= 1,
@@ -535,16 +550,18 @@ function unrecognisedIn(text: Normalised, mentions: Mention[], phrases: Compiled
 }
 
 const JAPANESE_SCRIPT = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
+
 const LATIN_WORD = /\p{Script=Latin}+/gu;
 
 /**
- * Japanese when the text has kana or kanji; English when it has two Latin words or more besides answer words
- * (a button label such as "Action Pack" sent as text says nothing about the partner's language); else unclear.
+ * Japanese when the text has kana or kanji; English when it has two Latin words or more besides the words of
+ * answers (a button label such as "Action Pack", a bare "Azure" or one stray word says nothing about the partner's
+ * language; "Azure, we are an advisor partner" is not clear enough to switch a Japanese conversation either).
  */
-export function languageOf(text: string, vocabulary?: Vocabulary): Lang | undefined {
-  if (JAPANESE_SCRIPT.test(text)) return 'ja';
-  const words = (text.toLowerCase().match(LATIN_WORD) ?? []).filter(
-    (word) => !vocabulary?.answerWords.has(word),
+function languageIn(message: string, vocabulary: Vocabulary): Lang | undefined {
+  if (JAPANESE_SCRIPT.test(message)) return 'ja';
+  const words = (message.toLowerCase().match(LATIN_WORD) ?? []).filter(
+    (word) => !vocabulary.answerWords.has(word),
   );
   return words.length >= 2 ? 'en' : undefined;
 }
