@@ -76,6 +76,8 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
       const lang = await this.deps.memory.language(innerDc.context);
       await this.deps.replies.say(innerDc.context, 'notRecognised', lang, { names: unknown.join(', ') });
     }
+    if (!options?.change && !options?.back)
+      this.deps.events?.caseStarted(innerDc.context, { ...options?.answers });
     return super.onBeginDialog(innerDc, options);
   }
 

@@ -17,6 +17,7 @@ import type { CardSubmit } from '../src/understand/submit';
 import { pickFromMenu } from '../src/understand/menu';
 import { say, type ConversationMessageId } from '../src/messages/conversation';
 import { AnswerPrompt, type Question } from './answerPrompt';
+import type { CaseEvents } from '../src/insights/events';
 import { atPrompt, commandOfSubmit, type AtPrompt } from './commands';
 import type { ConversationMemory, MenuItem } from './memory';
 import type { Replies } from './replies';
@@ -29,6 +30,8 @@ export interface DialogDeps extends Reader {
   knowledge: Knowledge;
   memory: ConversationMemory;
   replies: Replies;
+  /** The case's steps for trainers (src/insights/events.ts); none in most tests. */
+  events?: CaseEvents;
 }
 
 /** The dialog's own state: small on purpose (option ids only, never routes or cards). */
@@ -156,6 +159,7 @@ export abstract class InterruptibleDialog<
     const question = this.questionFor(state, lang);
     if (!question) return step.endDialog(await this.finish(step.context, state, lang));
     state.asking = question.id;
+    this.deps.events?.record(step.context, { event: 'questionAsked', question: question.id });
     return step.prompt(
       PROMPT,
       AnswerPrompt.optionsFor({ question: question.id, answers: { ...state.answers } }),
@@ -171,7 +175,12 @@ export abstract class InterruptibleDialog<
   private async recordStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const state = loopOf(step);
     const found = step.result as FoundChoice;
-    if (state.asking) answer(state, state.asking, found.value);
+    if (state.asking) {
+      const lang = await this.deps.memory.language(step.context);
+      const buttons = this.describeQuestion(state.asking, state, lang)?.choices;
+      this.deps.events?.answered(step.context, state.asking, found.value, buttons);
+      answer(state, state.asking, found.value);
+    }
     state.misses = 0;
     // "Intune, CSP" at the program question after "Azure": the other answers named are taken too.
     const { understood } = await this.reading(step);
@@ -353,6 +362,10 @@ export abstract class InterruptibleDialog<
     const taken = this.takeAnswers(state, this.answersIn(meaning), state.asking);
     if (taken.length === 0) return undefined;
     state.misses = 0;
+    for (const [question, option] of taken) {
+      const how = question in meaning.corrections ? 'corrected' : 'typed';
+      this.deps.events?.record(innerDc.context, { event: 'answerTaken', question, option, how });
+    }
     const noted = taken.flatMap(([slot, option]) => this.describeAnswer(slot, option, lang) ?? []);
     await this.deps.replies.say(innerDc.context, 'noted', lang, { answers: noted.join(', ') });
     return restartLoop(innerDc);
@@ -380,6 +393,8 @@ export abstract class InterruptibleDialog<
    */
   private async miss(innerDc: DialogContext, lang: Lang): Promise<DialogTurnResult | undefined> {
     const state = loopOf(innerDc);
+    const { text } = innerDc.context.activity;
+    this.deps.events?.record(innerDc.context, { event: 'notUnderstood', question: state.asking, text });
     state.misses = (state.misses ?? 0) + 1;
     if (state.misses < 2) return undefined;
     state.misses = 0;

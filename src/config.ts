@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EventOptions } from './insights/events';
 import { securityOptionsFromEnv, type SecurityOptions } from './http/settings';
 import { loadStorageSettings, type StorageSettings } from './storage/settings';
 import { directLineSettings, type DirectLineOptions } from './directline';
@@ -111,6 +112,10 @@ const OtherEnvironment = z.object({
     z.string().regex(/InstrumentationKey=/i, 'must be an Application Insights connection string'),
   ),
   TELEMETRY_LOG_PERSONAL_INFORMATION: flag,
+  EVENTS_NOT_UNDERSTOOD_TEXT: z.preprocess(
+    (value) => blankIsUnset(value) ?? 'on',
+    z.enum(['on', 'off'], 'must be on or off'),
+  ),
   LOG_LEVEL: z.preprocess(
     (value) => blankIsUnset(value) ?? 'info',
     z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
@@ -137,6 +142,8 @@ export interface Settings {
   telemetry: TelemetrySettings;
   /** LOG_LEVEL. */
   logLevel: string;
+  /** EVENTS_NOT_UNDERSTOOD_TEXT: the trainers' events (src/insights/events.ts). */
+  events: EventOptions;
 }
 
 /**
@@ -174,5 +181,6 @@ export function loadSettings(env: Env = process.env): Settings {
       logPersonalInformation: other.TELEMETRY_LOG_PERSONAL_INFORMATION,
     },
     logLevel: other.LOG_LEVEL,
+    events: { notUnderstoodText: other.EVENTS_NOT_UNDERSTOOD_TEXT === 'on' },
   };
 }

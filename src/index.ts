@@ -8,6 +8,7 @@ import { ConfigError, loadSettings, type BotConfig } from './config';
 import { getKnowledge, KnowledgeError } from './knowledge/load';
 import type { Knowledge } from './knowledge/schema';
 import { Answers } from './engine/types';
+import { CaseEvents } from './insights/events';
 import { createLogger, registerSecrets, type Logger } from './logger';
 import { botFrameworkAuthentication } from './http/authentication';
 import { listenHost } from './http/listenHost';
@@ -51,6 +52,8 @@ export interface CreateBotOptions {
   log?: Logger;
   /** Tenants served (ALLOWED_TENANT_IDS); empty or absent: every tenant. */
   allowedTenantIds?: readonly string[];
+  /** The case's steps for trainers; default: through `log`, with the (redacted) text of messages not understood. */
+  events?: CaseEvents;
 }
 
 export interface CreatedBot {
@@ -74,7 +77,8 @@ export function createBot(options: CreateBotOptions = {}): CreatedBot {
 
   const memory = new ConversationMemory(conversationState);
   const replies = new Replies(knowledge);
-  const dialogDeps = { knowledge, memory, replies };
+  const events = options.events ?? new CaseEvents(log);
+  const dialogDeps = { knowledge, memory, replies, events };
   const dialog = new MainDialog(dialogDeps, new CaseDialog(dialogDeps, log), new SeverityDialog(dialogDeps));
 
   const bot = new SupportBot({ conversationState, dialog, memory, replies });
@@ -137,6 +141,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     knowledge: options.knowledge,
     log,
     allowedTenantIds: security.allowedTenantIds,
+    events: new CaseEvents(log, settings.events),
   });
 
   const adapter = new CloudAdapter(botFrameworkAuthentication(config.auth));

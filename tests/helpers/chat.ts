@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { TestAdapter, type Activity } from 'botbuilder';
 import { pino, type Logger } from 'pino';
 import { createBot } from '../../src/index';
+import { CaseEvents, type EventOptions } from '../../src/insights/events';
 import { joins, says, submits, type Client } from './channels';
 
 /** Log lines a test can read (the bot logs one `caseFinished` line with the route id per finished case). */
@@ -36,8 +37,14 @@ export class TestChat {
   readonly log = new LogLines();
   private readonly adapter: TestAdapter;
 
-  constructor(readonly client: Client) {
-    const { pipeline } = createBot({ log: this.log.logger });
+  constructor(
+    readonly client: Client,
+    options: EventOptions = {},
+  ) {
+    const { pipeline } = createBot({
+      log: this.log.logger,
+      events: new CaseEvents(this.log.logger, options),
+    });
     this.adapter = new TestAdapter((context) => pipeline.run(context));
     pipeline.attach(this.adapter);
   }

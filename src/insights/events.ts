@@ -1,0 +1,94 @@
+import type { TurnContext } from 'botbuilder';
+import type { Logger } from '../logger';
+
+/** How a partner gave something: pressed a button (a card submit or a suggested action) or typed it. */
+export type How = 'button' | 'typed';
+
+/**
+ * The steps of a case trainers read in the report (`npm run report`), one JSON log line each with an `event` field.
+ * Option ids only, never the partner's words, except a not-understood message with its personal data removed.
+ * The case's end is the `caseFinished` line (src/logger.ts).
+ */
+export type InsightEvent =
+  | { event: 'caseStarted'; how: How; answers?: Record<string, string> }
+  | { event: 'questionAsked'; question: string }
+  | { event: 'answerTaken'; question: string; option: string; how: How | 'corrected' }
+  | { event: 'notUnderstood'; question?: string; text?: string }
+  /** "Did this answer your question?" on a card: no free text, a reason id for "no". */
+  | { event: 'feedback'; routeId: string; helpful: boolean; reason?: FeedbackReason };
+
+/** Why an answer did not help, as the feedback buttons offer it (the report groups by these). */
+export type FeedbackReason = 'wrongRoute' | 'unclearSteps' | 'missingInformation' | 'other';
+
+export interface EventOptions {
+  /** Log the (redacted) text of messages the bot did not understand; false logs the event without text. */
+  notUnderstoodText?: boolean;
+}
+
+const PERSONAL_DATA: [RegExp, string][] = [
+  [/\bhttps?:\/\/\S+|\bwww\.\S+/gi, '<url>'],
+  [/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '<email>'],
+  [/\b[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\b/gi, '<guid>'],
+  [/[0-9０-９]+([-./:][0-9０-９]+)*/g, '<n>'],
+];
+
+/**
+ * A message with what could identify a person, tenant or case removed: URLs, e-mail addresses, GUIDs and digits
+ * (phone numbers, contract and access IDs), so the same question asked with different numbers groups together.
+ */
+export function redact(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of PERSONAL_DATA) out = out.replace(pattern, replacement);
+  return out.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+/** The case's events, written through the bot's logger; the dialogs call it with the turn they are in. */
+export class CaseEvents {
+  constructor(
+    private readonly log: Logger,
+    private readonly options: EventOptions = {},
+  ) {}
+
+  /**
+   * How this turn's message came: a card submit carries a value; a suggested action sends its title as text, so a
+   * text that is exactly one of the buttons' titles counts as pressed.
+   */
+  static how(context: TurnContext, titles: string[] = []): How {
+    const { value, text } = context.activity;
+    if (value !== undefined && value !== null) return 'button';
+    return text !== undefined && titles.includes(text.trim()) ? 'button' : 'typed';
+  }
+
+  /** `answers`: option ids the opening message already gave ("Azure, CSP"). */
+  caseStarted(context: TurnContext, answers: Record<string, string> = {}): void {
+    this.record(context, { event: 'caseStarted', how: CaseEvents.how(context), answers });
+  }
+
+  /** The answer to the question on screen; `choices` are its buttons. */
+  answered(context: TurnContext, question: string, option: string, choices: { label: string }[] = []): void {
+    const how = CaseEvents.how(
+      context,
+      choices.map((choice) => choice.label),
+    );
+    this.record(context, { event: 'answerTaken', question, option, how });
+  }
+
+  record(context: TurnContext, event: InsightEvent): void {
+    const line =
+      event.event === 'notUnderstood'
+        ? {
+            ...event,
+            text: this.options.notUnderstoodText === false || !event.text ? undefined : redact(event.text),
+          }
+        : event;
+    this.log.info(
+      {
+        ...line,
+        conversationId: context.activity.conversation?.id,
+        channelId: context.activity.channelId,
+        locale: context.activity.locale,
+      },
+      line.event,
+    );
+  }
+}

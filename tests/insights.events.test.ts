@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadSettings } from '../src/config';
+import { redact } from '../src/insights/events';
+import { client } from './helpers/channels';
+import { TestChat } from './helpers/chat';
+
+const events = (chat: TestChat) =>
+  chat.log.lines
+    .filter((line) => typeof line.event === 'string')
+    .map(({ event, how, question, option, text, routeId }) => ({
+      event,
+      how,
+      question,
+      option,
+      text,
+      routeId,
+    }));
+
+describe('case events for trainers', () => {
+  it('logs a case step by step: started, asked, answered by button and typed, not understood (redacted), finished', async () => {
+    const chat = new TestChat(client('webchat', 'en-US'));
+    await chat.say('Azure');
+    await chat.say('CSP (direct)');
+    await chat.say('my contract 12345678 and mail bob@contoso.com, see https://contoso.com/x');
+    await chat.say('we have not bought either');
+    expect(events(chat)).toEqual([
+      { event: 'caseStarted', how: 'typed' },
+      { event: 'questionAsked', question: 'program' },
+      { event: 'answerTaken', question: 'program', option: 'cspDirect', how: 'button' },
+      { event: 'questionAsked', question: 'purchasedPlan' },
+      {
+        event: 'notUnderstood',
+        question: 'purchasedPlan',
+        text: 'my contract <n> and mail <email>, see <url>',
+      },
+      { event: 'answerTaken', question: 'purchasedPlan', option: 'none', how: 'typed' },
+      { event: 'caseFinished', routeId: 'azure/cloudSolutionProvider' },
+    ]);
+    const started = chat.log.lines.find((line) => line.event === 'caseStarted');
+    expect(started).toMatchObject({ answers: { family: 'azure' }, locale: 'en-US', channelId: 'webchat' });
+    expect(JSON.stringify(chat.log.lines)).not.toMatch(/12345678|bob@|contoso\.com/);
+  });
+
+  it('takes a card submit as a button and logs no message text when that is switched off', async () => {
+    const chat = new TestChat(client('webchat', 'en-US'), { notUnderstoodText: false });
+    await chat.say('Azure');
+    await chat.submit({ verb: 'answer', question: 'program', option: 'advisor' });
+    await chat.say('blue bananas');
+    expect(events(chat)).toContainEqual({
+      event: 'answerTaken',
+      question: 'program',
+      option: 'advisor',
+      how: 'button',
+    });
+    const missed = chat.log.lines.find((line) => line.event === 'notUnderstood');
+    expect(missed).toMatchObject({ question: 'purchasedPlan' });
+    expect(missed).not.toHaveProperty('text');
+  });
+});
+
+describe('redact', () => {
+  it('removes digits, e-mail addresses, GUIDs and URLs', () => {
+    expect(
+      redact(
+        'ID 1234-5678 for a@b.co.jp at https://x.y/z?q=1 tenant 0f8fad5b-d9cb-469f-a165-70867728950e ok',
+      ),
+    ).toBe('ID <n> for <email> at <url> tenant <guid> ok');
+  });
+});
+
+describe('EVENTS_NOT_UNDERSTOOD_TEXT', () => {
+  it('logs the redacted text by default, none with off, and refuses other values', () => {
+    expect(loadSettings({}).events).toEqual({ notUnderstoodText: true });
+    expect(loadSettings({ EVENTS_NOT_UNDERSTOOD_TEXT: 'off' }).events).toEqual({ notUnderstoodText: false });
+    expect(() => loadSettings({ EVENTS_NOT_UNDERSTOOD_TEXT: 'no' })).toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import { readEvents, reportHtml, reportMarkdown, sinceOf, summarise } from '../src/insights/report';
+
+const NOW = new Date('2026-11-20T13:00:00Z');
+const log = readFileSync('tests/fixtures/insights/events.jsonl', 'utf8');
+const summary = summarise(readEvents(log, sinceOf('7d', NOW)), NOW);
+
+describe("trainers' report figures (tests/fixtures/insights/events.jsonl)", () => {
+  it('counts cases, finished and abandoned, leaving out lines before --since and lines without an event', () => {
+    expect(summary).toMatchObject({ cases: 6, finished: 3, abandoned: 2 });
+    expect(summary.perRoute).toEqual([
+      { routeId: 'azure/advancedSupportForPartners', cases: 1 },
+      { routeId: 'azure/cloudSolutionProvider', cases: 1 },
+      { routeId: 'onPremises/signatureOnPremisesSupport', cases: 1 },
+    ]);
+    expect(summary.perFamily).toEqual([
+      { family: 'azure', cases: 4, finished: 2 },
+      { family: 'onPremises', cases: 2, finished: 1 },
+    ]);
+  });
+
+  it('shows where partners leave, family by family, in the order they meet the questions', () => {
+    expect(summary.funnels).toEqual([
+      {
+        family: 'azure',
+        steps: [
+          { question: 'family', reached: 2, abandoned: 0 },
+          { question: 'program', reached: 4, abandoned: 2 },
+          { question: 'purchasedPlan', reached: 2, abandoned: 0 },
+        ],
+      },
+      {
+        family: 'onPremises',
+        steps: [
+          // the case still going (12:50, less than 30 minutes ago) is not abandoned
+          { question: 'product', reached: 2, abandoned: 0 },
+          { question: 'tier', reached: 1, abandoned: 0 },
+        ],
+      },
+    ]);
+  });
+
+  it('counts buttons against typing, groups messages not understood and gives feedback per route', () => {
+    expect(summary.answers).toEqual({ button: 6, typed: 2, corrected: 1 });
+    expect(summary.notUnderstood).toEqual([
+      { text: 'my contract is <n>', count: 2 },
+      { text: 'where is <url>', count: 1 },
+    ]);
+    expect(summary.feedback).toContainEqual({
+      routeId: 'onPremises/signatureOnPremisesSupport',
+      cases: 1,
+      answered: 1,
+      yes: 0,
+      no: 1,
+      reasons: { wrongRoute: 1 },
+    });
+  });
+
+  it('writes the figures as Markdown in either language', () => {
+    const en = reportMarkdown(summary, { lang: 'en', to: NOW });
+    expect(en).toContain('6 cases (3 reached an answer card, 2 abandoned)');
+    expect(en).toContain('| program | 4 | 2 |');
+    expect(en).toContain('| my contract is <n> | 2 |');
+    const ja = reportMarkdown(summary, { lang: 'ja', to: NOW });
+    expect(ja).toContain('ケース 6 件 (回答カードまで 3 件、途中で離脱 2 件)');
+  });
+
+  it('draws a self-contained page with Vega-Lite SVG charts, and it renders in Chromium', async () => {
+    const html = await reportHtml(summary, { lang: 'ja', to: NOW });
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+    expect(html.match(/<svg/g)?.length).toBeGreaterThanOrEqual(5);
+    mkdirSync('tests/artifacts', { recursive: true });
+    writeFileSync('tests/artifacts/report.ja.html', html);
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+      const requests: string[] = [];
+      page.on('request', (request) => requests.push(request.url()));
+      await page.setContent(html);
+      await page.screenshot({ path: 'tests/artifacts/report.ja.png', fullPage: true });
+      expect(requests).toEqual([]);
+      // the route chart has one bar per route, with the route ids as axis labels
+      const labels = await page.locator('svg text').allTextContents();
+      expect(labels).toEqual(expect.arrayContaining(['azure/cloudSolutionProvider', 'program']));
+      const size = await page.locator('figure svg').first().boundingBox();
+      expect(size?.width).toBeGreaterThan(300);
+    } finally {
+      await browser.close();
+    }
+  });
+});
