@@ -261,6 +261,20 @@ export interface ReportOptions {
 const percent = (part: number, whole: number) => (whole === 0 ? '—' : `${Math.round((part / whole) * 100)}%`);
 const day = (date?: Date) => (date ? date.toISOString().slice(0, 16).replace('T', ' ') : '…');
 
+/** One row per route for the feedback table, the same in the Markdown summary and on the page. */
+function feedbackRows(summary: Summary): (string | number)[][] {
+  return summary.feedback.map((f) => [
+    f.routeId,
+    f.cases,
+    percent(f.answered, f.cases),
+    f.yes,
+    f.no,
+    Object.entries(f.reasons)
+      .map(([reason, count]) => `${reason} ${count}`)
+      .join(', '),
+  ]);
+}
+
 function table(head: string[], rows: (string | number)[][]): string[] {
   const cell = (value: string | number) => String(value).replace(/\|/g, '\\|');
   return [
@@ -334,19 +348,7 @@ export function reportMarkdown(summary: Summary, options: ReportOptions): string
   out.push(
     `## ${t.feedback}`,
     '',
-    ...table(
-      [t.route, t.cases, t.rate, t.yes, t.no, t.reasons],
-      summary.feedback.map((f) => [
-        f.routeId,
-        f.cases,
-        percent(f.answered, f.cases),
-        f.yes,
-        f.no,
-        Object.entries(f.reasons)
-          .map(([r, n]) => `${r} ${n}`)
-          .join(', '),
-      ]),
-    ),
+    ...table([t.route, t.cases, t.rate, t.yes, t.no, t.reasons], feedbackRows(summary)),
     '',
   );
   return out.join('\n');
@@ -485,19 +487,7 @@ export async function reportHtml(summary: Summary, options: ReportOptions): Prom
       }),
       summary.feedback.some((f) => f.answered) ? 1 : 0,
     ),
-    htmlTable(
-      [t.route, t.cases, t.rate, t.yes, t.no, t.reasons],
-      summary.feedback.map((f) => [
-        f.routeId,
-        f.cases,
-        percent(f.answered, f.cases),
-        f.yes,
-        f.no,
-        Object.entries(f.reasons)
-          .map(([r, n]) => `${r} ${n}`)
-          .join(', '),
-      ]),
-    ),
+    htmlTable([t.route, t.cases, t.rate, t.yes, t.no, t.reasons], feedbackRows(summary)),
   );
   return `<!doctype html>
 <html lang="${options.lang}">
