@@ -197,3 +197,19 @@ describe('known errors and redirects in natural wording', () => {
     });
   });
 });
+
+describe('the product as the partner named it', () => {
+  it.each([
+    ['オンプレミスの SQL Server 2019、シルバーです', 'SQL Server 2019'],
+    ['Windows Server 2012 R2 crashes', 'Windows Server 2012 R2'],
+    ['Dynamics 365 Sales forecasting is broken', 'Dynamics 365 Sales'],
+    ['Exchange Online mailbox migration is stuck', 'Exchange Online'],
+  ])('%s → %s', (text, name) => {
+    expect(read(text).answers.productName).toBe(name);
+  });
+
+  it('names no product for a family word', () => {
+    expect(read('on-prem issue').answers.productName).toBeUndefined();
+    expect(read('Azure VM will not start').answers.productName).toBeUndefined();
+  });
+});

@@ -1,4 +1,4 @@
-import type { Answers } from '../engine/types';
+import { ProductName, type Answers } from '../engine/types';
 import type { Knowledge, Lang, QuestionId } from '../knowledge/schema';
 import { bestEntry, intentOfCommand } from './intent';
 import {
@@ -136,7 +136,7 @@ export function interpret(
       !spans.some((span) => within(mention, span)) &&
       !(intent.kind === 'notSure' && mention.slot === context.asking),
   );
-  const decided = decide(taken, mentions, expected, knowledge);
+  const decided = decide(taken, mentions, expected, knowledge, normalised, phrases);
   // A different answer corrects an earlier one only when the message says so ("actually", "sorry", "でした") or
   // denies the earlier one ("not Silver", "Azure じゃなくて"): otherwise it may be a new case.
   const corrections: Partial<Answers> = {};
@@ -316,6 +316,8 @@ function decide(
   mentions: Mention[],
   expected: Set<QuestionId>,
   knowledge: Knowledge,
+  text: Normalised,
+  phrases: CompiledPhrases,
 ): Decided {
   const negated: Partial<Record<Slot, string[]>> = {};
   const openedByDenial = new Set<Slot>();
@@ -357,12 +359,45 @@ function decide(
   const product = knowledge.questions.product.options.find((option) => option.id === answers.product);
   // A product belongs to one family; it is more precise than any family word found beside it.
   if (product) answers.family = product.family;
+  const name = product && productNameOf(product.id, taken, text, knowledge, phrases);
+  if (name) answers.productName = name;
   for (const slot of Object.keys(negated) as Slot[]) {
     negated[slot] = negated[slot]!.filter((option) => answers[slot] !== option);
     if (negated[slot]!.length === 0) delete negated[slot];
   }
   dropImpliedFamilies(negated, knowledge);
   return { answers: answers as Answers, negated, ambiguous };
+}
+
+/**
+ * The product as the partner named it, when more precise than the option ("SQL Server 2019", "Dynamics 365 Sales",
+ * "Exchange Online"): the knowledge's spelling of the words they typed, with the version number that follows.
+ */
+function productNameOf(
+  product: string,
+  taken: Mention[],
+  text: Normalised,
+  knowledge: Knowledge,
+  phrases: CompiledPhrases,
+): string | undefined {
+  const named = taken
+    .filter(
+      (mention) => mention.slot === 'product' && mention.kind === 'option' && mention.options[0] === product,
+    )
+    .sort((a, b) => b.end - b.start - (a.end - a.start))[0];
+  if (!named) return undefined;
+  const option = knowledge.questions.product.options.find((entry) => entry.id === product)!;
+  const plain = [option.label.ja, option.label.en, ...phrases.notProductNames].map(
+    (word) => normalise(word).compact,
+  );
+  // Katakana spellings ("インチューン") name the option itself; the card keeps its label.
+  if (plain.includes(named.needle) || !/\p{Script=Latin}/u.test(named.written)) return undefined;
+  const version = /^(\d+)(r2)?/.exec(text.compact.slice(named.end));
+  const withVersion =
+    version && text.boundary[named.end] && !/\d$/.test(named.written)
+      ? `${named.written} ${version[1]}${version[2] ? ' R2' : ''}`
+      : named.written;
+  return ProductName.safeParse(withVersion).success ? withVersion : undefined;
 }
 
 /** The one option left when the others are denied; a bought plan denied means none was bought. */

@@ -72,6 +72,7 @@ export const Phrases = z
       })
       .strict(),
     unrecognisedNames: SomePhrases,
+    notProductNames: SomePhrases,
     notTypos: SomePhrases,
   })
   .strict();
@@ -105,6 +106,8 @@ export interface CompiledPhrases {
     impact: { critical: Needle[]; companyWide: Needle[]; noStop: Needle[] };
   };
   unrecognisedNames: (Needle & { name: string })[];
+  /** Words that name a product's family or kind, not a product ("on-prem"): no product name from them. */
+  notProductNames: string[];
   /** Lower-case English words that are never typos of an answer word. */
   notTypos: Set<string>;
 }
@@ -196,6 +199,7 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
       },
     },
     unrecognisedNames: both(phrases.unrecognisedNames).map((name) => ({ name, ...needleOf(name) })),
+    notProductNames: both(phrases.notProductNames),
     notTypos: new Set(both(phrases.notTypos).map((word) => word.toLowerCase())),
   };
   for (const answer of ['yes', 'no'] as const) {

@@ -12,6 +12,8 @@ export interface Term {
   options: string[];
   kind: 'option' | 'group' | 'partial';
   needle: string;
+  /** The label or synonym as the knowledge writes it ("SQL Server"), to name the product the partner typed. */
+  written: string;
   /** Length of the needle's last word, which must end at a word boundary when short. */
   lastWord: number;
   /** Too common to mean an answer unless its question is being asked ("no", "latest", "フロー"). */
@@ -62,20 +64,35 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
         if (!phrase.compact || seen.has(phrase.compact)) continue;
         seen.add(phrase.compact);
         const kind = partial.has(`${slot}\u0000${phrase.compact}`) ? 'partial' : 'option';
-        add({ slot, options: [option.id], kind, needle: phrase.compact, lastWord: lastWordLength(phrase) });
+        add({
+          slot,
+          options: [option.id],
+          kind,
+          needle: phrase.compact,
+          written: word,
+          lastWord: lastWordLength(phrase),
+        });
       }
     }
   }
   // Words naming several options ("yes", "support plan") are too common to mean anything unless their question is asked.
   for (const group of phrases.optionGroups) {
     for (const word of group.words) {
-      terms.push({ slot: group.slot, options: group.options, kind: 'group', ...word, answerOnly: true });
+      terms.push({
+        slot: group.slot,
+        options: group.options,
+        kind: 'group',
+        ...word,
+        written: word.needle,
+        answerOnly: true,
+      });
     }
   }
   for (const entry of phrases.partialWords) {
     for (const word of entry.words) {
       const known = terms.some((term) => term.slot === entry.slot && term.needle === word.needle);
-      if (!known) add({ slot: entry.slot, options: [entry.option], kind: 'partial', ...word });
+      if (!known)
+        add({ slot: entry.slot, options: [entry.option], kind: 'partial', ...word, written: word.needle });
     }
   }
 
