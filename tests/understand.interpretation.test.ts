@@ -204,6 +204,7 @@ describe('the product as the partner named it', () => {
     ['Windows Server 2012 R2 crashes', 'Windows Server 2012 R2'],
     ['Dynamics 365 Sales forecasting is broken', 'Dynamics 365 Sales'],
     ['Exchange Online mailbox migration is stuck', 'Exchange Online'],
+    ['SQL Server 2012 on-premises keeps failing', 'SQL Server 2012'],
   ])('%s → %s', (text, name) => {
     expect(read(text).answers.productName).toBe(name);
   });

@@ -380,18 +380,23 @@ function productNameOf(
   knowledge: Knowledge,
   phrases: CompiledPhrases,
 ): string | undefined {
-  const named = taken
-    .filter(
-      (mention) => mention.slot === 'product' && mention.kind === 'option' && mention.options[0] === product,
-    )
-    .sort((a, b) => b.end - b.start - (a.end - a.start))[0];
-  if (!named) return undefined;
   const option = knowledge.questions.product.options.find((entry) => entry.id === product)!;
   const plain = [option.label.ja, option.label.en, ...phrases.notProductNames].map(
     (word) => normalise(word).compact,
   );
-  // Katakana spellings ("インチューン") name the option itself; the card keeps its label.
-  if (plain.includes(named.needle) || !/\p{Script=Latin}/u.test(named.written)) return undefined;
+  // Family words ("on-premises") and katakana spellings ("インチューン") name the option itself: the card keeps its
+  // label unless a more precise name stands beside them ("SQL Server 2012 on-premises").
+  const named = taken
+    .filter(
+      (mention) =>
+        mention.slot === 'product' &&
+        mention.kind === 'option' &&
+        mention.options[0] === product &&
+        !plain.includes(mention.needle) &&
+        /\p{Script=Latin}/u.test(mention.written),
+    )
+    .sort((a, b) => b.end - b.start - (a.end - a.start))[0];
+  if (!named) return undefined;
   const version = /^(\d+)(r2)?/.exec(text.compact.slice(named.end));
   const withVersion =
     version && text.boundary[named.end] && !/\d$/.test(named.written)

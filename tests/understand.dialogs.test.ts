@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { Activity } from 'botbuilder';
+import { getKnowledge } from '../src/knowledge/load';
+import { QuestionId, type Lang } from '../src/knowledge/schema';
+import { cardMessages } from '../src/messages/cards';
+import { client } from './helpers/channels';
+import { TestChat } from './helpers/chat';
+import { adaptiveCards, allText } from './helpers/replies';
+
+/**
+ * What a partner types reaches the answer: conversations through the production bot (dialogs, interpretation,
+ * cards), where the partner types their case and answers each question in their own words.
+ */
+
+const knowledge = getKnowledge();
+const LOCALE: Record<Lang, string> = { en: 'en-US', ja: 'ja-JP' };
+
+type Replies = Partial<Activity>[];
+
+function questionsAsked(replies: Replies, lang: Lang): QuestionId[] {
+  const text = allText(replies);
+  return QuestionId.options.filter((question) => text.includes(knowledge.questions[question].prompt[lang]));
+}
+
+/** Types the opening, then answers each question the bot asks with the words given for it, up to the card. */
+async function typedCase(
+  lang: Lang,
+  opening: string,
+  typed: Partial<Record<QuestionId, string>> = {},
+): Promise<{ chat: TestChat; card: Replies }> {
+  const chat = new TestChat(client('webchat', LOCALE[lang]));
+  await chat.join();
+  let replies = await chat.say(opening);
+  for (let turn = 0; turn < 8; turn++) {
+    const asked = questionsAsked(replies, lang);
+    if (asked.length === 0) break;
+    const words = typed[asked[0]];
+    if (!words) throw new Error(`the bot asked ${asked[0]}, which the test did not expect`);
+    replies = await chat.say(words);
+  }
+  expect(allText(replies)).toContain(cardMessages.resultTitle[lang]);
+  return { chat, card: replies };
+}
+
+/** The problem description the card prepares for the partner to copy into the request. */
+function problemTemplate(card: Replies): string {
+  const found: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const entry = node as Record<string, unknown>;
+      if (entry.id === 'problemDescription' && typeof entry.value === 'string') found.push(entry.value);
+      Object.values(entry).forEach(walk);
+    }
+  };
+  walk(adaptiveCards(card));
+  return found.join('\n');
+}
+
+describe('the card names what the partner named (issue 12 item 8)', () => {
+  it('an on-premises product and version typed in English: on the card and in the problem template', async () => {
+    const { chat, card } = await typedCase(
+      'en',
+      'Our SQL Server 2012 on-premises cluster keeps failing, we are a Gold partner',
+      { version: 'it is an older version', signIn: 'Microsoft account' },
+    );
+    expect(chat.log.routeIds().at(-1)).toBe('onPremises/payPerIncident');
+    expect(allText(card)).toContain('SQL Server 2012');
+    expect(problemTemplate(card)).toMatch(/SQL Server 2012/);
+  });
+
+  it('an on-premises product and version typed in Japanese: on the card and in the problem template', async () => {
+    const { card } = await typedCase('ja', 'オンプレミスの Exchange 2019 で障害です。シルバーです', {
+      version: '最新の 2 バージョン',
+    });
+    expect(allText(card)).toContain('Exchange 2019');
+    expect(problemTemplate(card)).toMatch(/Exchange 2019/);
+  });
+
+  for (const [lang, opening] of [
+    ['en', 'Intune policies fail for a customer, we are an advisor partner'],
+    ['ja', 'Intune のポリシーが適用されません。アドバイザーです'],
+  ] as [Lang, string][]) {
+    it(`the Microsoft 365 product typed (${lang}): the card says to select Intune, not the whole list`, async () => {
+      const { chat, card } = await typedCase(lang, opening);
+      expect(chat.log.routeIds().at(-1)).toBe('microsoft365/microsoft365NoContract');
+      const text = allText(card);
+      expect(text).toMatch(lang === 'en' ? /Select Microsoft Intune/ : /Microsoft Intune/);
+      expect(text).not.toMatch(/Office 365, EMS, Intune/);
+    });
+  }
+
+  it('the Dynamics 365 app typed: the card names it and its portal', async () => {
+    const { card } = await typedCase(
+      'ja',
+      'Dynamics 365 Sales で問題があります。アドバイザーで、ASfP を購入済みです',
+    );
+    const text = allText(card);
+    expect(text).toContain('Dynamics 365 Sales');
+    expect(text).toContain('Power Platform');
+  });
+});
