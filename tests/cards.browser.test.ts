@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getKnowledge } from '../src/knowledge/load';
 import { Lang } from '../src/knowledge/schema';
+import type { RenderedCard } from '../src/cards';
 import { everyCard } from './helpers/everyCard';
 
 /**
@@ -130,6 +131,51 @@ function renderInPage([card, hostConfig, press]: readonly [unknown, unknown, boo
   return { firstHeight, openHeight: root.getBoundingClientRect().height, cut: [...cut], buttons };
 }
 
+/**
+ * Runs in the page: renders one card as a host of the given schema version reads it (a 1.2 host drops `label`),
+ * opens every show-card, and returns, for each input, the texts just above it (nearest first).
+ */
+function inputCaptions([card, hostConfig, version]: readonly [unknown, unknown, string]): string[][] {
+  const w = window as unknown as {
+    AdaptiveCards: {
+      AdaptiveCard: new () => {
+        hostConfig: unknown;
+        parse(json: unknown, context: unknown): void;
+        render(): HTMLElement;
+      };
+      HostConfig: new (json: unknown) => unknown;
+      SerializationContext: new (version: unknown) => unknown;
+      Version: { parse(text: string, context: unknown): unknown };
+    };
+  };
+  const { AdaptiveCard, HostConfig, SerializationContext, Version } = w.AdaptiveCards;
+  const adaptiveCard = new AdaptiveCard();
+  adaptiveCard.hostConfig = new HostConfig(hostConfig);
+  const context = new SerializationContext(undefined) as { targetVersion: unknown };
+  context.targetVersion = Version.parse(version, context);
+  adaptiveCard.parse(card, context);
+  const root = document.getElementById('card')!;
+  root.replaceChildren(adaptiveCard.render());
+  for (const button of Array.from(
+    root.querySelectorAll<HTMLElement>('.ac-pushButton[aria-expanded="false"]'),
+  )) {
+    if (button.offsetParent !== null) button.click();
+  }
+  const texts = Array.from(root.querySelectorAll<HTMLElement>('.ac-textBlock, .ac-richTextBlock')).filter(
+    (text) => text.offsetParent !== null && text.innerText.trim() !== '',
+  );
+  return Array.from(root.querySelectorAll<HTMLElement>('.ac-input-container'))
+    .filter((input) => input.offsetParent !== null)
+    .map((input) => {
+      const top = input.getBoundingClientRect().top;
+      return texts
+        .map((text) => ({ text: text.innerText.trim(), bottom: text.getBoundingClientRect().bottom }))
+        .filter(({ bottom }) => bottom <= top + 1 && top - bottom < 40)
+        .sort((a, b) => b.bottom - a.bottom)
+        .map(({ text }) => text);
+    });
+}
+
 describe.skipIf(!hasChromium)('cards at a phone width of 360 px, Teams host config', () => {
   let browser: Browser;
   let page: Page;
@@ -191,6 +237,48 @@ describe.skipIf(!hasChromium)('cards at a phone width of 360 px, Teams host conf
     };
     const rendered = await page.evaluate(renderInPage, [crowded, TEAMS_HOST_CONFIG, true] as const);
     expect(rendered.cut.length).toBeGreaterThan(0);
+  });
+
+  it.each(Lang.options)(
+    'labels every input in a 1.2 host (Teams mobile) and once in a newer one (%s)',
+    async (lang) => {
+      const withInputs = new Map<string, RenderedCard>();
+      for (const { card } of everyCard(lang, knowledge)) {
+        const inputs = JSON.stringify(card.attachment.content).match(/"type":"Input\.\w+"/g) ?? [];
+        withInputs.set(`${card.card}/${inputs.join()}`, card);
+      }
+      expect([...withInputs.values()].map((card) => card.card)).toEqual(
+        expect.arrayContaining(['result', 'notEligible', 'question']),
+      );
+      for (const [name, card] of withInputs) {
+        const content = card.attachment.content;
+        const mobile = await page.evaluate(inputCaptions, [content, TEAMS_HOST_CONFIG, '1.2'] as const);
+        const desktop = await page.evaluate(inputCaptions, [content, TEAMS_HOST_CONFIG, '1.5'] as const);
+        expect(mobile.length, name).toBe(desktop.length);
+        // The same words name each input in both: a 1.3 `label` alone would leave it with another text above.
+        mobile.forEach((captions, i) => {
+          expect(captions[0], `${name}: an input with no label`).toBeTruthy();
+          expect(captions[0], `${name}: another label on Teams mobile`).toBe(desktop[i][0]);
+        });
+        for (const captions of desktop) expect(captions[0], `${name}: the label twice`).not.toBe(captions[1]);
+      }
+    },
+    60_000,
+  );
+
+  it('sees an unlabelled input: a 1.2 host drops a 1.3 label, leaving the hint above it', async () => {
+    const labelOnly = {
+      type: 'AdaptiveCard',
+      version: '1.2',
+      body: [
+        { type: 'TextBlock', text: 'Why we ask' },
+        { type: 'Input.ChoiceSet', id: 'x', label: 'Your answer', choices: [{ title: 'A', value: 'a' }] },
+      ],
+    };
+    const [desktop] = await page.evaluate(inputCaptions, [labelOnly, TEAMS_HOST_CONFIG, '1.5'] as const);
+    const [mobile] = await page.evaluate(inputCaptions, [labelOnly, TEAMS_HOST_CONFIG, '1.2'] as const);
+    expect(desktop[0]).toBe('Your answer');
+    expect(mobile[0]).toBe('Why we ask');
   });
 
   it.each(Lang.options)(
