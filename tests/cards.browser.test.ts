@@ -59,7 +59,11 @@ const TEAMS_HOST_CONFIG = {
   },
 };
 
-/** Teams' buttons: 32 px high, 12 px padding either side, semibold 14 px text, 1 px border. */
+/**
+ * Teams' buttons: 32 px high, 12 px padding either side, semibold 14 px text, 1 px border. A show-card button
+ * ends in a chevron, which adaptivecards.css takes from the FabricMDL2Icons font (Teams has it, a plain page
+ * does not: a missing-glyph box); drawn with borders here, it needs no font.
+ */
 const TEAMS_CSS = `
   body { margin: 0; font-family: 'Segoe UI', 'Noto Sans CJK JP', system-ui, sans-serif; }
   #card { width: ${PHONE_WIDTH}px; }
@@ -67,6 +71,9 @@ const TEAMS_CSS = `
     background: #fff; font: 600 14px 'Segoe UI', 'Noto Sans CJK JP', system-ui, sans-serif;
     display: flex; align-items: center; justify-content: center; }
   .ac-pushButton.style-positive { background: #6264a7; color: #fff; }
+  .ac-pushButton.expandable:after { content: ''; width: 5px; height: 5px; margin: 0 2px 3px 8px;
+    border: solid currentColor; border-width: 0 1.5px 1.5px 0; transform: rotate(45deg); }
+  .ac-pushButton.expandable.expanded:after { content: ''; margin: 3px 2px 0 8px; transform: rotate(-135deg); }
 `;
 
 interface Rendered {
@@ -176,6 +183,37 @@ function inputCaptions([card, hostConfig, version]: readonly [unknown, unknown, 
     });
 }
 
+/**
+ * Runs in the page: the characters of the buttons (titles and the chevron after a show-card title) that no font
+ * of the page has, drawn as the missing-glyph box. Each is compared with a code point no font has (U+10FFFD).
+ */
+function missingGlyphs(): string[] {
+  const canvas = document.createElement('canvas');
+  canvas.width = 48;
+  canvas.height = 48;
+  const context = canvas.getContext('2d')!;
+  const drawn = (text: string, font: string) => {
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    context.font = font;
+    context.fillText(text, 8, 32);
+    return canvas.toDataURL();
+  };
+  const missing = new Set<string>();
+  for (const button of Array.from(document.querySelectorAll<HTMLElement>('#card .ac-pushButton'))) {
+    if (button.offsetParent === null) continue;
+    for (const pseudo of [null, '::after']) {
+      const style = getComputedStyle(button, pseudo);
+      const text = pseudo ? (/^"(.*)"$/.exec(style.content)?.[1] ?? '') : button.innerText;
+      const font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const box = drawn('\u{10FFFD}', font);
+      for (const character of new Set(text.replace(/\s/g, ''))) {
+        if (drawn(character, font) === box) missing.add(character);
+      }
+    }
+  }
+  return [...missing].map((character) => `U+${character.codePointAt(0)!.toString(16).toUpperCase()}`);
+}
+
 describe.skipIf(!hasChromium)('cards at a phone width of 360 px, Teams host config', () => {
   let browser: Browser;
   let page: Page;
@@ -239,6 +277,22 @@ describe.skipIf(!hasChromium)('cards at a phone width of 360 px, Teams host conf
     expect(rendered.cut.length).toBeGreaterThan(0);
   });
 
+  it('sees a missing glyph: the chevron of adaptivecards.css has no font on this page', async () => {
+    const expandable = {
+      type: 'AdaptiveCard',
+      version: '1.2',
+      body: [{ type: 'TextBlock', text: 'More' }],
+      actions: [{ type: 'Action.ShowCard', title: 'All 4 steps', card: { type: 'AdaptiveCard', body: [] } }],
+    };
+    await page.evaluate(renderInPage, [expandable, TEAMS_HOST_CONFIG, false] as const);
+    const chevron = await page.addStyleTag({
+      content: `.ac-pushButton.expandable:after { content: "\\e70d"; font-family: FabricMDL2Icons; border: 0; }`,
+    });
+    expect(await page.evaluate(missingGlyphs)).toEqual(['U+E70D']);
+    await chevron.evaluate((style) => (style as HTMLStyleElement).remove());
+    expect(await page.evaluate(missingGlyphs)).toEqual([]);
+  });
+
   it.each(Lang.options)(
     'labels every input in a 1.2 host (Teams mobile) and once in a newer one (%s)',
     async (lang) => {
@@ -295,6 +349,8 @@ describe.skipIf(!hasChromium)('cards at a phone width of 360 px, Teams host conf
       ];
       for (const { card } of picks) {
         await page.evaluate(renderInPage, [card.attachment.content, TEAMS_HOST_CONFIG, false] as const);
+        // what the screenshot shows: every button character drawn by a font, no missing-glyph box
+        expect(await page.evaluate(missingGlyphs), card.card).toEqual([]);
         const file = path.join(ARTIFACTS, `${lang}-${card.card}.png`);
         await page.locator('#card').screenshot({ path: file });
         expect(existsSync(file)).toBe(true);
