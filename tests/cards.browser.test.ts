@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getKnowledge } from '../src/knowledge/load';
 import { Lang } from '../src/knowledge/schema';
+import type { RenderedCard } from '../src/cards';
 import { everyCard } from './helpers/everyCard';
 
 /**
@@ -58,7 +59,11 @@ const TEAMS_HOST_CONFIG = {
   },
 };
 
-/** Teams' buttons: 32 px high, 12 px padding either side, semibold 14 px text, 1 px border. */
+/**
+ * Teams' buttons: 32 px high, 12 px padding either side, semibold 14 px text, 1 px border. A show-card button
+ * ends in a chevron, which adaptivecards.css takes from the FabricMDL2Icons font (Teams has it, a plain page
+ * does not: a missing-glyph box); drawn with borders here, it needs no font.
+ */
 const TEAMS_CSS = `
   body { margin: 0; font-family: 'Segoe UI', 'Noto Sans CJK JP', system-ui, sans-serif; }
   #card { width: ${PHONE_WIDTH}px; }
@@ -66,6 +71,9 @@ const TEAMS_CSS = `
     background: #fff; font: 600 14px 'Segoe UI', 'Noto Sans CJK JP', system-ui, sans-serif;
     display: flex; align-items: center; justify-content: center; }
   .ac-pushButton.style-positive { background: #6264a7; color: #fff; }
+  .ac-pushButton.expandable:after { content: ''; width: 5px; height: 5px; margin: 0 2px 3px 8px;
+    border: solid currentColor; border-width: 0 1.5px 1.5px 0; transform: rotate(45deg); }
+  .ac-pushButton.expandable.expanded:after { content: ''; margin: 3px 2px 0 8px; transform: rotate(-135deg); }
 `;
 
 interface Rendered {
@@ -128,6 +136,82 @@ function renderInPage([card, hostConfig, press]: readonly [unknown, unknown, boo
     measure();
   }
   return { firstHeight, openHeight: root.getBoundingClientRect().height, cut: [...cut], buttons };
+}
+
+/**
+ * Runs in the page: renders one card as a host of the given schema version reads it (a 1.2 host drops `label`),
+ * opens every show-card, and returns, for each input, the texts just above it (nearest first).
+ */
+function inputCaptions([card, hostConfig, version]: readonly [unknown, unknown, string]): string[][] {
+  const w = window as unknown as {
+    AdaptiveCards: {
+      AdaptiveCard: new () => {
+        hostConfig: unknown;
+        parse(json: unknown, context: unknown): void;
+        render(): HTMLElement;
+      };
+      HostConfig: new (json: unknown) => unknown;
+      SerializationContext: new (version: unknown) => unknown;
+      Version: { parse(text: string, context: unknown): unknown };
+    };
+  };
+  const { AdaptiveCard, HostConfig, SerializationContext, Version } = w.AdaptiveCards;
+  const adaptiveCard = new AdaptiveCard();
+  adaptiveCard.hostConfig = new HostConfig(hostConfig);
+  const context = new SerializationContext(undefined) as { targetVersion: unknown };
+  context.targetVersion = Version.parse(version, context);
+  adaptiveCard.parse(card, context);
+  const root = document.getElementById('card')!;
+  root.replaceChildren(adaptiveCard.render());
+  for (const button of Array.from(
+    root.querySelectorAll<HTMLElement>('.ac-pushButton[aria-expanded="false"]'),
+  )) {
+    if (button.offsetParent !== null) button.click();
+  }
+  const texts = Array.from(root.querySelectorAll<HTMLElement>('.ac-textBlock, .ac-richTextBlock')).filter(
+    (text) => text.offsetParent !== null && text.innerText.trim() !== '',
+  );
+  return Array.from(root.querySelectorAll<HTMLElement>('.ac-input-container'))
+    .filter((input) => input.offsetParent !== null)
+    .map((input) => {
+      const top = input.getBoundingClientRect().top;
+      return texts
+        .map((text) => ({ text: text.innerText.trim(), bottom: text.getBoundingClientRect().bottom }))
+        .filter(({ bottom }) => bottom <= top + 1 && top - bottom < 40)
+        .sort((a, b) => b.bottom - a.bottom)
+        .map(({ text }) => text);
+    });
+}
+
+/**
+ * Runs in the page: the characters of the buttons (titles and the chevron after a show-card title) that no font
+ * of the page has, drawn as the missing-glyph box. Each is compared with a code point no font has (U+10FFFD).
+ */
+function missingGlyphs(): string[] {
+  const canvas = document.createElement('canvas');
+  canvas.width = 48;
+  canvas.height = 48;
+  const context = canvas.getContext('2d')!;
+  const drawn = (text: string, font: string) => {
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    context.font = font;
+    context.fillText(text, 8, 32);
+    return canvas.toDataURL();
+  };
+  const missing = new Set<string>();
+  for (const button of Array.from(document.querySelectorAll<HTMLElement>('#card .ac-pushButton'))) {
+    if (button.offsetParent === null) continue;
+    for (const pseudo of [null, '::after']) {
+      const style = getComputedStyle(button, pseudo);
+      const text = pseudo ? (/^"(.*)"$/.exec(style.content)?.[1] ?? '') : button.innerText;
+      const font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const box = drawn('\u{10FFFD}', font);
+      for (const character of new Set(text.replace(/\s/g, ''))) {
+        if (drawn(character, font) === box) missing.add(character);
+      }
+    }
+  }
+  return [...missing].map((character) => `U+${character.codePointAt(0)!.toString(16).toUpperCase()}`);
 }
 
 describe.skipIf(!hasChromium)('cards at a phone width of 360 px, Teams host config', () => {
@@ -193,6 +277,64 @@ describe.skipIf(!hasChromium)('cards at a phone width of 360 px, Teams host conf
     expect(rendered.cut.length).toBeGreaterThan(0);
   });
 
+  it('sees a missing glyph: the chevron of adaptivecards.css has no font on this page', async () => {
+    const expandable = {
+      type: 'AdaptiveCard',
+      version: '1.2',
+      body: [{ type: 'TextBlock', text: 'More' }],
+      actions: [{ type: 'Action.ShowCard', title: 'All 4 steps', card: { type: 'AdaptiveCard', body: [] } }],
+    };
+    await page.evaluate(renderInPage, [expandable, TEAMS_HOST_CONFIG, false] as const);
+    const chevron = await page.addStyleTag({
+      content: `.ac-pushButton.expandable:after { content: "\\e70d"; font-family: FabricMDL2Icons; border: 0; }`,
+    });
+    expect(await page.evaluate(missingGlyphs)).toEqual(['U+E70D']);
+    await chevron.evaluate((style) => (style as HTMLStyleElement).remove());
+    expect(await page.evaluate(missingGlyphs)).toEqual([]);
+  });
+
+  it.each(Lang.options)(
+    'labels every input in a 1.2 host (Teams mobile) and once in a newer one (%s)',
+    async (lang) => {
+      const withInputs = new Map<string, RenderedCard>();
+      for (const { card } of everyCard(lang, knowledge)) {
+        const inputs = JSON.stringify(card.attachment.content).match(/"type":"Input\.\w+"/g) ?? [];
+        withInputs.set(`${card.card}/${inputs.join()}`, card);
+      }
+      expect([...withInputs.values()].map((card) => card.card)).toEqual(
+        expect.arrayContaining(['result', 'notEligible', 'question']),
+      );
+      for (const [name, card] of withInputs) {
+        const content = card.attachment.content;
+        const mobile = await page.evaluate(inputCaptions, [content, TEAMS_HOST_CONFIG, '1.2'] as const);
+        const desktop = await page.evaluate(inputCaptions, [content, TEAMS_HOST_CONFIG, '1.5'] as const);
+        expect(mobile.length, name).toBe(desktop.length);
+        // The same words name each input in both: a 1.3 `label` alone would leave it with another text above.
+        mobile.forEach((captions, i) => {
+          expect(captions[0], `${name}: an input with no label`).toBeTruthy();
+          expect(captions[0], `${name}: another label on Teams mobile`).toBe(desktop[i][0]);
+        });
+        for (const captions of desktop) expect(captions[0], `${name}: the label twice`).not.toBe(captions[1]);
+      }
+    },
+    60_000,
+  );
+
+  it('sees an unlabelled input: a 1.2 host drops a 1.3 label, leaving the hint above it', async () => {
+    const labelOnly = {
+      type: 'AdaptiveCard',
+      version: '1.2',
+      body: [
+        { type: 'TextBlock', text: 'Why we ask' },
+        { type: 'Input.ChoiceSet', id: 'x', label: 'Your answer', choices: [{ title: 'A', value: 'a' }] },
+      ],
+    };
+    const [desktop] = await page.evaluate(inputCaptions, [labelOnly, TEAMS_HOST_CONFIG, '1.5'] as const);
+    const [mobile] = await page.evaluate(inputCaptions, [labelOnly, TEAMS_HOST_CONFIG, '1.2'] as const);
+    expect(desktop[0]).toBe('Your answer');
+    expect(mobile[0]).toBe('Why we ask');
+  });
+
   it.each(Lang.options)(
     'keeps screenshots of the welcome, a question and the longest route card (%s)',
     async (lang) => {
@@ -207,6 +349,8 @@ describe.skipIf(!hasChromium)('cards at a phone width of 360 px, Teams host conf
       ];
       for (const { card } of picks) {
         await page.evaluate(renderInPage, [card.attachment.content, TEAMS_HOST_CONFIG, false] as const);
+        // what the screenshot shows: every button character drawn by a font, no missing-glyph box
+        expect(await page.evaluate(missingGlyphs), card.card).toEqual([]);
         const file = path.join(ARTIFACTS, `${lang}-${card.card}.png`);
         await page.locator('#card').screenshot({ path: file });
         expect(existsSync(file)).toBe(true);

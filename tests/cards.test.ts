@@ -38,7 +38,11 @@ const LOCALE: Record<Lang, string> = { ja: 'ja-jp', en: 'en-us' };
 const MAX_MESSAGE_BYTES = 28 * 1024;
 /** Teams mobile renders Adaptive Cards up to 1.2: every card declares 1.2, and anything newer needs a fallback. */
 const CARD_VERSION = 1.2;
-const INPUT_EXTRAS_1_3 = /^Property "(label|isRequired|errorMessage)" is supported in version 1\.3/;
+/**
+ * Input validation (1.3): a 1.2 host ignores it and still takes the input. An input's 1.3 `label` is not on this
+ * list: a 1.2 host would show the input with no label, so each input has a 1.2 TextBlock above it instead.
+ */
+const INPUT_VALIDATION_1_3 = /^Property "(isRequired|errorMessage)" is supported in version 1\.3/;
 const ELEMENTS_UP_TO_1_2 = new Set([
   'AdaptiveCard',
   'TextBlock',
@@ -131,6 +135,22 @@ function firstScreen(value: Json): string[] {
   return shown;
 }
 
+/** Each input of a card with the element laid out just before it (in the same body or container). */
+function inputsWithWhatPrecedes(value: Json): { input: JsonObject; before?: JsonObject }[] {
+  const found: { input: JsonObject; before?: JsonObject }[] = [];
+  for (const node of nodes(value)) {
+    for (const list of Object.values(node)) {
+      if (!Array.isArray(list)) continue;
+      const elements = list.filter(isObject).filter((element) => element.isVisible !== false);
+      elements.forEach((element, index) => {
+        if (String(element.type).startsWith('Input.'))
+          found.push({ input: element, before: elements[index - 1] });
+      });
+    }
+  }
+  return found;
+}
+
 /** The urls a person can open: buttons and markdown links. */
 function urls(card: RenderedCard): string[] {
   const found: string[] = [];
@@ -177,9 +197,10 @@ function expectSendable(card: RenderedCard, lang: Lang): void {
   const parsed = new AdaptiveCard();
   const context = new SerializationContext(Versions.v1_2);
   parsed.parse(json, context);
-  const parseEvents = Array.from({ length: context.eventCount }, (_, i) => context.getEventAt(i).message)
-    // Inputs' accessible label and validation (1.3): a 1.2 host ignores them and still shows the input.
-    .filter((message) => !INPUT_EXTRAS_1_3.test(message));
+  const parseEvents = Array.from(
+    { length: context.eventCount },
+    (_, i) => context.getEventAt(i).message,
+  ).filter((message) => !INPUT_VALIDATION_1_3.test(message));
   expect(parseEvents, `${card.card}: parse warnings`).toEqual([]);
   const validation = parsed.validateProperties().validationEvents.map((event) => event.message);
   expect(validation, `${card.card}: validation`).toEqual([]);
@@ -212,6 +233,14 @@ function expectSendable(card: RenderedCard, lang: Lang): void {
       expect(isObject(node.data), 'Action.Submit data must be an object').toBe(true);
       expect(typeof (node.data as JsonObject).verb).toBe('string');
     }
+  }
+  for (const { input, before } of inputsWithWhatPrecedes(json)) {
+    const name = `${card.card}: input ${String(input.id)}`;
+    // Teams mobile (1.2) shows neither `label` nor `isRequired`: the TextBlock just above is the input's label.
+    expect(before?.type, `${name} has no TextBlock label above it`).toBe('TextBlock');
+    expect(String(before?.text ?? '').trim(), name).not.toBe('');
+    // Hosts of 1.3 and later would show a `label` as well: the same words twice.
+    expect(input.label, `${name} is labelled twice in a 1.3 host`).toBeUndefined();
   }
   for (const url of urls(card)) {
     expect(url).toMatch(/^https:\/\//);
