@@ -13,6 +13,7 @@ import {
   InterruptibleDialog,
   loopOf,
   reprompt,
+  type CaseSoFar,
   type DialogDeps,
   type LoopOptions,
   type LoopState,
@@ -195,13 +196,18 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
 
   /** "Which severity?" at a question: the case is set aside for the severity helper, and goes on after its card. */
   protected override severityHelp(innerDc: DialogContext): Promise<DialogTurnResult> {
-    const state = loopOf(innerDc);
+    const severityDetour = this.caseSoFar(loopOf(innerDc));
+    return endWith(innerDc, { severityDetour } satisfies SeverityDetour);
+  }
+
+  /** The answers for the engine and the order they were given in, to reopen the case after a detour. */
+  protected override caseSoFar(state: LoopState): CaseSoFar {
     const answers = this.answersOf(state);
     const answered = state.answered.flatMap((slot) => {
       const question = QuestionId.safeParse(slot);
       return question.success && answers[question.data] !== undefined ? [question.data] : [];
     });
-    return endWith(innerDc, { severityDetour: { answers, answered } } satisfies SeverityDetour);
+    return { answers, answered };
   }
 
   /** The product of a one-product family (Azure) was never asked: changing it means changing the family. */

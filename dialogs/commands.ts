@@ -39,6 +39,8 @@ export interface AtRest extends Place {
   notSure(): Promise<DialogTurnResult>;
   /** "Steps": every step, note and link of the last answer (channels without cards show a short answer). */
   steps(): Promise<DialogTurnResult>;
+  /** "Talk to a person": the hand-off (summary, consent, support desk), or where people answer without one. */
+  person(): Promise<DialogTurnResult>;
 }
 
 /** A question open: the result ends the turn, or undefined lets the question take the message as its answer. */
@@ -61,10 +63,18 @@ export interface AtPrompt extends Place {
   notSure(): Promise<DialogTurnResult>;
   /** "Steps" before the answer: they come with it; the question again. */
   steps(): Promise<DialogTurnResult>;
+  /** "Talk to a person" at a question: the hand-off, then the case goes on (or where people answer, and the question). */
+  person(): Promise<DialogTurnResult>;
 }
 
 /** The redirect (routing.yaml) where people answer every partner matter: partner.microsoft.com/support. */
-const PEOPLE_ANSWER = 'programSupport';
+export const PEOPLE_ANSWER = 'programSupport';
+
+/** Without a support-desk webhook, "talk to a person" gets this: people answer at the partner support window. */
+export async function peopleWindow(place: Place): Promise<void> {
+  await place.say('humanHelp');
+  await place.replies.redirect(place.context, PEOPLE_ANSWER, place.lang);
+}
 
 type Kind = Intent['kind'];
 type IntentOf<K extends Kind> = Extract<Intent, { kind: K }>;
@@ -163,19 +173,9 @@ export const COMMANDS: { [K in Kind]: Command<K> } = {
   },
   notSure: { atRest: (rest) => rest.notSure(), atPrompt: (prompt) => prompt.notSure() },
   steps: { atRest: (rest) => rest.steps(), atPrompt: (prompt) => prompt.steps() },
-  // "Can I talk to a person?": where people answer (the partner support window), and the conversation goes on.
-  handoff: {
-    atRest: async (rest) => {
-      await rest.say('humanHelp');
-      await rest.replies.redirect(rest.context, PEOPLE_ANSWER, rest.lang);
-      return rest.end();
-    },
-    atPrompt: async (prompt) => {
-      await prompt.say('humanHelp');
-      await prompt.replies.redirect(prompt.context, PEOPLE_ANSWER, prompt.lang);
-      return prompt.reprompt();
-    },
-  },
+  // "Can I talk to a person?": the hand-off to the support desk (dialogs/handoffDialog.ts), or without one where
+  // people answer (the partner support window); the conversation goes on either way.
+  handoff: { atRest: (rest) => rest.person(), atPrompt: (prompt) => prompt.person() },
   none: { atRest: (rest) => rest.caseWords(), atPrompt: (prompt) => prompt.caseWords() },
 };
 

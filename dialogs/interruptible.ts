@@ -18,7 +18,8 @@ import { pickFromMenu } from '../src/understand/menu';
 import { say, type ConversationMessageId } from '../src/messages/conversation';
 import { AnswerPrompt, type Question } from './answerPrompt';
 import type { CaseEvents } from '../src/insights/events';
-import { atPrompt, commandOfSubmit, type AtPrompt } from './commands';
+import type { HandoffWebhook } from '../src/handoff/webhook';
+import { atPrompt, commandOfSubmit, peopleWindow, type AtPrompt } from './commands';
 import type { ConversationMemory, MenuItem } from './memory';
 import type { Replies } from './replies';
 import { NOTHING_SAID, readTurn, type Reader, type TurnReading } from './understood';
@@ -32,6 +33,8 @@ export interface DialogDeps extends Reader {
   replies: Replies;
   /** The case's steps for trainers (src/insights/events.ts); none in most tests. */
   events?: CaseEvents;
+  /** The support desk's webhook (SUPPORT_DESK_WEBHOOK_URL); none: "talk to a person" gets the partner support window. */
+  handoff?: HandoffWebhook;
 }
 
 /** The dialog's own state: small on purpose (option ids only, never routes or cards). */
@@ -60,6 +63,19 @@ export interface LoopOptions {
 export const HANDOFF = { handoff: true } as const;
 export const isHandoff = (result: unknown): boolean =>
   typeof result === 'object' && result !== null && 'handoff' in result;
+
+/** A case's answers and their order, as a dialog sets them aside for a detour and takes them back after it. */
+export interface CaseSoFar {
+  answers: Answers;
+  answered: QuestionId[];
+}
+
+/** The result a dialog ends with when the partner asks for a person (or accepts the offer): the case, to go on after. */
+export interface PersonDetour {
+  personDetour: { resumeCase?: CaseSoFar; offered?: boolean };
+}
+export const isPersonDetour = (result: unknown): result is PersonDetour =>
+  typeof result === 'object' && result !== null && 'personDetour' in result;
 
 /** Typed text that did not name an option: "2" picks the second option as the plain-text list numbers them. */
 function numberPicked(reading: TurnReading, question: Question): string | undefined {
@@ -133,6 +149,10 @@ export abstract class InterruptibleDialog<
   }
   /** "Product family: Azure", to confirm an answer taken from a typed message. */
   protected describeAnswer(_question: string, _option: string, _lang: Lang): string | undefined {
+    return undefined;
+  }
+  /** The case on screen, to go on with after a hand-off to a person; none for the severity helper. */
+  protected caseSoFar(_state: LoopState): CaseSoFar | undefined {
     return undefined;
   }
   /** The answers given so far that can be changed ("which one to change?"); none: "change" means back. */
@@ -267,7 +287,7 @@ export abstract class InterruptibleDialog<
   private promptAt(innerDc: DialogContext, reading: TurnReading, lang: Lang): AtPrompt {
     const { context } = innerDc;
     const { replies, memory } = this.deps;
-    return {
+    const prompt: AtPrompt = {
       context,
       lang,
       replies,
@@ -305,7 +325,19 @@ export abstract class InterruptibleDialog<
         await replies.say(context, 'stepsWithTheAnswer', lang);
         return reprompt(innerDc);
       },
+      person: async () => {
+        if (this.deps.handoff) return this.personDetour(innerDc, false);
+        await peopleWindow(prompt);
+        return reprompt(innerDc);
+      },
     };
+    return prompt;
+  }
+
+  /** Sets the case aside for the hand-off dialog (the main dialog runs it, then reopens the case). */
+  private personDetour(innerDc: DialogContext, offered: boolean): Promise<DialogTurnResult> {
+    const resumeCase = this.caseSoFar(loopOf(innerDc));
+    return endWith(innerDc, { personDetour: { resumeCase, offered } } satisfies PersonDetour);
   }
 
   /**
@@ -398,6 +430,8 @@ export abstract class InterruptibleDialog<
     state.misses = (state.misses ?? 0) + 1;
     if (state.misses < 2) return undefined;
     state.misses = 0;
+    // A person may help better: the hand-off is offered, with the case set aside to go on after.
+    if (this.deps.handoff) return this.personDetour(innerDc, true);
     const { context } = innerDc;
     const question = this.questionFor(state, lang);
     const lines = [

@@ -15,8 +15,9 @@ import type { CardSubmit } from '../src/understand/submit';
 import { say, type ConversationMessageId } from '../src/messages/conversation';
 import { CaseDialog, isSeverityDetour, type CaseOptions, type CaseResult } from './caseDialog';
 import { SeverityDialog, type SeverityOptions } from './severityDialog';
-import { isHandoff, type DialogDeps } from './interruptible';
-import { atRest, commandOfSubmit, type AtRest } from './commands';
+import { isHandoff, isPersonDetour, type DialogDeps } from './interruptible';
+import { atRest, commandOfSubmit, peopleWindow, type AtRest } from './commands';
+import { HandoffDialog, isPersonAsked, type HandoffOptions } from './handoffDialog';
 import { NOTHING_SAID, readTurn } from './understood';
 import type { MenuItem } from './memory';
 
@@ -39,6 +40,7 @@ export class MainDialog extends ComponentDialog {
     super(MainDialog.id);
     this.addDialog(caseDialog);
     this.addDialog(severityDialog);
+    this.addDialog(new HandoffDialog(deps));
     this.addDialog(new WaterfallDialog(ROUTE, [this.openStep.bind(this), this.closeStep.bind(this)]));
     this.initialDialogId = ROUTE;
   }
@@ -83,7 +85,7 @@ export class MainDialog extends ComponentDialog {
     const sayIt = (id: ConversationMessageId, values?: Record<string, string | number>) =>
       replies.say(context, id, lang, values);
     const offer = (sent: Promise<MenuItem[]>) => this.offer(context, sent);
-    return {
+    const rest: AtRest = {
       context,
       lang,
       replies,
@@ -124,6 +126,20 @@ export class MainDialog extends ComponentDialog {
         await replies.sayAll(context, ['notSureIdle', 'helpIdle'], lang);
         return end();
       },
+      person: async () => {
+        if (!this.deps.handoff) {
+          await peopleWindow(rest);
+          return end();
+        }
+        // The last case, if there was one: its answers and the card it ended on.
+        const last = await memory.lastCaseOf(context);
+        const outcome = last && route(last.answers, lang, this.deps.knowledge);
+        const routeId = outcome && outcome.kind !== 'ask' ? outcome.id : undefined;
+        return step.beginDialog(HandoffDialog.id, {
+          answers: last?.answers,
+          routeId,
+        } satisfies HandoffOptions);
+      },
       steps: async () => {
         const last = await memory.lastCaseOf(context);
         const outcome = last && route(last.answers, lang, this.deps.knowledge);
@@ -135,6 +151,7 @@ export class MainDialog extends ComponentDialog {
         return end();
       },
     };
+    return rest;
   }
 
   private async onSubmit(
@@ -260,6 +277,12 @@ export class MainDialog extends ComponentDialog {
       await this.deps.replies.say(step.context, 'backToCase', lang);
       return this.startCase(step, detour.resumeCase.answers, { answered: detour.resumeCase.answered });
     }
+    if ('personThenCase' in detour) {
+      const { resumeCase, offered } = detour.personThenCase;
+      (step.values as { resumeCase?: unknown }).resumeCase = resumeCase;
+      const options = { answers: resumeCase?.answers, offered } satisfies HandoffOptions;
+      return step.beginDialog(HandoffDialog.id, options);
+    }
     (step.values as { resumeCase?: unknown }).resumeCase = detour.severityThenCase;
     return step.beginDialog(SeverityDialog.id, {} satisfies SeverityOptions);
   }
@@ -270,8 +293,12 @@ export class MainDialog extends ComponentDialog {
     if (isSeverityDetour(step.result)) {
       return step.replaceDialog(ROUTE, { severityThenCase: step.result.severityDetour });
     }
+    // "Talk to a person" at a question: the hand-off, then the case where it was.
+    if (isPersonDetour(step.result)) {
+      return step.replaceDialog(ROUTE, { personThenCase: step.result.personDetour });
+    }
     const resumeCase = CaseToResume.safeParse((step.values as { resumeCase?: unknown }).resumeCase);
-    if (resumeCase.success && isSeverityResult(step.result)) {
+    if (resumeCase.success && (isSeverityResult(step.result) || isPersonAsked(step.result))) {
       return step.replaceDialog(ROUTE, { resumeCase: resumeCase.data });
     }
     if (isCaseResult(step.result)) {
@@ -287,6 +314,9 @@ const CaseToResume = z.object({ answers: Answers, answered: z.array(QuestionId) 
 const DetourOptions = z.union([
   z.object({ severityThenCase: CaseToResume }),
   z.object({ resumeCase: CaseToResume }),
+  z.object({
+    personThenCase: z.object({ resumeCase: CaseToResume.optional(), offered: z.boolean().optional() }),
+  }),
 ]);
 type DetourOptions = z.infer<typeof DetourOptions>;
 

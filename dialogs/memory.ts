@@ -3,6 +3,10 @@ import { z } from 'zod';
 import { QuestionId, type Lang } from '../src/knowledge/schema';
 import { Answers } from '../src/engine/types';
 import { languageFromLocale } from '../src/understand/locale';
+import { scrubSecrets } from '../src/logger';
+
+/** How many of the partner's last messages a hand-off summary shows (and the state keeps), each cut to 500 chars. */
+const RECENT_MESSAGES = 5;
 
 /** The answers of a finished case, and the order they were given in (so "back" drops the latest). */
 export const LastCase = z.object({ answers: Answers, answered: z.array(QuestionId) });
@@ -36,6 +40,7 @@ export class ConversationMemory {
   private readonly langChosen: StatePropertyAccessor<boolean>;
   private readonly offeredCase: StatePropertyAccessor<Answers>;
   private readonly severity: StatePropertyAccessor<StatedSeverity>;
+  private readonly recent: StatePropertyAccessor<string[]>;
 
   constructor(conversationState: BotState) {
     this.lang = conversationState.createProperty<Lang>('lang');
@@ -45,6 +50,7 @@ export class ConversationMemory {
     this.langChosen = conversationState.createProperty<boolean>('langChosen');
     this.offeredCase = conversationState.createProperty<Answers>('offeredCase');
     this.severity = conversationState.createProperty<StatedSeverity>('severity');
+    this.recent = conversationState.createProperty<string[]>('recentMessages');
   }
 
   /** The conversation's language; fixed from activity.locale the first time it is asked for. */
@@ -106,6 +112,20 @@ export class ConversationMemory {
 
   async forgetSeverity(context: TurnContext): Promise<void> {
     await this.severity.delete(context);
+  }
+
+  /**
+   * The partner's message, kept (the last few, secrets scrubbed) for the summary a hand-off to a person shows
+   * before it is sent. Only with a support-desk webhook set: otherwise the state keeps no words of the partner.
+   */
+  async rememberMessage(context: TurnContext, text: string): Promise<void> {
+    const kept = [...(await this.recentMessages(context)), scrubSecrets(text).slice(0, 500)];
+    await this.recent.set(context, kept.slice(-RECENT_MESSAGES));
+  }
+
+  async recentMessages(context: TurnContext): Promise<string[]> {
+    const parsed = z.array(z.string()).safeParse(await this.recent.get(context));
+    return parsed.success ? parsed.data : [];
   }
 
   /** The list this turn's reply offers; the next message may pick from it. */

@@ -128,13 +128,28 @@ export class Replies {
 
   /** "Product: Intune, Program: CSP direct" (a product stands for its family), or '' for no answers. */
   describeAnswers(answers: Answers, lang: Lang): string {
+    return this.answerList(answers, lang)
+      .map(({ question, answer }) => `${question}: ${answer}`)
+      .join(', ');
+  }
+
+  /** The answers as the partner saw them, question name and option label, in the order the bot asks. */
+  answerList(answers: Answers, lang: Lang): { question: string; answer: string }[] {
     return QuestionId.options
       .filter((slot) => answers[slot] !== undefined && !(slot === 'family' && answers.product))
       .flatMap((slot) => {
         const entry = optionsOf(this.knowledge, slot).find((candidate) => candidate.id === answers[slot]);
-        return entry ? [`${questionNames[slot][lang]}: ${entry.label[lang]}`] : [];
-      })
-      .join(', ');
+        return entry ? [{ question: questionNames[slot][lang], answer: entry.label[lang] }] : [];
+      });
+  }
+
+  /** "Shall I send this to the support desk?" with yes and no buttons; returns them, for a typed pick. */
+  askConsent(context: TurnContext, prompt: string, lang: Lang): Promise<MenuItem[]> {
+    const send = (yes: boolean) => ({ verb: 'handoff', send: yes }) satisfies CardSubmit;
+    return this.choiceList(context, prompt, [
+      { title: say('handoffSend', lang), value: send(true) },
+      { title: say('handoffDontSend', lang), value: send(false) },
+    ]);
   }
 
   /** A general fact of the seed (cloud competencies, delegated admin …), as its title and text. */

@@ -71,6 +71,8 @@ export interface Reader {
   knowledge: Knowledge;
   memory: ConversationMemory;
   interpret?: Interpreter;
+  /** Keep the partner's last messages for a hand-off summary (only when a support-desk webhook is set). */
+  rememberMessages?: boolean;
 }
 
 export type Interpreter = (
@@ -81,7 +83,7 @@ export type Interpreter = (
 
 async function understand(
   context: TurnContext,
-  { knowledge, memory, interpret: interpreter = interpret }: Reader,
+  { knowledge, memory, interpret: interpreter = interpret, rememberMessages }: Reader,
   menu: MenuItem[],
   where: ReadingContext,
 ): Promise<Understood> {
@@ -103,6 +105,7 @@ async function understand(
   const pickedSubmit = picked === undefined ? undefined : parseCardSubmit(menu[picked].value, knowledge);
   if (pickedSubmit) return { kind: 'submit', submit: pickedSubmit };
 
+  if (rememberMessages) await memory.rememberMessage(context, text);
   const lang = await memory.language(context);
   const meaning = interpreter(text, { lang, asking: where.asking, answers: where.answers }, knowledge);
   if (meaning.language) await memory.followWriting(context, meaning.language);

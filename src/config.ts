@@ -101,6 +101,17 @@ const flag = z.preprocess(
   z.enum(['true', 'false'], 'must be true or false').transform((value) => value === 'true'),
 );
 
+/** A Teams Workflows / incoming-webhook address: https, or http to this machine (a local test desk). */
+function isWebhookUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && local);
+  } catch {
+    return false;
+  }
+}
+
 /** The settings that have no home schema of their own: listening, transcripts, web chat, telemetry, logs. */
 const OtherEnvironment = z.object({
   HOST: optionalSetting(),
@@ -112,6 +123,9 @@ const OtherEnvironment = z.object({
     z.string().regex(/InstrumentationKey=/i, 'must be an Application Insights connection string'),
   ),
   TELEMETRY_LOG_PERSONAL_INFORMATION: flag,
+  SUPPORT_DESK_WEBHOOK_URL: optionalSetting(
+    z.string().refine(isWebhookUrl, 'must be an https URL (http only for localhost)'),
+  ),
   EVENTS_NOT_UNDERSTOOD_TEXT: z.preprocess(
     (value) => blankIsUnset(value) ?? 'on',
     z.enum(['on', 'off'], 'must be on or off'),
@@ -144,6 +158,8 @@ export interface Settings {
   logLevel: string;
   /** EVENTS_NOT_UNDERSTOOD_TEXT: the trainers' events (src/insights/events.ts). */
   events: EventOptions;
+  /** SUPPORT_DESK_WEBHOOK_URL: where a hand-off to a person is posted (src/handoff/webhook.ts); none: not offered. */
+  handoff: { url?: string; attempts: number; backoffMs: number; timeoutMs: number };
 }
 
 /**
@@ -182,5 +198,7 @@ export function loadSettings(env: Env = process.env): Settings {
     },
     logLevel: other.LOG_LEVEL,
     events: { notUnderstoodText: other.EVENTS_NOT_UNDERSTOOD_TEXT === 'on' },
+    // Three tries within about 18 s: a partner waits for the answer in the same turn.
+    handoff: { url: other.SUPPORT_DESK_WEBHOOK_URL, attempts: 3, backoffMs: 1000, timeoutMs: 5000 },
   };
 }

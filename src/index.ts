@@ -9,6 +9,7 @@ import { getKnowledge, KnowledgeError } from './knowledge/load';
 import type { Knowledge } from './knowledge/schema';
 import { Answers } from './engine/types';
 import { CaseEvents } from './insights/events';
+import { HandoffWebhook } from './handoff/webhook';
 import { createLogger, registerSecrets, type Logger } from './logger';
 import { botFrameworkAuthentication } from './http/authentication';
 import { listenHost } from './http/listenHost';
@@ -54,6 +55,8 @@ export interface CreateBotOptions {
   allowedTenantIds?: readonly string[];
   /** The case's steps for trainers; default: through `log`, with the (redacted) text of messages not understood. */
   events?: CaseEvents;
+  /** The support desk's webhook for hand-offs to a person (SUPPORT_DESK_WEBHOOK_URL); none: the support window. */
+  handoff?: HandoffWebhook;
 }
 
 export interface CreatedBot {
@@ -78,7 +81,9 @@ export function createBot(options: CreateBotOptions = {}): CreatedBot {
   const memory = new ConversationMemory(conversationState);
   const replies = new Replies(knowledge);
   const events = options.events ?? new CaseEvents(log);
-  const dialogDeps = { knowledge, memory, replies, events };
+  const { handoff } = options;
+  // The partner's last messages are kept for the hand-off summary only when there is a desk to send it to.
+  const dialogDeps = { knowledge, memory, replies, events, handoff, rememberMessages: Boolean(handoff) };
   const dialog = new MainDialog(dialogDeps, new CaseDialog(dialogDeps, log), new SeverityDialog(dialogDeps));
 
   const bot = new SupportBot({ conversationState, dialog, memory, replies });
@@ -132,7 +137,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   const settings = loadSettings(options.env);
   const config = options.config ?? settings.bot;
   const log = options.log ?? createLogger({ level: settings.logLevel });
-  registerSecrets(config.auth.MicrosoftAppPassword);
+  registerSecrets(config.auth.MicrosoftAppPassword, settings.handoff.url);
   const security = { ...settings.security, appId: config.auth.MicrosoftAppId };
 
   const store = options.storage ? createStateStore(options.storage) : await openStateStore(settings.storage);
@@ -142,6 +147,9 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     log,
     allowedTenantIds: security.allowedTenantIds,
     events: new CaseEvents(log, settings.events),
+    handoff: settings.handoff.url
+      ? new HandoffWebhook({ ...settings.handoff, url: settings.handoff.url, log })
+      : undefined,
   });
 
   const adapter = new CloudAdapter(botFrameworkAuthentication(config.auth));

@@ -1,9 +1,9 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { HandoffWebhook, type HandoffSummary } from '../src/handoff/webhook';
 import { LogLines } from './helpers/chat';
+import { supportDesk as receiver } from './helpers/supportDesk';
 
 const summary: HandoffSummary = {
   conversationId: 'c1',
@@ -12,31 +12,6 @@ const summary: HandoffSummary = {
   routeId: 'azure/cloudSolutionProvider',
   lastMessages: ['my token is Bearer abc.def.ghi', 'CSP please'],
 };
-
-interface Received {
-  body: Record<string, unknown>;
-  key?: string;
-}
-
-/** A local support-desk webhook that answers each post with the next status of `statuses` (then 200). */
-async function receiver(statuses: number[]): Promise<{ url: string; received: Received[]; server: Server }> {
-  const received: Received[] = [];
-  const server = createServer((request: IncomingMessage, response) => {
-    let text = '';
-    request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    request.on('end', () => {
-      received.push({
-        body: JSON.parse(text) as Record<string, unknown>,
-        key: request.headers['idempotency-key'] as string,
-      });
-      response.statusCode = statuses.shift() ?? 200;
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/workflows/abc?sig=SECRETSIG123`, received, server };
-}
 
 let servers: Server[] = [];
 afterEach(() => {

@@ -14,6 +14,8 @@ export type InsightEvent =
   | { event: 'questionAsked'; question: string }
   | { event: 'answerTaken'; question: string; option: string; how: How | 'corrected' }
   | { event: 'notUnderstood'; question?: string; text?: string }
+  /** A hand-off to a person: the summary sent to the support desk, not delivered, or not agreed to. */
+  | { event: 'handoff'; outcome: 'sent' | 'failed' | 'declined' }
   /** "Did this answer your question?" on a card: no free text, a reason id for "no". */
   | { event: 'feedback'; routeId: string; helpful: boolean; reason?: FeedbackReason };
 

@@ -84,6 +84,42 @@ export const conversationMessages = {
     ja: '私はボットのため、担当者におつなぎすることはできません。パートナーに関するご相談は下の窓口で担当者が対応します。テクニカル サポートの要求を作成する場合は、製品とパートナー プログラムを教えていただければ、どこでどのように作成するかをご案内します。',
     en: 'I am a bot and cannot pass you to a person. People answer every partner matter at the window below; for a technical support request, tell me your product and partner program and I will show you where and how to file it.',
   },
+  /** The hand-off (a support-desk webhook is set): what would be sent, shown before the partner agrees. */
+  handoffSummary: {
+    ja: '担当者への引き継ぎとして、サポート デスクに次の内容を送ることができます。',
+    en: 'I can pass this to a person at the support desk. This is what I would send:',
+  },
+  /** After two messages in a row the bot could not read: the hand-off offered. */
+  handoffOffer: {
+    ja: 'うまく読み取れないため、担当者に引き継ぐこともできます。',
+    en: 'I am having trouble understanding, so a person may help better.',
+  },
+  handoffAnswers: { ja: 'これまでの回答', en: 'Your answers so far' },
+  handoffRoute: { ja: 'ご案内したルート', en: 'The route I showed you' },
+  handoffMessages: { ja: '直近のメッセージ', en: 'Your last messages' },
+  handoffNothing: { ja: '(なし)', en: '(none)' },
+  handoffConsent: {
+    ja: 'この内容をサポート デスクに送信してよろしいですか? (はい / いいえ)',
+    en: 'Shall I send this to the support desk? (yes / no)',
+  },
+  handoffSend: { ja: 'はい、送信する', en: 'Yes, send it' },
+  handoffDontSend: { ja: 'いいえ、送信しない', en: 'No, do not send' },
+  handoffYesOrNo: {
+    ja: '「はい」か「いいえ」でお答えください。送信するまでサポート デスクには何も届きません。',
+    en: 'Please answer yes or no. Nothing reaches the support desk until you say yes.',
+  },
+  handoffSent: {
+    ja: 'サポート デスクに送信しました。担当者が内容を確認し、ご連絡します。同じ説明を繰り返す必要はありません。その間も、ここでご案内を続けられます。',
+    en: 'Sent. The support desk has your summary; a person there will read it and contact you, so you will not need to repeat it. Meanwhile we can go on here.',
+  },
+  handoffNotSent: {
+    ja: '承知しました。サポート デスクには何も送信していません。',
+    en: 'OK, I have not sent anything to the support desk.',
+  },
+  handoffFailed: {
+    ja: '申し訳ありません、サポート デスクに届けられませんでした ({attempts} 回試行)。何も送信されていません。少し後で「担当者と話したい」ともう一度お送りいただくか、下の窓口にお問い合わせください。',
+    en: 'Sorry, I could not reach the support desk ({attempts} attempts), so nothing was sent. Say "talk to a person" again in a little while, or contact partner support at the window below.',
+  },
   /** Options the partner denied ("we have no Premier contract"): said back, never taken. */
   notThat: {
     ja: '承知しました。{answers} ではないのですね。',

@@ -64,6 +64,7 @@ export const Phrases = z
     partialWords: z.array(z.object({ slot: QuestionId, option: z.string(), words: SomePhrases }).strict()),
     notSure: PhraseList,
     handoff: PhraseList,
+    consent: z.object({ yes: PhraseList, no: PhraseList }).strict(),
     severity: z
       .object({
         levels: SomePhrases,
@@ -100,6 +101,8 @@ export interface CompiledPhrases {
   partialWords: { slot: QuestionId; option: string; words: Needle[] }[];
   notSure: Needle[];
   handoff: Needle[];
+  /** "Yes" / "no" to sending the hand-off summary, as the whole message (polite words removed). */
+  consent: { yes: Set<string>; no: Set<string> };
   severity: {
     levels: Needle[];
     aroundTheClock: { yes: Needle[]; no: Needle[] };
@@ -186,6 +189,7 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
     partialWords: phrases.partialWords.map((partial) => ({ ...partial, words: needles(partial.words) })),
     notSure: needles(phrases.notSure),
     handoff: needles(phrases.handoff),
+    consent: { yes: new Set(), no: new Set() },
     severity: {
       levels: needles(phrases.severity.levels),
       aroundTheClock: {
@@ -205,6 +209,10 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
   for (const answer of ['yes', 'no'] as const) {
     for (const phrase of both(phrases.ready24x7[answer]))
       compiled.ready24x7[answer].add(messageCore(phrase, compiled));
+    for (const phrase of both(phrases.consent[answer])) {
+      const core = messageCore(phrase, compiled);
+      if (core) compiled.consent[answer].add(core);
+    }
   }
   for (const command of COMMANDS) {
     for (const phrase of both(phrases.commands[command])) {

@@ -32,6 +32,8 @@ export const CardSubmit = z.discriminatedUnion('verb', [
   }),
   z.object({ verb: z.literal('knownError'), id: Id }),
   z.object({ verb: z.literal('redirect'), id: Id }),
+  /** "Send this summary to the support desk?": the hand-off consent buttons. */
+  z.object({ verb: z.literal('handoff'), send: YesNo }),
 ]);
 
 /** A card submit after checking; an answer also comes as the one-slot `Answers` it sets. */

@@ -3,6 +3,7 @@ import { TestAdapter, type Activity } from 'botbuilder';
 import { pino, type Logger } from 'pino';
 import { createBot } from '../../src/index';
 import { CaseEvents, type EventOptions } from '../../src/insights/events';
+import type { HandoffWebhook } from '../../src/handoff/webhook';
 import { joins, says, submits, type Client } from './channels';
 
 /** Log lines a test can read (the bot logs one `caseFinished` line with the route id per finished case). */
@@ -39,11 +40,12 @@ export class TestChat {
 
   constructor(
     readonly client: Client,
-    options: EventOptions = {},
+    options: EventOptions & { handoff?: HandoffWebhook } = {},
   ) {
     const { pipeline } = createBot({
       log: this.log.logger,
       events: new CaseEvents(this.log.logger, options),
+      handoff: options.handoff,
     });
     this.adapter = new TestAdapter((context) => pipeline.run(context));
     pipeline.attach(this.adapter);
