@@ -6,8 +6,8 @@ import type { Lang, QuestionId } from '../src/knowledge/schema';
 import type { Conversation, UserInput } from './load';
 
 /**
- * The partners the benchmark plays: a few real routes, in both languages, some opening with free text that
- * pre-fills answers, some answering by clicking a choice (its title as text) and some by a card submit (value).
+ * A partner the benchmark plays: an opening message, then (when the bot asks) the answers the case needs, by
+ * clicking the suggested button (its title arrives as text) or by a card submit (value).
  */
 export interface Script {
   lang: Lang;
@@ -15,45 +15,44 @@ export interface Script {
   /** The case: the engine decides the expected card from these answers. */
   wanted: Answers;
   answerWith: 'text' | 'value';
+  /** Messages the partner sends to reach the card; one more is an error (the bot asked what it was told). */
+  turns: number;
 }
 
-export const SCRIPTS: Script[] = [
+/** Issue 14's case: an Azure advisor partner, no support plan, Silver, another competency → Signature result card. */
+const signatureCase: Answers = {
+  family: 'azure',
+  program: 'advisor',
+  purchasedPlan: 'none',
+  tier: 'silver',
+  competency: 'other',
+};
+
+/** The two paths every target is measured on, one table each. */
+export const PATHS: { name: string; script: Script }[] = [
   {
-    lang: 'ja',
-    opening: { text: 'Azure の問題、CSP です' },
-    wanted: { family: 'azure', program: 'cspDirect', purchasedPlan: 'none' },
-    answerWith: 'value',
-  },
-  {
-    lang: 'en',
-    opening: { text: 'I need technical support' },
-    wanted: {
-      family: 'dynamics365',
-      product: 'businessCentral',
-      program: 'advisor',
-      purchasedPlan: 'none',
-      tier: 'gold',
-      competency: 'cloud',
+    name: 'buttons: opening message, then four button clicks',
+    script: {
+      lang: 'en',
+      opening: { text: 'I need Azure support for my customer' },
+      wanted: signatureCase,
+      answerWith: 'text',
+      turns: 5,
     },
-    answerWith: 'text',
   },
   {
-    lang: 'ja',
-    opening: { text: 'サポートを受けたい' },
-    wanted: { family: 'onPremises', tier: 'silver', version: 'older', signIn: 'aad' },
-    answerWith: 'text',
-  },
-  {
-    lang: 'en',
-    opening: { text: 'Intune problem for a CSP customer' },
-    wanted: { family: 'microsoft365', program: 'cspDirect' },
-    answerWith: 'value',
-  },
-  {
-    lang: 'en',
-    opening: { value: { verb: 'start', topic: 'supportCase' } },
-    wanted: { family: 'azure', program: 'advisor', purchasedPlan: 'none', tier: 'actionPack' },
-    answerWith: 'value',
+    name: 'typed: one message that answers everything',
+    script: {
+      lang: 'en',
+      opening: {
+        text:
+          'I need Azure support for my customer. We are an Advisor partner with a Silver competency, ' +
+          'not a cloud competency, and we have neither ASfP nor PSfP.',
+      },
+      wanted: signatureCase,
+      answerWith: 'text',
+      turns: 1,
+    },
   },
 ];
 
@@ -144,7 +143,9 @@ export class ScriptedConversation implements Conversation {
         .join(' / ');
       throw new Error(`unexpected reply after ${this.sent.length} turns: ${said.slice(0, 200)}`);
     }
-    if (this.sent.length > 12) throw new Error('more than 12 turns: the bot is going round in circles');
+    if (this.sent.length >= script.turns) {
+      throw new Error(`no card after ${script.turns} messages: the bot asked again what it was told`);
+    }
     return script.answerWith === 'value'
       ? { value: { verb: 'answer', question, option } }
       : { text: optionLabel(question, option, script.lang) };

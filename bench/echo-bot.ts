@@ -1,10 +1,9 @@
 /**
  * The benchmark's ceiling: the smallest bot on our stack (restify + botbuilder CloudAdapter, as in the
- * BotBuilder-Samples echo bot) with no state, no dialogs and no cards. GET /healthz reports its resident memory.
- * Prints "listening on http://host:port" once it accepts requests.
+ * BotBuilder-Samples echo bot) with no state, no dialogs and no cards.
  */
-import restify from 'restify';
-import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { ActivityHandler } from 'botbuilder';
+import { serveSampleBot } from './sampleServer';
 
 class EchoBot extends ActivityHandler {
   constructor() {
@@ -16,22 +15,5 @@ class EchoBot extends ActivityHandler {
   }
 }
 
-const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
 const bot = new EchoBot();
-const server = restify.createServer({ handleUncaughtExceptions: false });
-server.use(restify.plugins.bodyParser({ mapParams: false }));
-server.post('/api/messages', async (req, res) => {
-  await adapter.process(req, res, (context) => bot.run(context));
-});
-server.get('/healthz', (_req, res, next) => {
-  const cpu = process.cpuUsage();
-  res.send(200, { status: 'ok', rssBytes: process.memoryUsage().rss, cpuMs: (cpu.user + cpu.system) / 1000 });
-  next();
-});
-
-const host = process.env.HOST ?? '127.0.0.1';
-server.listen(Number(process.env.PORT ?? 0), host, () => {
-  const address = server.address();
-  console.log(`listening on http://${host}:${address.port}`);
-});
-process.once('SIGTERM', () => server.close(() => process.exit(0)));
+serveSampleBot((context) => bot.run(context));

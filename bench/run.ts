@@ -1,16 +1,19 @@
 /**
- * npm run bench [-- --seconds 30 --concurrency 50 --slice 5 --profile --instances 2]
- *   --warmup S      unmeasured load per target first (default 10 s, or --seconds if shorter)
+ * npm run bench [-- --seconds 20 --concurrency 20 --slice 5 --profile --instances 2]
+ *   --seconds S     measured load per target and path
+ *   --warmup S      unmeasured load per target and path first (default 5 s, or --seconds if shorter)
  *   --profile       write a V8 CPU profile of the router bot to $TMPDIR/partner-support-router-profiles
  *                   (read it with `tsx bench/profile.ts <file>`)
  *   --instances N   also drive N router instances sharing one blob container on Azurite (scale-out)
  *   --starts N      start-up and idle memory: starts per bot, medians reported (default 3; 0 skips)
  *   --startup-only  only start-up and idle memory
  *
- * Drives the router bot and a minimal echo bot on the same stack (restify + CloudAdapter), alternately, with
- * N concurrent whole conversations over keep-alive HTTP (deliveryMode expectReplies), and prints both side by side
- * with the ratios; then the state kept per conversation and the routing engine alone. First, on a quiet machine,
- * start-up time and idle memory of both bots as built for production (bench/startup.ts).
+ * Drives the router bot, a plain sample waterfall bot and a minimal echo bot, all on the same stack (restify +
+ * CloudAdapter), alternately, with N concurrent whole conversations over keep-alive HTTP (deliveryMode
+ * expectReplies), on each of two paths to the same result card (bench/conversations.ts PATHS: button clicks, and
+ * one typed message); the sample bots get the router bot's messages, turn for turn. Prints a table per path with
+ * the ratios to the echo bot; then the state kept per conversation, the routing engine and the understanding alone.
+ * First, start-up time and idle memory of the router and echo bots as built for production (bench/startup.ts).
  * A benchmark, not a test: nothing here asserts on timings.
  */
 import http from 'node:http';
@@ -19,16 +22,22 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchEngine } from './engine';
 import { benchUnderstanding } from './understanding';
-import { ReplayedConversation, ScriptedConversation, SCRIPTS } from './conversations';
+import { PATHS, ReplayedConversation, ScriptedConversation } from './conversations';
 import { emptyStats, percentile, playConversation, runLoad, type Conversation, type LoadStats } from './load';
 import { measureStateSize } from './state';
 import { benchStartup, median } from './startup';
-import { startAzuriteInstances, startEchoBot, startRouterBot, type BenchTarget } from './targets';
+import {
+  startAzuriteInstances,
+  startEchoBot,
+  startRouterBot,
+  startWaterfallBot,
+  type BenchTarget,
+} from './targets';
 
 const { values: flags } = parseArgs({
   options: {
-    seconds: { type: 'string', default: process.env.BENCH_SECONDS ?? '30' },
-    concurrency: { type: 'string', default: process.env.BENCH_CONCURRENCY ?? '50' },
+    seconds: { type: 'string', default: process.env.BENCH_SECONDS ?? '20' },
+    concurrency: { type: 'string', default: process.env.BENCH_CONCURRENCY ?? '20' },
     slice: { type: 'string', default: '5' },
     warmup: { type: 'string' },
     profile: { type: 'boolean', default: false },
@@ -41,7 +50,7 @@ const seconds = Number(flags.seconds);
 const concurrency = Number(flags.concurrency);
 const sliceSeconds = Math.min(Number(flags.slice), seconds);
 // the router's code paths (templating, recognizers, dialogs) take several seconds of load to reach full speed
-const warmupSeconds = Number(flags.warmup ?? Math.min(10, seconds));
+const warmupSeconds = Number(flags.warmup ?? Math.min(5, seconds));
 const profileDir = flags.profile ? path.join(os.tmpdir(), 'partner-support-router-profiles') : undefined;
 const instances = Number(flags.instances);
 const starts = Number(flags.starts);
@@ -50,7 +59,6 @@ const channelId = 'webchat';
 
 interface Measured {
   target: BenchTarget;
-  /** One keep-alive pool per target for the whole run, as a channel keeps its connections to a bot. */
   agent: http.Agent;
   conversation: () => Conversation;
   stats: LoadStats;
@@ -61,8 +69,8 @@ interface Measured {
 }
 
 /** Runs each target for `seconds` in total, in alternating slices, so drift on the machine hits all alike. */
-async function driveAlternately(measured: Measured[]): Promise<void> {
-  const load = (entry: Measured, durationMs: number, runId: string, into?: LoadStats) =>
+async function driveAlternately(measured: Measured[], runId: string): Promise<void> {
+  const load = (entry: Measured, durationMs: number, slice: string, into?: LoadStats) =>
     runLoad(
       {
         messagesUrls: entry.target.messagesUrls,
@@ -70,7 +78,7 @@ async function driveAlternately(measured: Measured[]): Promise<void> {
         durationMs,
         conversation: entry.conversation,
         channelId,
-        runId,
+        runId: `${runId}-${slice}`,
         agent: entry.agent,
       },
       into,
@@ -141,6 +149,29 @@ async function startupAndIdleMemory(): Promise<string[]> {
   ];
 }
 
+/** The path's table: every target, then each one's ratios to the echo bot (the last row before them). */
+function pathTable(rows: ReturnType<typeof row>[], echo: ReturnType<typeof row>): string {
+  return [
+    '| target | turns/s | conversations/s | turns/conv | p50 ms | p99 ms | errors | RSS MB | CPU ms/turn |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${fmt(r.turnsPerSecond)} | ${fmt(r.conversationsPerSecond, 1)} | ` +
+        `${fmt(r.turnsPerConversation, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${fmt(r.rssMb)} | ` +
+        `${fmt(r.cpuMsPerTurn, 2)} |`,
+    ),
+    ...rows
+      .filter((r) => r !== echo)
+      .map(
+        (r) =>
+          `| ${r.name} ÷ echo | **${fmt(r.turnsPerSecond / echo.turnsPerSecond, 2)}×** (≥ 0.75) | ` +
+          `${fmt(r.conversationsPerSecond / echo.conversationsPerSecond, 2)}× | | ${fmt(r.p50 / echo.p50, 2)}× | ` +
+          `**${fmt(r.p99 / echo.p99, 2)}×** (≤ 1.5) | | **${fmt(r.rssMb / echo.rssMb, 2)}×** (≤ 1.5) | ` +
+          `${fmt(r.cpuMsPerTurn / echo.cpuMsPerTurn, 1)}× |`,
+      ),
+  ].join('\n');
+}
+
 async function main() {
   const loadAtStart = os.loadavg()[0];
   const startupVerdict = await startupAndIdleMemory();
@@ -151,74 +182,66 @@ async function main() {
     return;
   }
   console.log(
-    `bench: ${seconds} s per target in ${sliceSeconds} s slices after a ${warmupSeconds} s warm-up, ${concurrency} concurrent ` +
-      `conversations, channel ${channelId}, deliveryMode expectReplies`,
+    `bench: per path, ${seconds} s per target in ${sliceSeconds} s slices after a ${warmupSeconds} s warm-up, ` +
+      `${concurrency} concurrent conversations, channel ${channelId}, deliveryMode expectReplies`,
   );
-  // other work on the machine lowers both bots' figures alike, but not their ratio as much: say it
+  // other work on the machine lowers every bot's figures alike, but not their ratio as much: say it
   const loadBefore = os.loadavg()[0];
-  const echo = await startEchoBot();
   const router = await startRouterBot(profileDir);
+  const waterfall = await startWaterfallBot();
+  const echo = await startEchoBot();
   const cluster = instances >= 2 ? await startAzuriteInstances(instances) : undefined;
-  const targets = [router, echo, ...(cluster ? [cluster] : [])];
+  const targets = [router, waterfall, echo, ...(cluster ? [cluster] : [])];
+  // one keep-alive pool per target for the whole run, as a channel keeps its connections to a bot
+  const agents = targets.map(() => new http.Agent({ keepAlive: true, maxSockets: concurrency }));
+  const verdict = [...startupVerdict];
   try {
-    // each script once, to check it reaches its card and to record what the partner sends, turn by turn
-    const recorded: ReplayedConversation[] = [];
-    for (const [index, script] of SCRIPTS.entries()) {
-      const conversation = new ScriptedConversation(script);
-      const ids = { conversationId: `record-${index}`, userId: `record-${index}` };
-      await playConversation(router.messagesUrls[0], conversation, ids, channelId);
-      recorded.push(new ReplayedConversation(conversation.locale, conversation.sent));
+    for (const [pathIndex, { name, script }] of PATHS.entries()) {
+      // the path once, to check it reaches its card and to record what the partner sends, turn by turn
+      const recording = new ScriptedConversation(script);
+      const ids = { conversationId: `record-${pathIndex}`, userId: `record-${pathIndex}` };
+      await playConversation(router.messagesUrls[0], recording, ids, channelId);
+      const recorded = new ReplayedConversation(recording.locale, recording.sent);
+      const measured: Measured[] = targets.map((target, index) => ({
+        target,
+        agent: agents[index],
+        // the router bots check every reply; the sample bots get the same messages, turn for turn
+        conversation:
+          target === router || target === cluster
+            ? () => new ScriptedConversation(script)
+            : () => recorded.fresh(),
+        stats: emptyStats(),
+        rssBytes: 0,
+        cpuMs: 0,
+      }));
+      console.log(`\npath ${pathIndex + 1}, ${name}:`);
+      await driveAlternately(measured, `path${pathIndex}`);
+      const rows = measured.map(row);
+      const [bot, , ceiling] = rows;
+      console.log(pathTable(rows, ceiling));
+      for (const entry of measured) {
+        if (entry.stats.errorSamples.length)
+          console.log(`${entry.target.name} errors:`, entry.stats.errorSamples);
+        if (entry.counters) console.log(`${entry.target.name} counters:`, entry.counters);
+      }
+      const short = `path ${pathIndex + 1}`;
+      verdict.push(
+        bot.turnsPerSecond >= 0.75 * ceiling.turnsPerSecond
+          ? `${short} turns/s ok`
+          : `${short} turns/s MISSED`,
+        bot.p99 <= 1.5 * ceiling.p99 ? `${short} p99 ok` : `${short} p99 MISSED`,
+        bot.rssMb <= 1.5 * ceiling.rssMb ? `${short} RSS ok` : `${short} RSS MISSED`,
+        bot.errors === 0 ? `${short} errors ok` : `${short} errors MISSED`,
+      );
     }
-    let started = 0;
-    const scripted = () => new ScriptedConversation(SCRIPTS[started++ % SCRIPTS.length]);
-    // the echo bot gets the same inputs, turn for turn, as the router bot's conversations
-    const replayed = () => recorded[started++ % recorded.length].fresh();
-    const measured: Measured[] = targets.map((target) => ({
-      target,
-      agent: new http.Agent({ keepAlive: true, maxSockets: concurrency }),
-      conversation: target === echo ? replayed : scripted,
-      stats: emptyStats(),
-      rssBytes: 0,
-      cpuMs: 0,
-    }));
-    await driveAlternately(measured);
     const state = await measureStateSize();
-    const rows = measured.map(row);
-    const ceiling = rows[1];
-
-    const lines = [
-      '| target | turns/s | conversations/s | turns/conv | p50 ms | p99 ms | errors | RSS MB | CPU ms/turn |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-      ...rows.map(
-        (r) =>
-          `| ${r.name} | ${fmt(r.turnsPerSecond)} | ${fmt(r.conversationsPerSecond, 1)} | ` +
-          `${fmt(r.turnsPerConversation, 1)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${fmt(r.rssMb)} | ` +
-          `${fmt(r.cpuMsPerTurn, 2)} |`,
-      ),
-      ...rows
-        .filter((r) => r !== ceiling)
-        .map(
-          (r) =>
-            `| ${r.name} ÷ echo | **${fmt(r.turnsPerSecond / ceiling.turnsPerSecond, 2)}×** (≥ 0.75) | ` +
-            `${fmt(r.conversationsPerSecond / ceiling.conversationsPerSecond, 2)}× | | ${fmt(r.p50 / ceiling.p50, 2)}× | ` +
-            `**${fmt(r.p99 / ceiling.p99, 2)}×** (≤ 1.5) | | ${fmt(r.rssMb / ceiling.rssMb, 2)}× | ` +
-            `${fmt(r.cpuMsPerTurn / ceiling.cpuMsPerTurn, 1)}× |`,
-        ),
-    ];
-    console.log(lines.join('\n'));
     console.log(
-      `state: ${fmt(state.bytesPerConversation)} B per finished conversation (largest ${fmt(state.largestBytes)} B, ` +
+      `\nstate: ${fmt(state.bytesPerConversation)} B per finished conversation (largest ${fmt(state.largestBytes)} B, ` +
         `mid-conversation peak ${fmt(state.peakBytes)} B) over ${state.conversations} conversations (target < 4,096 B); ` +
         `by property: ${Object.entries(state.parts)
           .map(([property, bytes]) => `${property} ${fmt(bytes)} B`)
           .join(', ')}`,
     );
-    for (const entry of measured) {
-      if (entry.stats.errorSamples.length)
-        console.log(`${entry.target.name} errors:`, entry.stats.errorSamples);
-      if (entry.counters) console.log(`${entry.target.name} counters:`, entry.counters);
-    }
-
     const engine = benchEngine(3);
     console.log(
       `routing engine alone: ${fmt(engine.routesPerSecond)} routes/s (route(answers, lang, knowledge) over all ` +
@@ -233,19 +256,15 @@ async function main() {
     console.log(
       `machine: ${cpu}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 1024 ** 3, 1)} GB RAM, ` +
         `Node ${process.version}, ${os.type()} ${os.release()}; the load generator and the bots share the cores; ` +
-        `1-minute load average ${loadBefore.toFixed(2)} before the run`,
+        `1-minute load average ${loadBefore.toFixed(2)} before the run, ${os.loadavg()[0].toFixed(2)} after`,
     );
-    const bot = rows[0];
-    const verdict = [
-      ...startupVerdict,
-      bot.turnsPerSecond >= 0.75 * ceiling.turnsPerSecond ? 'turns/s ok' : 'turns/s MISSED',
-      bot.p99 <= 1.5 * ceiling.p99 ? 'p99 ok' : 'p99 MISSED',
+    verdict.push(
       state.bytesPerConversation < 4096 ? 'state ok' : 'state MISSED',
-      bot.errors === 0 ? 'errors ok' : 'errors MISSED',
-    ];
+      understood.medianMicros < 200 ? 'understanding ok' : 'understanding MISSED',
+    );
     console.log(`targets (router bot, ${concurrency} concurrent): ${verdict.join(', ')}`);
-    for (const entry of measured) entry.agent.destroy();
   } finally {
+    for (const agent of agents) agent.destroy();
     await Promise.all(targets.map((target) => target.stop()));
   }
   if (profileDir)

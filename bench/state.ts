@@ -1,7 +1,7 @@
 import { ConditionalMemoryStorage } from '../src/storage';
 import { createLogger } from '../src/logger';
 import { startBot } from '../src/index';
-import { ScriptedConversation, SCRIPTS } from './conversations';
+import { PATHS, ScriptedConversation } from './conversations';
 import { playConversation } from './load';
 
 export interface StateSize {
@@ -49,7 +49,7 @@ function partsFor(
 }
 
 /**
- * Plays every benchmark script `rounds` times against an in-process bot whose MemoryStorage we can read, and
+ * Plays every benchmark path `rounds` times against an in-process bot whose MemoryStorage we can read, and
  * measures what stays stored per conversation: the figure that decides how far blob storage and memory scale.
  */
 export async function measureStateSize(rounds = 4): Promise<StateSize> {
@@ -65,7 +65,7 @@ export async function measureStateSize(rounds = 4): Promise<StateSize> {
   const parts: Record<string, number> = {};
   try {
     for (let round = 0; round < rounds; round++) {
-      for (const [index, script] of SCRIPTS.entries()) {
+      for (const [index, { script }] of PATHS.entries()) {
         const conversationId = `state-${round}-${index}`;
         const userId = `partner-${round}-${index}`;
         await playConversation(

@@ -139,6 +139,9 @@ export async function startSingle(name: string, options: ChildOptions): Promise<
 export const startEchoBot = (cpuProfileDir?: string) =>
   startSingle('echo bot', { script: 'bench/echo-bot.ts', cpuProfileDir });
 
+export const startWaterfallBot = (cpuProfileDir?: string) =>
+  startSingle('sample waterfall bot', { script: 'bench/waterfall-bot.ts', cpuProfileDir });
+
 export const startRouterBot = (cpuProfileDir?: string) =>
   startSingle('router bot', { script: 'src/index.ts', cpuProfileDir });
 

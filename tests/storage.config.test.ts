@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import { describe, expect, inject, it } from 'vitest';
-import { StorageError, createStateStore, loadStorageSettings, openStateStore } from '../src/storage';
+import { StorageError, loadStorageSettings, openStateStore } from '../src/storage';
 
 const connectionString = inject('storageConnectionString');
 
@@ -176,7 +176,7 @@ describe('opening the store at start-up', () => {
 describe('transcripts with blob storage', () => {
   it('go to BlobsTranscriptStore in their own container', async () => {
     const container = `state-${randomUUID()}`;
-    const store = createStateStore(
+    const store = await openStateStore(
       loadStorageSettings({ STORAGE_CONNECTION_STRING: connectionString, STORAGE_CONTAINER: container }),
     );
     const transcripts = store.createTranscriptStore();

@@ -10,7 +10,7 @@ import { startBot, type RunningBot } from '../src/index';
 import { getKnowledge } from '../src/knowledge/load';
 import type { Lang, QuestionId } from '../src/knowledge/schema';
 import { cardMessages } from '../src/messages/cards';
-import { ConditionalBlobsStorage } from '../src/storage';
+import { ConditionalBlobsStorage } from '../src/storage/blobs';
 import { client, joins, type ClientKind } from './helpers/channels';
 import { allText, button } from './helpers/replies';
 

@@ -19,7 +19,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import {
-  ConditionalBlobsStorage,
   ConditionalMemoryStorage,
   createStateStore,
   isETagConflict,
@@ -28,6 +27,7 @@ import {
   type ConditionalStorage,
   type StateStore,
 } from '../src/storage';
+import { ConditionalBlobsStorage } from '../src/storage/blobs';
 import { TurnPipeline } from '../src/pipeline';
 
 const connectionString = inject('storageConnectionString');

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { MemoryStorage } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCRIPTS } from '../bench/conversations';
+import { PATHS } from '../bench/conversations';
 import { startBot, type RunningBot } from '../src/index';
 import { createLogger } from '../src/logger';
 import { holdConversation } from './helpers/started';
@@ -47,7 +47,7 @@ describe('telemetry (Application Insights)', () => {
   const ingestion = fakeIngestion();
   let bot: RunningBot;
   const userId = 'aad-user-4f1c9e';
-  const opening = SCRIPTS[1].opening.text!;
+  const opening = PATHS[0].script.opening.text!;
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => ingestion.server.listen(0, '127.0.0.1', resolve));

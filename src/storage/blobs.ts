@@ -4,6 +4,7 @@ import { BlobsStorage, BlobsTranscriptStore } from 'botbuilder-azure-blobs';
 // The key-to-blob-name rule BlobsStorage reads with: our writes must land on the very same blob names.
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey';
 import { ETagConflictError, type ConditionalStorage } from './conditional';
+import type { StorageHealth } from './index';
 import { StorageError } from './settings';
 
 export interface BlobLocation {
@@ -71,12 +72,6 @@ export function createBlobTranscriptStore(location: BlobLocation): BlobsTranscri
   return new BlobsTranscriptStore(location.connectionString, location.container, {
     storagePipelineOptions: pipelineOptions(location.timeoutMs),
   });
-}
-
-export interface StorageHealth {
-  kind: 'memory' | 'blobs';
-  /** One round trip to the store, as measured by the check. */
-  latencyMs: number;
 }
 
 /**

@@ -1,26 +1,26 @@
 import type { Storage, TranscriptStore } from 'botbuilder';
-import {
-  ConditionalBlobsStorage,
-  checkBlobContainer,
-  createBlobTranscriptStore,
-  type StorageHealth,
-} from './blobs';
 import { ConflictSafeStorage, type ConditionalStorage } from './conditional';
 import { ConditionalMemoryStorage } from './memory';
 import type { StorageSettings } from './settings';
 import { SafeConversationState } from './state';
 
 export { ETagConflictError, isETagConflict, type ConditionalStorage } from './conditional';
-export { ConditionalBlobsStorage, type StorageHealth } from './blobs';
 export { ConditionalMemoryStorage } from './memory';
 export { storageMessages } from './messages';
 export { StorageError, loadStorageSettings, type StorageSettings } from './settings';
 export { STATE_VERSION_PROPERTY, stateVersionOf, type DialogStateShape } from './version';
 export { SafeConversationState } from './state';
 
+export interface StorageHealth {
+  kind: 'memory' | 'blobs';
+  /** One round trip to the store, as measured by the check. */
+  latencyMs: number;
+}
+
 /** Everything the composition root needs for conversation state, whichever store the settings name. */
 export interface StateStore {
-  kind: 'memory' | 'blobs';
+  /** 'given': a store the caller built (tests, the benchmark). */
+  kind: 'memory' | 'blobs' | 'given';
   /** The storage every BotState writes through: conditional writes unless built on a plain Storage. */
   storage: Storage;
   conversationState: SafeConversationState;
@@ -30,40 +30,44 @@ export interface StateStore {
   createTranscriptStore(): TranscriptStore | undefined;
 }
 
-function isStorageSettings(source: StorageSettings | Storage): source is StorageSettings {
-  return 'kind' in source && (source.kind === 'memory' || source.kind === 'blobs');
-}
+type MemorySettings = Extract<StorageSettings, { kind: 'memory' }>;
 
 function isConditional(storage: Storage): storage is ConditionalStorage {
   return typeof (storage as Partial<ConditionalStorage>).writeIfUnchanged === 'function';
 }
 
-/**
- * Builds state on the store the settings name, without touching it. Tests may pass a store instead: a
- * ConditionalStorage (two "instances" sharing one in-memory store) is written conflict-safely, a plain Storage
- * (e.g. one that fails on demand) is used as it is, last writer wins. The composition root calls openStateStore.
- */
-export function createStateStore(source: StorageSettings | Storage): StateStore {
-  const blobs = isStorageSettings(source) && source.kind === 'blobs' ? source : undefined;
-  const store = isStorageSettings(source)
-    ? blobs
-      ? new ConditionalBlobsStorage(blobs)
-      : new ConditionalMemoryStorage({}, source.kind === 'memory' ? source.limits : undefined)
-    : source;
+function stateStoreOn(store: Storage, parts: Omit<StateStore, 'storage' | 'conversationState'>): StateStore {
   const storage = isConditional(store) ? new ConflictSafeStorage(store) : store;
-  const conversationState = new SafeConversationState(storage);
-  return {
-    kind: blobs || store instanceof ConditionalBlobsStorage ? 'blobs' : 'memory',
-    storage,
-    conversationState,
-    checkStorage: async () => (blobs ? checkBlobContainer(blobs, false) : { kind: 'memory', latencyMs: 0 }),
-    createTranscriptStore: () =>
-      blobs ? createBlobTranscriptStore({ ...blobs, container: blobs.transcriptContainer }) : undefined,
-  };
+  return { ...parts, storage, conversationState: new SafeConversationState(storage) };
 }
 
-/** createStateStore, then creates the container if needed: a StorageError with one clear line if unreachable. */
+/**
+ * State in this process's memory, or on a store the caller passes: a ConditionalStorage (two "instances" sharing
+ * one in-memory store) is written conflict-safely, a plain Storage (e.g. one that fails on demand) is used as it
+ * is, last writer wins. The composition root calls openStateStore.
+ */
+export function createStateStore(source: MemorySettings | Storage = { kind: 'memory' }): StateStore {
+  const given = 'read' in source;
+  return stateStoreOn(given ? source : new ConditionalMemoryStorage({}, source.limits), {
+    kind: given ? 'given' : 'memory',
+    checkStorage: async () => ({ kind: 'memory', latencyMs: 0 }),
+    createTranscriptStore: () => undefined,
+  });
+}
+
+/**
+ * State on the store the settings name. Blob storage: creates the container if needed, and fails with a one-line
+ * StorageError if it is unreachable.
+ */
 export async function openStateStore(settings: StorageSettings): Promise<StateStore> {
-  if (settings.kind === 'blobs') await checkBlobContainer(settings, true);
-  return createStateStore(settings);
+  if (settings.kind === 'memory') return createStateStore(settings);
+  // the Azure SDK is a third of the bundle (~20 MB of idle memory): loaded only by a bot that keeps state in blobs
+  const blobs = await import('./blobs');
+  await blobs.checkBlobContainer(settings, true);
+  return stateStoreOn(new blobs.ConditionalBlobsStorage(settings), {
+    kind: 'blobs',
+    checkStorage: () => blobs.checkBlobContainer(settings, false),
+    createTranscriptStore: () =>
+      blobs.createBlobTranscriptStore({ ...settings, container: settings.transcriptContainer }),
+  });
 }

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { playConversation } from '../../bench/load';
-import { SCRIPTS, ScriptedConversation } from '../../bench/conversations';
+import { PATHS, ScriptedConversation } from '../../bench/conversations';
 
 /** A started process's output so far, kept for error messages and checks. */
 export function collectOutput(child: ChildProcess): () => string {
@@ -40,13 +40,13 @@ export function exited(child: ChildProcess): Promise<number | string> {
 /**
  * A partner's whole conversation over HTTP (expectReplies), from the opening message to the result card whose
  * plan the routing engine names; returns the number of turns. Throws when the bot strays. The default script
- * answers by typing (the choice recognizers run), in English.
+ * clicks the suggested buttons (their titles arrive as text: the choice recognizers run), in English.
  */
 export async function holdConversation(
   messagesUrl: string,
   conversationId: string,
   userId = 'partner',
-  script = SCRIPTS[1],
+  script = PATHS[0].script,
 ): Promise<number> {
   return playConversation(
     messagesUrl,
