@@ -30,6 +30,7 @@ import { getKnowledge } from '../src/knowledge/load';
 import { Lang, SeverityId } from '../src/knowledge/schema';
 import { cardMessages, cardText, questionNames } from '../src/messages/cards';
 import { parseCardSubmit, WelcomeTopic } from '../src/understand';
+import { everyCard } from './helpers/everyCard';
 
 const knowledge = getKnowledge();
 const LANGS = Lang.options;
@@ -566,6 +567,95 @@ describe.each(LANGS)('the other cards (%s)', (lang) => {
     expect(submits(redirects).map((value) => (value as JsonObject).id)).toEqual(
       knowledge.redirects.map((r) => r.id),
     );
+  });
+});
+
+/**
+ * What a person reads on a card, in the card's order: texts, facts, menu items and a prefilled text. Buttons that
+ * are commands (start over, change an answer, open the portal) and forms shown on demand are left out: the plain
+ * text says those with typed commands. `opened`: with what Action.ShowCard opens.
+ */
+function readInOrder(value: Json, opened: boolean, form = false): string[] {
+  if (Array.isArray(value)) return value.flatMap((item) => readInOrder(item, opened, form));
+  if (!isObject(value) || value.isVisible === false) return [];
+  // In a card with inputs, the submit sends them (the drop-down's OK): not an item of a menu.
+  if (value.type === 'AdaptiveCard') form = JSON.stringify(value.body ?? []).includes('"type":"Input.');
+  const picks = (action: Json) =>
+    isObject(action) && isObject(action.data) && Object.keys(action.data).length > 1
+      ? [String(action.title)]
+      : [];
+  switch (value.type) {
+    case 'TextBlock':
+      return [readAs(String(value.text))];
+    case 'FactSet':
+      // "•" marks a list item, which the plain text writes "-"
+      return (value.facts as JsonObject[]).flatMap((fact) =>
+        [String(fact.title), readAs(String(fact.value))].filter((shown) => shown !== '•'),
+      );
+    case 'Input.Text':
+      return typeof value.value === 'string' ? [value.value] : [];
+    case 'Input.ChoiceSet':
+      return (value.choices as JsonObject[]).map((choice) => String(choice.title));
+    case 'Action.Submit':
+      return form ? [] : picks(value);
+    case 'Action.ShowCard': {
+      const card = value.card as JsonObject;
+      const form = (card.actions as JsonObject[] | undefined)?.some(
+        (action) => action.type === 'Action.Submit',
+      );
+      return opened && !form ? [String(value.title), ...readInOrder(card, opened)] : [];
+    }
+    case 'Container':
+      if (value.selectAction) return picks(value.selectAction);
+  }
+  return Object.entries(value)
+    .filter(([key]) => !['selectAction', 'data', 'fallbackText', 'card'].includes(key))
+    .flatMap(([, child]) => readInOrder(child, opened, form));
+}
+
+/** The texts not found in `text` one after the other (each after the one before). */
+function missingInOrder(texts: string[], text: string): string[] {
+  const missing: string[] = [];
+  let from = 0;
+  for (const expected of texts.map((t) => t.trim()).filter(Boolean)) {
+    const at = text.indexOf(expected, from);
+    if (at < 0) missing.push(expected);
+    else from = at + expected.length;
+  }
+  return missing;
+}
+
+describe.each(LANGS)('the plain text of every card (%s)', (lang) => {
+  const cards = everyCard(lang, knowledge);
+
+  it('says what the card says, in the same order: the answer first, and on "steps" what the card opens', () => {
+    expect(new Set(cards.map(({ card }) => card.card)).size).toBe(9);
+    for (const { name, card } of cards) {
+      const json = content(card);
+      if (card.card === 'result') {
+        expect(missingInOrder(readInOrder(json, false), card.text), name).toEqual([]);
+        expect(missingInOrder(readInOrder(json, true), card.details ?? ''), name).toEqual([]);
+      } else {
+        expect(missingInOrder(readInOrder(json, true), card.text), name).toEqual([]);
+      }
+    }
+  });
+
+  it('numbers each menu item as the card offers it, and a typed number sends what its button sends', () => {
+    for (const { name, card } of cards.filter(({ card }) => card.choices)) {
+      const sent = submits(card).filter((value) => Object.keys(value as JsonObject).length > 1);
+      expect(
+        card.choices?.map((choice) => choice.value),
+        name,
+      ).toEqual(sent);
+      card.choices?.forEach((choice, i) => expect(card.text, name).toContain(`${i + 1}. ${choice.title}`));
+    }
+  });
+
+  it('sees a change of order', () => {
+    const welcome = cards.find(({ card }) => card.card === 'welcome')!.card;
+    const reversed = welcome.text.split('\n').reverse().join('\n');
+    expect(missingInOrder(readInOrder(content(welcome), true), reversed)).not.toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import { Template } from 'adaptivecards-templating';
 import { CardFactory, MessageFactory, type Activity, type Attachment } from 'botbuilder';
 import type { z } from 'zod';
 import { QuestionId, type Knowledge, type Lang } from '../knowledge/schema';
-import type { Answers, Ask, KnownErrorOut, LinkOut, NotEligible, Route } from '../engine/types';
+import type { Answers, Ask, KnownErrorOut, NotEligible, Route } from '../engine/types';
 import { WelcomeTopic } from '../understand/submit';
 import { cardLabels, cardText, questionNames, type CardMessageId } from '../messages/cards';
 import {
@@ -16,13 +16,14 @@ import {
   SeverityGuideShape,
   type RedirectOut,
 } from './shapes';
+import { readCard, type CardChoice } from './plainText';
 
 /** A card ready to send, with what channels without Adaptive Cards show instead. */
 export interface RenderedCard {
   /** Which template in cards/ this was expanded from. */
   card: CardName;
   attachment: Attachment;
-  /** The card as plain text, in the card's order: the answer first, links as URLs. */
+  /** The card as plain text, read off the card (src/cards/plainText.ts): the answer first, links as URLs. */
   text: string;
   /** Channels without cards: everything the card opens on demand, sent when the partner types "steps". */
   details?: string;
@@ -32,11 +33,7 @@ export interface RenderedCard {
   choices?: CardChoice[];
 }
 
-/** One item of a menu card: its title and the Action.Submit data of its button. */
-export interface CardChoice {
-  title: string;
-  value: Record<string, unknown>;
-}
+export type { CardChoice };
 
 export type CardName =
   | 'result'
@@ -114,15 +111,25 @@ function expand(card: CardName, data: object): unknown {
   return JSON.parse(content) as unknown;
 }
 
+/**
+ * A card and its plain text from one set of template data: the text is read off the expanded card, with what
+ * only text needs (how to type a command instead of pressing a button) after it.
+ */
 function rendered(
   card: CardName,
   data: object,
-  text: string[],
-  summary: string,
-  choices?: CardChoice[],
+  { lang, summary, commands = [] }: { lang: Lang; summary: string; commands?: string[] },
 ): RenderedCard {
   const content = expand(card, data);
-  return { card, attachment: CardFactory.adaptiveCard(content), text: text.join('\n'), summary, choices };
+  const { lines, choices } = readCard(content, { opened: true, menuHint: cardLabels(lang).menuHint });
+  const text = [...lines, ...(commands.length > 0 ? ['', ...commands] : [])].join('\n');
+  return {
+    card,
+    attachment: CardFactory.adaptiveCard(content),
+    text,
+    summary,
+    choices: choices.length > 0 ? choices : undefined,
+  };
 }
 
 // ---------- view helpers ----------
@@ -142,9 +149,6 @@ const markdownLink = (link: { name: string; url: string }) => {
   const { name, url } = linkView(link);
   return `[${name}](${url})`;
 };
-
-const linkLines = (links: LinkOut[], indent = '') =>
-  links.map((link) => `${indent}${link.name}: ${link.url}`);
 
 /**
  * The answers a partner can change, in the order the bot asks them: the list of the card's "Change an answer"
@@ -229,7 +233,6 @@ export function renderRoute(input: Route): RenderedCard {
   const answersSummary = route.summary.endsWith(planSuffix)
     ? route.summary.slice(0, -planSuffix.length)
     : route.summary;
-  const portal = route.portal.url ? `${route.portal.name} (${route.portal.url})` : route.portal.name;
 
   /** The card with the first `shown` steps on its first screen, and the rest behind "All N steps". */
   const card = (shown: number) => {
@@ -282,46 +285,15 @@ export function renderRoute(input: Route): RenderedCard {
     built = card(shown);
   }
 
-  const answer = [
-    l.resultTitle,
-    route.summary,
-    '',
-    `${l.planLabel}: ${route.plan.name}`,
-    `${l.portalLabel}: ${portal}`,
-    `${l.entitlementLabel}: ${route.entitlement}`,
-    `${l.idsLabel}: ${route.ids.text}`,
-    '',
-    l.stepsTitle,
-    ...route.steps
-      .slice(0, shown)
-      .flatMap((step, index) => [`${index + 1}. ${step.text}`, ...linkLines(step.links, '   ')]),
-    '',
-    cardText('stepsCommand', lang, { count: steps.length }),
-    l.outcomeCommands,
-  ];
-  const details = [
-    cardText('allSteps', lang, { count: steps.length }),
-    ...route.steps.flatMap((step, index) => [`${index + 1}. ${step.text}`, ...linkLines(step.links, '   ')]),
-    ...(notes.length > 0 ? ['', l.caveatsTitle, ...notes.map((note) => `- ${note}`)] : []),
-    '',
-    l.checklistTitle,
-    ...checklist.map((item) => `- ${item}`),
-    '',
-    `${l.templateTitle}:`,
-    problemTemplate,
-    '',
-    l.severityTitle,
-    ...severity.map((level) => `- ${level.label}: ${level.criteria}`),
-    ...optional(route.severity.businessHoursNote),
-    ...(route.knownErrors.length > 0
-      ? ['', knownErrorsTitle, ...route.knownErrors.flatMap((error) => knownErrorLines(error, lang))]
-      : []),
-    ...(links.length > 0 ? ['', l.linksTitle, ...linkLines(links, '- ')] : []),
-  ];
+  // The first screen as the answer; "steps" sends the card with everything opened.
+  const menuHint = l.menuHint;
+  const answer = readCard(built.content, { opened: false, menuHint }).lines;
+  const details = readCard(built.content, { opened: true, menuHint }).lines;
+  const commands = [cardText('stepsCommand', lang, { count: steps.length }), l.outcomeCommands];
   return {
     card: 'result',
     attachment: CardFactory.adaptiveCard(built.content),
-    text: answer.join('\n'),
+    text: [...answer, '', ...commands].join('\n'),
     details: details.join('\n'),
     summary: route.summary,
   };
@@ -337,33 +309,11 @@ export function renderNotEligible(input: NotEligible): RenderedCard {
     links: outcome.links.map(linkView),
     changeAnswers: answersToChange(outcome.answers, outcome.lang),
   };
-  const text = [
-    l.notEligibleTitle,
-    outcome.summary,
-    '',
-    outcome.reason,
-    '',
-    l.notEligibleInstead,
-    ...outcome.instead.map((item, index) => `${index + 1}. ${item}`),
-    ...(outcome.links.length > 0 ? ['', l.linksTitle, ...linkLines(outcome.links, '- ')] : []),
-    '',
-    l.outcomeCommands,
-  ];
-  return rendered('notEligible', data, text, `${l.notEligibleTitle}: ${outcome.summary}`);
-}
-
-function knownErrorLines(error: KnownErrorOut, lang: Lang): string[] {
-  const l = cardLabels(lang);
-  return [
-    `- ${error.title}`,
-    `  ${l.knownErrorMessage}: "${error.message}"`,
-    `  ${l.knownErrorFix}:`,
-    ...error.fix.map((step, index) => `  ${index + 1}. ${step}`),
-    ...(error.causes.length > 0
-      ? [`  ${l.knownErrorCauses}:`, ...error.causes.map((cause) => `  - ${cause}`)]
-      : []),
-    ...linkLines(error.links, '  '),
-  ];
+  return rendered('notEligible', data, {
+    lang: outcome.lang,
+    summary: `${l.notEligibleTitle}: ${outcome.summary}`,
+    commands: [l.outcomeCommands],
+  });
 }
 
 export function renderKnownError(input: KnownErrorOut, lang: Lang): RenderedCard {
@@ -376,27 +326,14 @@ export function renderKnownError(input: KnownErrorOut, lang: Lang): RenderedCard
     causes: error.causes.map((text) => ({ text })),
     links: error.links.map(linkView),
   };
-  const text = [
-    error.title,
-    '',
-    `${l.knownErrorMessage}: "${error.message}"`,
-    '',
-    l.knownErrorFix,
-    ...error.fix.map((step, index) => `${index + 1}. ${step}`),
-    ...(error.causes.length > 0
-      ? ['', l.knownErrorCauses, ...error.causes.map((cause) => `- ${cause}`)]
-      : []),
-    ...(error.links.length > 0 ? ['', l.linksTitle, ...linkLines(error.links, '- ')] : []),
-  ];
-  return rendered('knownError', data, text, error.title);
+  return rendered('knownError', data, { lang, summary: error.title });
 }
 
 export function renderRedirect(input: RedirectOut, lang: Lang): RenderedCard {
   const redirect = checked('redirect', RedirectShape, input);
   const l = cardLabels(lang);
   const data = { l, redirect, links: redirect.links.map(linkView) };
-  const text = [l.redirectTitle, redirect.title, '', redirect.text, ...linkLines(redirect.links, '- ')];
-  return rendered('redirect', data, text, redirect.title);
+  return rendered('redirect', data, { lang, summary: redirect.title });
 }
 
 /** The severity the helper chose, its criteria, the other two, and the business-hours note. */
@@ -420,15 +357,7 @@ export function renderSeverity(level: 'A' | 'B' | 'C', lang: Lang, knowledge: Kn
     others: levels.filter((entry) => entry.id !== level),
     businessHoursNote: guide.businessHoursNote,
   };
-  const text = [
-    title,
-    chosen.criteria,
-    ...(guide.businessHoursNote ? ['', guide.businessHoursNote] : []),
-    '',
-    l.severityOthers,
-    ...data.others.map((entry) => `- ${entry.label}: ${entry.criteria}`),
-  ];
-  return rendered('severity', data, text, title);
+  return rendered('severity', data, { lang, summary: title });
 }
 
 const TOPIC_LABELS = {
@@ -442,17 +371,7 @@ export function renderWelcome(lang: Lang, knowledge: Knowledge): RenderedCard {
   const l = cardLabels(lang);
   const title = knowledge.meta.title[lang];
   const topics = WelcomeTopic.options.map((topic) => ({ topic, title: l[TOPIC_LABELS[topic]] }));
-  const text = [
-    title,
-    '',
-    l.welcomeIntro,
-    ...topics.map((topic, index) => `${index + 1}. ${topic.title}`),
-    l.menuHint,
-    '',
-    l.welcomeCommands,
-  ];
-  const choices = topics.map(({ topic, title }) => ({ title, value: { verb: 'start', topic } }));
-  return rendered('welcome', { l, title, topics }, text, title, choices);
+  return rendered('welcome', { l, title, topics }, { lang, summary: title });
 }
 
 /** More choices than this go into a drop-down: Teams shows at most six buttons in a row. */
@@ -463,8 +382,7 @@ export function renderQuestion(input: Ask, lang: Lang): RenderedCard {
   const ask = checked('question', AskShape, input);
   const l = cardLabels(lang);
   const data = { l, ask, choices: ask.choices, asButtons: ask.choices.length <= MAX_BUTTONS };
-  const text = [ask.prompt, ask.why, ...ask.choices.map((choice, index) => `${index + 1}. ${choice.label}`)];
-  return rendered('question', data, text, ask.prompt);
+  return rendered('question', data, { lang, summary: ask.prompt });
 }
 
 /** The known errors to pick from when the partner says they got an error but did not paste it. */
@@ -475,28 +393,14 @@ export function renderKnownErrorMenu(lang: Lang, knowledge: Knowledge): Rendered
     title: error.title[lang],
     message: error.message[lang],
   }));
-  const text = [
-    l.knownErrorMenuTitle,
-    ...errors.map((error, index) => `${index + 1}. ${error.title}`),
-    l.menuHint,
-    '',
-    l.knownErrorMenuHint,
-  ];
-  const choices = errors.map(({ id, title }) => ({ title, value: { verb: 'knownError', id } }));
-  return rendered('knownErrorMenu', { l, errors }, text, l.knownErrorMenuTitle, choices);
+  return rendered('knownErrorMenu', { l, errors }, { lang, summary: l.knownErrorMenuTitle });
 }
 
 /** The questions that are not technical support (presales, program and licensing), to pick from. */
 export function renderRedirectMenu(lang: Lang, knowledge: Knowledge): RenderedCard {
   const l = cardLabels(lang);
   const redirects = knowledge.redirects.map((redirect) => ({ id: redirect.id, title: redirect.title[lang] }));
-  const text = [
-    l.redirectMenuTitle,
-    ...redirects.map((redirect, index) => `${index + 1}. ${redirect.title}`),
-    l.menuHint,
-  ];
-  const choices = redirects.map(({ id, title }) => ({ title, value: { verb: 'redirect', id } }));
-  return rendered('redirectMenu', { l, redirects }, text, l.redirectMenuTitle, choices);
+  return rendered('redirectMenu', { l, redirects }, { lang, summary: l.redirectMenuTitle });
 }
 
 // ---------- sending ----------
