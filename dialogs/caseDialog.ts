@@ -48,7 +48,7 @@ export interface CaseResult {
 }
 
 /** The answer that carries the product's name as typed (not a question of its own). */
-const PRODUCT_NAME = 'productName';
+const PRODUCT_NAME = 'productName' satisfies keyof Answers;
 
 /** Teams shows up to six buttons in a row; longer lists (the Dynamics 365 products) go out as a drop-down card. */
 const MAX_BUTTONS = 5;

@@ -27,7 +27,7 @@ import { route } from '../src/engine/route';
 import { everyDecidedCase } from '../src/engine/space';
 import type { Answers, Ask, NotEligible, Route } from '../src/engine/types';
 import { getKnowledge } from '../src/knowledge/load';
-import { Lang, SeverityId } from '../src/knowledge/schema';
+import { Lang, QuestionId, SeverityId } from '../src/knowledge/schema';
 import { cardMessages, cardText, questionNames } from '../src/messages/cards';
 import { parseCardSubmit, WelcomeTopic } from '../src/understand';
 import { everyCard } from './helpers/everyCard';
@@ -470,7 +470,8 @@ describe('the Japanese budget', () => {
   });
 });
 
-const QUESTION_ORDER = Object.keys(questionNames);
+/** The order the schema declares the answers in, which the card lists them in. */
+const QUESTION_ORDER: string[] = QuestionId.options;
 function byQuestionOrder(a: string, b: string) {
   return QUESTION_ORDER.indexOf(a) - QUESTION_ORDER.indexOf(b);
 }

@@ -501,6 +501,18 @@ describe('a broken knowledge file', () => {
     );
   });
 
+  it('refuses a product family the engine has no rule for, instead of routing it like Azure', () => {
+    // The engine's family rules are a Record over FamilyId (a family without a rule does not compile); a family
+    // only the knowledge file names stops the bot at start-up.
+    const error = loadBroken((data) => {
+      const azure = data.questions.family.options[indexOf(data.questions.family.options, 'azure')];
+      data.questions.family.options.push({ ...azure, id: 'powerBi' as never });
+      data.families.push({ ...data.families[indexOf(data.families, 'azure')], id: 'powerBi' as never });
+    });
+    expect(error.message).toMatch(/questions\.family\.options\[\d+\] \(id "powerBi"\) › id: Invalid option/);
+    expect(error.message).toMatch(/families\[\d+\] \(id "powerBi"\) › id: Invalid option/);
+  });
+
   it('refuses a missing plan and a step group no family uses', () => {
     const error = loadBroken((data) => {
       data.plans = data.plans.filter((p) => p.id !== 'payPerIncident');
