@@ -6,7 +6,9 @@
   const config = JSON.parse(document.getElementById('chat-config').textContent);
   const LOCALES = { ja: 'ja-JP', en: 'en-US' };
   const STORED_LANGUAGE = 'partner-support-router.lang';
-  // The tab's conversation (token, conversation id, watermark): a reload reconnects to it instead of starting over.
+  // The tab's conversation (token and conversation id): a reload reconnects to it instead of starting over.
+  // No watermark is kept: Web Chat holds the transcript in memory only, so after a reload it must read the
+  // conversation from its start (the Direct Line keeps its history) to draw the earlier messages again.
   const STORED_CONVERSATION = 'partner-support-router.conversation';
 
   const readConversation = () => {
@@ -102,7 +104,7 @@
     const directLine = window.WebChat.createDirectLine({
       domain: domainUrl(session.domain),
       token: session.token,
-      // A kept conversation is reconnected from its start, so Web Chat draws the transcript again.
+      // A kept conversation is reconnected from its start (no watermark), so Web Chat draws the transcript again.
       conversationId: session.conversationId,
       webSocket: false,
       pollingInterval: config.pollingIntervalMs,
@@ -114,7 +116,6 @@
         domain: session.domain,
         token: directLine.token,
         conversationId: directLine.conversationId,
-        watermark: directLine.watermark,
       });
     });
     window.WebChat.renderWebChat(
