@@ -25,7 +25,7 @@ export interface RenderedCard {
   attachment: Attachment;
   /** The card as plain text, read off the card (src/cards/plainText.ts): the answer first, links as URLs. */
   text: string;
-  /** Channels without cards: everything the card opens on demand, sent when the partner types "steps". */
+  /** Channels without cards: the card with everything it opens on demand, sent when the partner types "steps". */
   details?: string;
   /** One line, for notifications and channels that show only a summary. */
   summary: string;
