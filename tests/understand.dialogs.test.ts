@@ -100,3 +100,22 @@ describe('the card names what the partner named (issue 12 item 8)', () => {
     expect(text).toContain('Power Platform');
   });
 });
+
+describe("the wrong-currency problem typed in the partner's words reaches its known error and the fix", () => {
+  const wrongCurrency = knowledge.knownErrors.find((error) => error.id === 'wrongCurrency')!;
+
+  for (const [lang, text] of [
+    ['en', 'prices are shown in dollars instead of yen'],
+    ['ja', '価格が円ではなくドルで表示される'],
+  ] as [Lang, string][]) {
+    it(`${lang}: "${text}"`, async () => {
+      const chat = new TestChat(client('webchat', LOCALE[lang]));
+      await chat.join();
+      const replies = await chat.say(text);
+      const shown = allText(replies);
+      expect(shown).toContain(wrongCurrency.title[lang]);
+      for (const step of wrongCurrency.fix) expect(shown).toContain(step[lang]);
+      expect(questionsAsked(replies, lang)).toEqual([]);
+    });
+  }
+});

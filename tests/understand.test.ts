@@ -16,7 +16,6 @@ import {
   MAX_UNDERSTOOD_LENGTH,
   parseCardSubmit,
   pickFromMenu,
-  readyAroundTheClock,
   WelcomeTopic,
 } from '../src/understand';
 import { cardMessages, type CardMessageId } from '../src/messages/cards';
@@ -503,17 +502,18 @@ describe('pickFromMenu: a list on screen answered by typing', () => {
   });
 });
 
-describe('readyAroundTheClock: typed answers to "are you ready to work 24x7?"', () => {
+describe('readiness to work 24x7, wherever the message says it', () => {
   it.each([
-    ['business hours only', 'no'],
-    ['Only during business hours.', 'no'],
-    ['営業時間内だけです', 'no'],
-    ['24/7', 'yes'],
-    ['24 時間体制で', 'yes'],
-    ['the business hours of the support team', undefined],
+    ['business hours only', false],
+    ['Only during business hours.', false],
+    ['営業時間内だけです', false],
+    ['営業時間中のみ対応します', false],
+    ['24/7', true],
+    ['24 時間体制で', true],
     ['yes', undefined],
-  ])('"%s" → %s', (text, answer) => {
-    expect(readyAroundTheClock(text)).toBe(answer);
+  ])('"%s" → %s', (text, aroundTheClock) => {
+    const lang = /[ぁ-ん]/.test(text) ? 'ja' : 'en';
+    expect(interpret(text, { lang }, knowledge).severity?.aroundTheClock).toBe(aroundTheClock);
   });
 });
 

@@ -43,7 +43,6 @@ export const Phrases = z
       .strict(),
     topics: z.object({ severityHelp: PhraseList }).strict(),
     answerOnly: PhraseList,
-    ready24x7: z.object({ yes: PhraseList, no: PhraseList }).strict(),
     smallTalk: z.object({ greeting: PhraseList, thanks: PhraseList }).strict(),
     negation: CuesAround.extend({ adjacentAfter: SomePhrases, scopeEnds: SomePhrases }).strict(),
     notAnswers: SomePhrases,
@@ -87,8 +86,6 @@ export interface CompiledPhrases {
   severityHelp: Needle[];
   /** Answer words that count only when their question is being asked. */
   answerOnly: Set<string>;
-  /** "Business hours only" and the like, as the whole message: an answer to "ready to work 24x7?". */
-  ready24x7: { yes: Set<string>; no: Set<string> };
   /** A greeting or a thank-you that is the whole message (polite words included), compacted. */
   smallTalk: { greeting: Set<string>; thanks: Set<string> };
   /** Cues of interpret(): see phrases.yaml for what each list means. */
@@ -155,7 +152,6 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
     commands: new Map(),
     severityHelp: needles(phrases.topics.severityHelp),
     answerOnly: new Set(both(phrases.answerOnly).map(compact)),
-    ready24x7: { yes: new Set(), no: new Set() },
     smallTalk: {
       greeting: new Set(both(phrases.smallTalk.greeting).map(compact)),
       thanks: new Set(both(phrases.smallTalk.thanks).map(compact)),
@@ -207,8 +203,6 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
     notTypos: new Set(both(phrases.notTypos).map((word) => word.toLowerCase())),
   };
   for (const answer of ['yes', 'no'] as const) {
-    for (const phrase of both(phrases.ready24x7[answer]))
-      compiled.ready24x7[answer].add(messageCore(phrase, compiled));
     for (const phrase of both(phrases.consent[answer])) {
       const core = messageCore(phrase, compiled);
       if (core) compiled.consent[answer].add(core);
