@@ -3,6 +3,7 @@ import type { Activity } from 'botbuilder';
 import { getKnowledge } from '../src/knowledge/load';
 import { QuestionId, type Lang } from '../src/knowledge/schema';
 import { cardMessages } from '../src/messages/cards';
+import { say } from '../src/messages/conversation';
 import { client } from './helpers/channels';
 import { TestChat } from './helpers/chat';
 import { adaptiveCards, allText } from './helpers/replies';
@@ -116,6 +117,24 @@ describe("the wrong-currency problem typed in the partner's words reaches its kn
       expect(shown).toContain(wrongCurrency.title[lang]);
       for (const step of wrongCurrency.fix) expect(shown).toContain(step[lang]);
       expect(questionsAsked(replies, lang)).toEqual([]);
+    });
+  }
+});
+
+describe('severity stated in the case is not asked again', () => {
+  for (const [lang, down, which, yes] of [
+    ['en', 'production is down', 'which severity should I choose?', 'yes'],
+    ['ja', '本番が止まっています', '重大度はどれを選べばいいですか?', 'はい'],
+  ] as [Lang, string, string, string][]) {
+    it(`${lang}: "${down}" → the helper asks only about 24x7 readiness, then gives severity A`, async () => {
+      const chat = new TestChat(client('webchat', LOCALE[lang]));
+      await chat.join();
+      await chat.say(down);
+      const asked = allText(await chat.say(which));
+      expect(asked).toContain(say('severityReady24x7', lang));
+      const answer = allText(await chat.say(yes));
+      expect(answer).not.toContain(say('severityBusinessDown', lang));
+      expect(answer).toContain(cardMessages.severityChosen[lang].replace('{level}', 'A'));
     });
   }
 });

@@ -68,7 +68,14 @@ export const Phrases = z
       .object({
         levels: SomePhrases,
         aroundTheClock: z.object({ yes: SomePhrases, no: SomePhrases }).strict(),
-        impact: z.object({ critical: SomePhrases, companyWide: SomePhrases, noStop: SomePhrases }).strict(),
+        impact: z
+          .object({
+            critical: SomePhrases,
+            production: z.object({ systems: SomePhrases, down: SomePhrases }).strict(),
+            companyWide: SomePhrases,
+            noStop: SomePhrases,
+          })
+          .strict(),
       })
       .strict(),
     unrecognisedNames: SomePhrases,
@@ -103,7 +110,13 @@ export interface CompiledPhrases {
   severity: {
     levels: Needle[];
     aroundTheClock: { yes: Needle[]; no: Needle[] };
-    impact: { critical: Needle[]; companyWide: Needle[]; noStop: Needle[] };
+    impact: {
+      critical: Needle[];
+      /** A production system and a word of it being down, in one clause ("本番システムが停止", "prod is down"). */
+      production: { systems: Needle[]; down: Needle[] };
+      companyWide: Needle[];
+      noStop: Needle[];
+    };
   };
   unrecognisedNames: (Needle & { name: string })[];
   /** Words that name a product's family or kind, not a product ("on-prem"): no product name from them. */
@@ -194,6 +207,10 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
       },
       impact: {
         critical: needles(phrases.severity.impact.critical),
+        production: {
+          systems: needles(phrases.severity.impact.production.systems),
+          down: needles(phrases.severity.impact.production.down),
+        },
         companyWide: needles(phrases.severity.impact.companyWide),
         noStop: needles(phrases.severity.impact.noStop),
       },
