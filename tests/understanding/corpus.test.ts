@@ -253,3 +253,14 @@ describe.each(SETS)('the labelled understanding messages of $file', (set) => {
     expect(thin).toEqual([]);
   });
 });
+
+describe('the held-out set', () => {
+  it('shares no message with the tuning corpus', () => {
+    const textsOf = (file: string) =>
+      (parse(readFileSync(path.join(import.meta.dirname, file), 'utf8')) as { text: string }[]).map(
+        ({ text }) => sameText(text),
+      );
+    const tuning = new Set(textsOf('corpus.yaml'));
+    expect(textsOf('heldout.yaml').filter((text) => tuning.has(text))).toEqual([]);
+  });
+});
