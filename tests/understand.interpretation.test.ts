@@ -58,11 +58,12 @@ describe('negation: a denied option never fills its question', () => {
     expect(result.negated).toEqual(negated);
   });
 
-  it('leaves the question open when a denial still leaves two readings', () => {
-    // N-1 is still covered, so "not the latest" is not "older".
-    const result = read("It's not the latest", 'version');
-    expect(result.answers).toEqual({});
-    expect(result.ambiguous).toBe(true);
+  it('takes "not the latest" at the version question as an older version, in both languages', () => {
+    for (const text of ["It's not the latest", '最新ではないバージョンです', 'not the newest release']) {
+      const result = read(text, 'version');
+      expect(result.answers, text).toEqual({ version: 'older' });
+      expect(result.negated, text).toEqual({ version: ['current'] });
+    }
   });
 
   it('does not take a problem for a denial: "Azure が起動しない" still names Azure', () => {
@@ -159,7 +160,11 @@ describe('severity, not sure, a person', () => {
     expect(read('本番が止まっていますが、24時間体制で対応可能です').severity).toEqual({
       level: 'A',
       aroundTheClock: true,
+      businessDown: true,
     });
+    // The seed's A needs 24x7 readiness too: a production system down alone is half of it.
+    expect(read('本番システムが停止しています').severity).toEqual({ businessDown: true });
+    expect(read('we stopped using production slots').severity).toBeUndefined();
     expect(read('Which severity should I choose?').intent).toEqual({ kind: 'severityHelp' });
   });
 

@@ -320,13 +320,8 @@ function decide(
   phrases: CompiledPhrases,
 ): Decided {
   const negated: Partial<Record<Slot, string[]>> = {};
-  const openedByDenial = new Set<Slot>();
   for (const mention of mentions) {
     if (!mention.negated) continue;
-    if (mention.kind === 'partial') {
-      openedByDenial.add(mention.slot);
-      continue;
-    }
     const list = (negated[mention.slot] ??= []);
     for (const option of mention.options) if (!list.includes(option)) list.push(option);
   }
@@ -354,7 +349,6 @@ function decide(
     const complement = complementOf(slot, denied, knowledge);
     if (complement) answers[slot] = complement;
   }
-  for (const slot of openedByDenial) if (answers[slot] === undefined) ambiguous = true;
 
   const product = knowledge.questions.product.options.find((option) => option.id === answers.product);
   // A product belongs to one family; it is more precise than any family word found beside it.

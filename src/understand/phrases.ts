@@ -60,7 +60,6 @@ export const Phrases = z
     optionGroups: z.array(
       z.object({ slot: QuestionId, options: z.array(z.string()).min(2), words: SomePhrases }).strict(),
     ),
-    partialWords: z.array(z.object({ slot: QuestionId, option: z.string(), words: SomePhrases }).strict()),
     notSure: PhraseList,
     handoff: PhraseList,
     consent: z.object({ yes: PhraseList, no: PhraseList }).strict(),
@@ -102,7 +101,6 @@ export interface CompiledPhrases {
   problems: Needle[];
   questions: { starts: Needle[]; ends: string[]; anywhere: Needle[]; about: Needle[]; owned: Needle[] };
   optionGroups: { slot: QuestionId; options: string[]; words: Needle[] }[];
-  partialWords: { slot: QuestionId; option: string; words: Needle[] }[];
   notSure: Needle[];
   handoff: Needle[];
   /** "Yes" / "no" to sending the hand-off summary, as the whole message (polite words removed). */
@@ -195,7 +193,6 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
       owned: needles(phrases.questions.owned),
     },
     optionGroups: phrases.optionGroups.map((group) => ({ ...group, words: needles(group.words) })),
-    partialWords: phrases.partialWords.map((partial) => ({ ...partial, words: needles(partial.words) })),
     notSure: needles(phrases.notSure),
     handoff: needles(phrases.handoff),
     consent: { yes: new Set(), no: new Set() },

@@ -10,7 +10,7 @@ import type { CompiledPhrases } from './phrases';
 export interface Term {
   slot: QuestionId;
   options: string[];
-  kind: 'option' | 'group' | 'partial';
+  kind: 'option' | 'group';
   needle: string;
   /** The label or synonym as the knowledge writes it ("SQL Server"), to name the product the partner typed. */
   written: string;
@@ -45,10 +45,6 @@ export function vocabularyOf(knowledge: Knowledge, phrases: CompiledPhrases): Vo
 }
 
 function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabulary {
-  const partial = new Map<string, { slot: QuestionId; option: string }>();
-  for (const entry of phrases.partialWords) {
-    for (const word of entry.words) partial.set(`${entry.slot}\u0000${word.needle}`, entry);
-  }
   const terms: Term[] = [];
   const answerWords = new Set<string>();
   const add = (term: Omit<Term, 'answerOnly'>) =>
@@ -63,11 +59,10 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
         const phrase = normalise(word);
         if (!phrase.compact || seen.has(phrase.compact)) continue;
         seen.add(phrase.compact);
-        const kind = partial.has(`${slot}\u0000${phrase.compact}`) ? 'partial' : 'option';
         add({
           slot,
           options: [option.id],
-          kind,
+          kind: 'option',
           needle: phrase.compact,
           written: word,
           lastWord: lastWordLength(phrase),
@@ -86,13 +81,6 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
         written: word.needle,
         answerOnly: true,
       });
-    }
-  }
-  for (const entry of phrases.partialWords) {
-    for (const word of entry.words) {
-      const known = terms.some((term) => term.slot === entry.slot && term.needle === word.needle);
-      if (!known)
-        add({ slot: entry.slot, options: [entry.option], kind: 'partial', ...word, written: word.needle });
     }
   }
 
