@@ -138,3 +138,21 @@ describe('severity stated in the case is not asked again', () => {
     });
   }
 });
+
+describe('"not sure" at the sign-in question explains what each choice means', () => {
+  const signIn = knowledge.questions.signIn;
+  for (const [lang, opening, unsure] of [
+    ['en', 'SQL Server 2012 on-premises, an older version, Gold', "I'm not sure which account"],
+    ['ja', 'オンプレミスの SQL Server 2012、古いバージョンです。ゴールドです', 'どちらかわかりません'],
+  ] as [Lang, string, string][]) {
+    it(`${lang}: "${unsure}" → the seed's meaning of each account, then the question again`, async () => {
+      const chat = new TestChat(client('webchat', LOCALE[lang]));
+      await chat.join();
+      expect(questionsAsked(await chat.say(opening), lang)).toEqual(['signIn']);
+      const replies = await chat.say(unsure);
+      const text = allText(replies);
+      for (const option of signIn.options) expect(text).toContain(option.explain![lang]);
+      expect(questionsAsked(replies, lang)).toEqual(['signIn']);
+    });
+  }
+});

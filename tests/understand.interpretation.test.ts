@@ -10,10 +10,27 @@ const read = (text: string, asking?: QuestionId, answers?: Answers) =>
 
 describe('interpret: one message, understood once', () => {
   it('gives the answers a partner typed, with the language they wrote in', () => {
-    const result = interpret('Intune issue for my CSP customer', { lang: 'ja' }, knowledge);
+    const result = interpret('Intune issue for my direct CSP customer', { lang: 'ja' }, knowledge);
     expect(result.language).toBe('en');
     expect(result.intent).toEqual({ kind: 'none' });
     expect(result.answers).toMatchObject({ product: 'intune', program: 'cspDirect' });
+  });
+
+  it('asks which CSP option "CSP" alone means, anywhere, and never guesses it', () => {
+    for (const text of [
+      'Intune issue for my CSP customer',
+      'Azure の問題、CSP です',
+      'we are a CSP partner',
+    ]) {
+      const result = read(text);
+      expect(result.answers.program, text).toBeUndefined();
+      expect(result.ambiguous, text).toBe(true);
+    }
+    expect(read('CSP', 'program').ambiguous).toBe(true);
+    expect(read('CSP の間接リセラーです', 'program').answers).toEqual({ program: 'indirectReseller' });
+    expect(read("I said CSP but we're a reseller", undefined, { program: 'cspDirect' }).answers).toEqual({
+      program: 'indirectReseller',
+    });
   });
 
   it('reads Japanese text as Japanese, and an explicit switch still wins', () => {
@@ -142,6 +159,13 @@ describe('typos, names of today, names the knowledge does not decide', () => {
 
   it('does not "correct" ordinary words into answers', () => {
     expect(read('Please connect me with the good team').answers).toEqual({});
+  });
+
+  it('corrects a three-letter word inside a name whose other words are right, and only there', () => {
+    for (const text of ['Action pak', 'Action Pac', 'we are on action pck'])
+      expect(read(text, 'tier').answers, text).toEqual({ tier: 'actionPack' });
+    for (const text of ['our action plan is ready', 'the proxy PAC file', 'the action pad', 'pak'])
+      expect(read(text, 'tier').answers, text).toEqual({});
   });
 
   it('names what it did not recognise and guesses no family', () => {

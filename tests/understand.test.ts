@@ -33,14 +33,20 @@ const detectIntent = (text: string, k: Knowledge, phrases?: CompiledPhrases): In
 
 describe('extractAnswers: free text fills the answers, in either language', () => {
   it.each([
-    ['Intune issue for my CSP customer', { product: 'intune', family: 'microsoft365', program: 'cspDirect' }],
+    [
+      'Intune issue for my direct CSP customer',
+      { product: 'intune', family: 'microsoft365', program: 'cspDirect' },
+    ],
     ['オンプレミスの SQL Server 2019、シルバーです', { family: 'onPremises', tier: 'silver' }],
     [
       'Business Central, we are an advisor partner',
       { product: 'businessCentral', family: 'dynamics365', program: 'advisor' },
     ],
     ['Gold partner with a cloud competency, Azure', { tier: 'gold', competency: 'cloud', family: 'azure' }],
-    ['CSP の顧客の Intune の問題です', { product: 'intune', family: 'microsoft365', program: 'cspDirect' }],
+    [
+      'CSP 直接の顧客の Intune の問題です',
+      { product: 'intune', family: 'microsoft365', program: 'cspDirect' },
+    ],
     ['ゴールド コンピテンシーで Azure の問題', { tier: 'gold', family: 'azure' }],
     [
       'Dynamics 365 Finance and Operations, indirect reseller',
@@ -60,7 +66,7 @@ describe('extractAnswers: free text fills the answers, in either language', () =
   });
 
   it('understands Japanese written in full-width letters and without spaces', () => {
-    expect(extractAnswers('ＣＳＰの顧客のＩｎｔｕｎｅ', knowledge)).toMatchObject({
+    expect(extractAnswers('ＣＳＰ直接の顧客のＩｎｔｕｎｅ', knowledge)).toMatchObject({
       program: 'cspDirect',
       product: 'intune',
     });

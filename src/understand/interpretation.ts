@@ -320,10 +320,17 @@ function decide(
   phrases: CompiledPhrases,
 ): Decided {
   const negated: Partial<Record<Slot, string[]>> = {};
+  const ownWords = new Set(
+    taken.filter((mention) => mention.kind === 'option').flatMap((mention) => mention.options),
+  );
   for (const mention of mentions) {
     if (!mention.negated) continue;
     const list = (negated[mention.slot] ??= []);
-    for (const option of mention.options) if (!list.includes(option)) list.push(option);
+    for (const option of mention.options) {
+      // "I said CSP but we're an indirect reseller": a group denied keeps the option named as their own.
+      if (mention.kind === 'group' && ownWords.has(option)) continue;
+      if (!list.includes(option)) list.push(option);
+    }
   }
 
   const answers: Record<string, string> = {};
@@ -335,14 +342,15 @@ function decide(
     let groupNamed = false;
     for (const mention of taken) {
       if (mention.slot !== slot) continue;
-      if (mention.kind === 'group') groupNamed = true;
+      // A group word counts where its question is asked, or anywhere when it says something ("we're CSP").
+      if (mention.kind === 'group') groupNamed ||= expected.has(slot) || !mention.answerOnly;
       else for (const option of mention.options) if (!denied.has(option)) affirmed.add(option);
     }
     if (affirmed.size === 1) {
       answers[slot] = [...affirmed][0];
       continue;
     }
-    if (affirmed.size > 1 || (groupNamed && expected.has(slot))) {
+    if (affirmed.size > 1 || groupNamed) {
       ambiguous = true;
       continue;
     }

@@ -58,7 +58,14 @@ export const Phrases = z
       })
       .strict(),
     optionGroups: z.array(
-      z.object({ slot: QuestionId, options: z.array(z.string()).min(2), words: SomePhrases }).strict(),
+      z
+        .object({
+          slot: QuestionId,
+          options: z.array(z.string()).min(2),
+          words: SomePhrases,
+          stated: z.boolean().optional(),
+        })
+        .strict(),
     ),
     notSure: PhraseList,
     handoff: PhraseList,
@@ -100,7 +107,8 @@ export interface CompiledPhrases {
   corrections: { instead: Needle[]; signals: Needle[] };
   problems: Needle[];
   questions: { starts: Needle[]; ends: string[]; anywhere: Needle[]; about: Needle[]; owned: Needle[] };
-  optionGroups: { slot: QuestionId; options: string[]; words: Needle[] }[];
+  /** `stated`: the words say something wherever they stand ("we're CSP": which CSP option is asked, never guessed). */
+  optionGroups: { slot: QuestionId; options: string[]; words: Needle[]; stated?: boolean }[];
   notSure: Needle[];
   handoff: Needle[];
   /** "Yes" / "no" to sending the hand-off summary, as the whole message (polite words removed). */
