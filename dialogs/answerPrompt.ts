@@ -18,6 +18,8 @@ export interface QuestionChoice {
   /** At most 20 characters, so Teams shows buttons (the knowledge file's loader checks its labels). */
   label: string;
   synonyms?: string[];
+  /** What the option means, from the seed: said when the user is not sure which to choose. */
+  explain?: string;
 }
 
 /** One question of a dialog, in the user's language. */

@@ -121,11 +121,16 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
   }
 
   private toQuestion(ask: Ask, lang: Lang): Question {
+    const options = this.deps.knowledge.questions[ask.question].options;
+    const explained = (id: string) => {
+      const explain = options.find((option) => option.id === id)?.explain?.[lang];
+      return explain ? { explain } : {};
+    };
     return {
       id: ask.question,
       prompt: ask.prompt,
       why: ask.why,
-      choices: ask.choices,
+      choices: ask.choices.map((choice) => ({ ...choice, ...explained(choice.id) })),
       card: ask.choices.length > MAX_BUTTONS ? renderQuestion(ask, lang) : undefined,
     };
   }

@@ -450,7 +450,10 @@ export abstract class InterruptibleDialog<
     const question = this.questionFor(state, lang);
     state.misses = (state.misses ?? 0) + 1;
     if (state.misses >= 2 || !question) return (await this.miss(innerDc, lang)) ?? reprompt(innerDc);
-    const options = question.choices.map((choice) => `- ${choice.label}`).join('\n');
+    // What each choice means where the knowledge explains it ("Microsoft account: MSA, e.g. Outlook.com…").
+    const options = question.choices
+      .map((choice) => `- ${choice.label}${choice.explain ? `: ${choice.explain}` : ''}`)
+      .join('\n');
     await this.deps.replies.say(innerDc.context, 'notSureAsking', lang, { why: question.why, options });
     return reprompt(innerDc);
   }

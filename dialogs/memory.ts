@@ -23,6 +23,7 @@ export type MenuItem = z.infer<typeof MenuItem>;
 export const StatedSeverity = z.object({
   level: z.enum(['A', 'B', 'C']).optional(),
   aroundTheClock: z.boolean().optional(),
+  businessDown: z.boolean().optional(),
 });
 export type StatedSeverity = z.infer<typeof StatedSeverity>;
 

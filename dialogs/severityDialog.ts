@@ -58,6 +58,7 @@ export class SeverityDialog extends InterruptibleDialog<SeverityResult, Severity
     const stated = await memory.statedSeverity(innerDc.context);
     const situation = { ...options?.situation };
     if (stated.aroundTheClock !== undefined) situation.ready24x7 ??= stated.aroundTheClock;
+    if (stated.businessDown) situation.businessDown ??= true;
     // The level of a card's buttons wins over one said earlier; one said earlier is its answer.
     const level = options?.situation ? options.level : (options?.level ?? stated.level);
     return super.onBeginDialog(innerDc, { ...options, situation, level });

@@ -18,7 +18,7 @@ describe('trainer CLI', () => {
       '--product',
       'azure',
       '--program',
-      'csp',
+      'cspDirect',
       '--purchasedPlan',
       'none',
       '--lang',
@@ -66,7 +66,7 @@ describe('trainer CLI', () => {
   });
 
   it('takes ids, labels and synonyms in either language', () => {
-    expect(resolveFlag('program', 'CSP', knowledge)).toBe('cspDirect');
+    expect(resolveFlag('program', 'CSP direct', knowledge)).toBe('cspDirect');
     expect(resolveFlag('program', 'アドバイザー', knowledge)).toBe('advisor');
     expect(resolveFlag('tier', 'gold', knowledge)).toBe('gold');
   });

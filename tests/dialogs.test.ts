@@ -361,7 +361,7 @@ const FREE_TEXT: FreeTextCase[] = [
     opening: 'We have a problem',
     turns: [
       ['family', 'Flow'],
-      ['program', 'CSP'],
+      ['program', 'CSP direct'],
       ['purchasedPlan', 'PSfP'],
     ],
     route: 'dynamics365/premierSupportForPartners',
@@ -402,7 +402,7 @@ const FREE_TEXT: FreeTextCase[] = [
   {
     name: 'Intune for a CSP customer: asks nothing',
     lang: 'en',
-    opening: 'Intune issue for my CSP customer',
+    opening: 'Intune issue for my direct CSP customer',
     turns: [],
     route: 'microsoft365/microsoft365NoContract',
     answers: { family: 'microsoft365', product: 'intune', program: 'cspDirect' },
@@ -667,7 +667,7 @@ describe.each(CLIENTS)('interruptions (%s)', (kind) => {
       let replies = await chat.say(WORDS.cancel[lang]);
       expect(allText(replies)).toContain(text('cancelled', lang));
       expect(questionsAsked(replies, lang)).toEqual([]);
-      replies = await chat.say('Cloud App Security, CSP');
+      replies = await chat.say('Cloud App Security, direct CSP');
       expect(chat.log.routeIds()).toEqual(['cloudAppSecurity/professionalNoCharge']);
       expect(allText(replies)).toContain(
         knowledge.plans.find((plan) => plan.id === 'professionalNoCharge')?.name[lang],
@@ -774,7 +774,9 @@ describe.each(CLIENTS)('interruptions (%s)', (kind) => {
 
     test('answering with more than was asked takes it all, a changed family included', async () => {
       const { chat } = await atProgramQuestion(kind, lang);
-      await chat.say(lang === 'en' ? 'CSP, for my Intune customer' : 'CSP です。Intune の顧客です');
+      await chat.say(
+        lang === 'en' ? 'direct CSP, for my Intune customer' : 'CSP 直接です。Intune の顧客です',
+      );
       expect(chat.log.routeIds()).toEqual(['microsoft365/microsoft365NoContract']);
     });
 
@@ -807,7 +809,7 @@ describe.each(CLIENTS)('interruptions (%s)', (kind) => {
       let replies = await chat.say(lang === 'en' ? 'Hi' : 'こんにちは');
       expect(allText(replies)).toContain(knowledge.meta.title[lang]);
       expect(questionsAsked(replies, lang)).toEqual([]);
-      await chat.say('Cloud App Security, CSP');
+      await chat.say('Cloud App Security, direct CSP');
       replies = await chat.say(lang === 'en' ? 'Thank you!' : 'ありがとうございました');
       expect(allText(replies)).toContain(text('youAreWelcome', lang));
       expect(questionsAsked(replies, lang)).toEqual([]);
@@ -879,7 +881,7 @@ describe.each(CLIENTS)('card submits (%s)', (kind) => {
 
   test('"change" of an answer the route does not depend on is still asked', async () => {
     const chat = new TestChat(client(kind, 'ja-JP'));
-    let replies = await chat.say('Intune の問題、CSP の顧客です');
+    let replies = await chat.say('Intune の問題、CSP の直接パートナーです');
     expect(chat.log.routeIds()).toEqual(['microsoft365/microsoft365NoContract']);
     replies = await chat.submit({ verb: 'changeAnswer', question: 'product' });
     expect(questionsAsked(replies, 'ja')).toEqual(['product']);
@@ -893,7 +895,7 @@ describe.each(CLIENTS)('card submits (%s)', (kind) => {
 
   test('"change" without saying which lists the answers given', async () => {
     const chat = new TestChat(client(kind, 'en-US'));
-    await chat.say('Cloud App Security, CSP');
+    await chat.say('Cloud App Security, direct CSP');
     const replies = await chat.submit({ verb: 'changeAnswer' });
     expect(allText(replies)).toContain(text('whichAnswerToChange', 'en'));
     const next = await chat.send(button(replies, questionNames.program.en).press(chat.client));
@@ -1206,7 +1208,7 @@ describe.each(LANGS)('channels without cards: the welcome is a numbered list (%s
 
   test('the result says how to change an answer; "change" lists them numbered; a number picks one', async () => {
     const { chat, say: typed } = textOnlyChat();
-    let replies = await typed('Cloud App Security, CSP');
+    let replies = await typed('Cloud App Security, direct CSP');
     expect(chat.log.routeIds()).toEqual(['cloudAppSecurity/professionalNoCharge']);
     expect(replies.every((reply) => !reply.attachments?.length)).toBe(true);
     expect(allText(replies)).toContain(cardMessages.outcomeCommands[lang]);
@@ -1272,7 +1274,7 @@ describe('Teams channels and group chats', () => {
 describe('everything stays reachable later in the same conversation', () => {
   test.each(CLIENTS)('%s: case, then a known error, then severity, then another case', async (kind) => {
     const chat = new TestChat(client(kind, 'ja-JP'));
-    await chat.say('Intune の問題、CSP の顧客です');
+    await chat.say('Intune の問題、CSP の直接パートナーです');
     const code8 = knowledge.knownErrors.find((error) => error.id === 'code8');
     if (!code8) throw new Error('no code8 error');
     let replies = await chat.say(code8.message.ja);
@@ -1429,9 +1431,9 @@ describe.each(LANGS)('dialogs act on the interpretation (%s)', (lang) => {
 
   test('a correction during the case replaces the earlier answer', async () => {
     const chat = await atTierQuestion({
-      'actually CSP': { answers: { program: 'cspDirect' }, corrections: { program: 'cspDirect' } },
+      'actually direct CSP': { answers: { program: 'cspDirect' }, corrections: { program: 'cspDirect' } },
     });
-    const replies = await chat.say('actually CSP');
+    const replies = await chat.say('actually direct CSP');
     expect(allText(replies)).toContain(
       say('noted', lang, { answers: optionLabel('program', 'cspDirect', lang) }),
     );
@@ -1659,8 +1661,8 @@ const AS_PARTNERS_WRITE: Written[] = [
   {
     name: 'a correction after the card rebuilds the same case',
     says: {
-      en: ['Cloud App Security, CSP', 'actually we are an advisor'],
-      ja: ['Cloud App Security、CSP です', 'すみません、アドバイザーでした'],
+      en: ['Cloud App Security, direct CSP', 'actually we are an advisor'],
+      ja: ['Cloud App Security、CSP 直接です', 'すみません、アドバイザーでした'],
     },
     sees: (replies, lang, chat) => {
       expect(allText(replies)).toContain(text('correctingCase', lang));
@@ -1678,8 +1680,8 @@ const AS_PARTNERS_WRITE: Written[] = [
   {
     name: 'business hours said in the case are not asked again by the severity helper',
     says: {
-      en: ['Azure, CSP. We work business hours only', 'severity'],
-      ja: ['Azure、CSP です。営業時間内のみ対応です', '重大度'],
+      en: ['Azure, direct CSP. We work business hours only', 'severity'],
+      ja: ['Azure、CSP 直接です。営業時間内のみ対応です', '重大度'],
     },
     sees: (replies, lang) => expect(severityQuestionsAsked(replies, lang)).toEqual(['companyWideStop']),
   },

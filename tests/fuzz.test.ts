@@ -38,8 +38,8 @@ const phrases = [
   'cancel',
   'English please',
   '日本語で',
-  'Azure の問題、CSP です',
-  'Intune problem for a CSP customer',
+  'Azure の問題、CSP 直接です',
+  'Intune problem for a direct CSP customer',
   'オンプレミスの SQL Server 2019、シルバーです',
   'Business Central, we are an advisor partner',
   'which severity should I choose?',
@@ -398,7 +398,10 @@ describe('fuzzing the messaging endpoint', () => {
       locale: 'ja-JP',
       deliveryMode: 'expectReplies',
     };
-    await send({ kind: 'activity', activity: { ...base, id: 'after-1', text: 'Azure の問題、CSP です' } });
+    await send({
+      kind: 'activity',
+      activity: { ...base, id: 'after-1', text: 'Azure の問題、CSP 直接です' },
+    });
     const last = await send({
       kind: 'activity',
       activity: {
@@ -654,7 +657,7 @@ describe('fuzzing the HTTP edge: headers as well as bodies', () => {
     };
     const response = await rawRequest(bot.messagesUrl, {
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...base, id: 'after-1', text: 'Intune issue for my CSP customer' }),
+      body: JSON.stringify({ ...base, id: 'after-1', text: 'Intune issue for my direct CSP customer' }),
     });
     expect(response.status).toBe(200);
     const expected = knowledge.plans.find((plan) => plan.id === 'microsoft365NoContract')!.name.en;

@@ -74,7 +74,7 @@ const label = (question: keyof typeof knowledge.questions, option: string, lang:
 
 /** After a refused request, the same conversation still gets to its card. */
 async function stillWorks(c: Client) {
-  const replies = await turn(says(c, 'Intune issue for my CSP customer'));
+  const replies = await turn(says(c, 'Intune issue for my direct CSP customer'));
   expect(allText(replies)).toContain(planName('microsoft365NoContract', 'en'));
 }
 
@@ -92,7 +92,7 @@ describe('HTTP: whole conversations with deliveryMode expectReplies', () => {
 
   test('English: one sentence is enough for a Microsoft 365 case', async () => {
     const c = client('webchat', 'en-US');
-    const replies = await turn(says(c, 'Intune issue for my CSP customer'));
+    const replies = await turn(says(c, 'Intune issue for my direct CSP customer'));
     expect(allText(replies)).toContain(planName('microsoft365NoContract', 'en'));
   });
 
@@ -185,7 +185,7 @@ describe('HTTP: a turn that fails', () => {
     replies = await turn(button(replies, label('program', 'advisor', 'ja')).press(c));
     expect(allText(replies)).toContain(say('turnError', 'ja'));
 
-    replies = await turn(says(c, 'Intune の問題、CSP の顧客です'));
+    replies = await turn(says(c, 'Intune の問題、CSP の直接パートナーです'));
     expect(allText(replies)).toContain(planName('microsoft365NoContract', 'ja'));
   });
 });
@@ -193,7 +193,7 @@ describe('HTTP: a turn that fails', () => {
 describe('HTTP: compressed request bodies are refused before they are read', () => {
   const c = client('webchat', 'en-US');
   const activity = () =>
-    JSON.stringify({ ...says(c, 'Intune issue for my CSP customer'), deliveryMode: 'expectReplies' });
+    JSON.stringify({ ...says(c, 'Intune issue for my direct CSP customer'), deliveryMode: 'expectReplies' });
 
   test('gzip or deflate that is not valid compressed data → 415, and the bot keeps running', async () => {
     for (const encoding of ['gzip', 'deflate', 'x-gzip', 'br', 'GZIP', 'identity, gzip']) {

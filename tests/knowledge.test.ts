@@ -128,11 +128,7 @@ describe('the shipped knowledge file', () => {
         ],
       ],
       ['product', 'intune', ['Intune', 'インチューン']],
-      [
-        'program',
-        'cspDirect',
-        ['CSP', 'cloud solution provider', 'クラウド ソリューション プロバイダー', '直接'],
-      ],
+      ['program', 'cspDirect', ['CSP direct', 'direct CSP', 'CSP 直接', '直接']],
       ['program', 'indirectProvider', ['indirect provider', '間接プロバイダー', 'ディストリビューター']],
       ['program', 'indirectReseller', ['indirect reseller', '間接リセラー', 'リセラー']],
       ['program', 'advisor', ['advisor', 'アドバイザー']],

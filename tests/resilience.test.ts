@@ -296,14 +296,14 @@ describe('turns over real HTTP', () => {
     expect(allText(failed.replies)).toContain(conversationMessages.turnError.ja);
     const logged = lines.filter((line) => line.level === 50 && line.conversationId === c.conversation.id);
     expect(logged.length).toBeGreaterThan(0);
-    const { replies } = await send(bot, says(c, 'Azure の問題、CSP です'));
+    const { replies } = await send(bot, says(c, 'Azure の問題、CSP 直接です'));
     expect(allText(replies)).toContain(prompt('purchasedPlan', 'ja'));
   });
 
   it('logs one line per finished case with the route id, for trainers', async () => {
     const c = client('webchat', 'ja-JP');
     lines.length = 0;
-    await send(bot, says(c, 'Azure の問題、CSP です'));
+    await send(bot, says(c, 'Azure の問題、CSP 直接です'));
     expect(lines.filter((line) => line.event === 'caseFinished')).toEqual([]);
     await send(bot, submits(c, { verb: 'answer', question: 'purchasedPlan', option: 'none' }));
     const finished = lines.filter((line) => line.event === 'caseFinished');

@@ -367,7 +367,7 @@ describe('with ALLOWED_TENANT_IDS', () => {
 
   it('answers another tenant (or none) politely, in its language, and routes nothing', async () => {
     const outsider = client('teamsPersonal', 'ja-JP');
-    const { status, replies } = await post(local.bot, says(outsider, 'Azure の問題、CSP です'));
+    const { status, replies } = await post(local.bot, says(outsider, 'Azure の問題、CSP 直接です'));
     expect(status).toBe(200);
     expect(allText(replies)).toBe(securityMessages.tenantNotAllowed.ja);
     const anonymous = client('emulator', 'en-US');

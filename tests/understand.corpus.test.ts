@@ -27,11 +27,23 @@ describe.skipIf(!existsSync(corpusFile))('understanding the labelled corpus', ()
     expect(show(evaluation.unsafe)).toBe('');
   });
 
-  it('gets the intent of at least 95 % of the messages right', () => {
-    expect(percent(evaluation.intent), show(evaluation.intent.misses)).toBeGreaterThanOrEqual(95);
+  // Floors at today's figures (the targets are 95 % and 97 %): a change that reads the corpus worse fails.
+  it('gets the intent of at least 99 % of the messages right', () => {
+    expect(percent(evaluation.intent), show(evaluation.intent.misses)).toBeGreaterThanOrEqual(99);
   });
 
-  it('gets at least 97 % of the answers named in the messages right', () => {
-    expect(percent(slotAccuracy(evaluation)), show(evaluation.slotMisses)).toBeGreaterThanOrEqual(97);
+  it('gets at least 98.5 % of the answers named in the messages right', () => {
+    expect(percent(slotAccuracy(evaluation)), show(evaluation.slotMisses)).toBeGreaterThanOrEqual(98.5);
+  });
+
+  it.each([
+    ['negated', 93],
+    ['askedAbout', 85],
+    ['corrections', 97],
+    ['unrecognised', 95],
+    ['severity', 95],
+    ['ambiguous', 90],
+  ] as const)('reads %s at least as well as today (>= %d %%)', (field, floor) => {
+    expect(percent(evaluation.fields[field])).toBeGreaterThanOrEqual(floor);
   });
 });

@@ -3,6 +3,7 @@ import type { Activity } from 'botbuilder';
 import { getKnowledge } from '../src/knowledge/load';
 import { QuestionId, type Lang } from '../src/knowledge/schema';
 import { cardMessages } from '../src/messages/cards';
+import { say } from '../src/messages/conversation';
 import { client } from './helpers/channels';
 import { TestChat } from './helpers/chat';
 import { adaptiveCards, allText } from './helpers/replies';
@@ -99,4 +100,59 @@ describe('the card names what the partner named (issue 12 item 8)', () => {
     expect(text).toContain('Dynamics 365 Sales');
     expect(text).toContain('Power Platform');
   });
+});
+
+describe("the wrong-currency problem typed in the partner's words reaches its known error and the fix", () => {
+  const wrongCurrency = knowledge.knownErrors.find((error) => error.id === 'wrongCurrency')!;
+
+  for (const [lang, text] of [
+    ['en', 'prices are shown in dollars instead of yen'],
+    ['ja', '価格が円ではなくドルで表示される'],
+  ] as [Lang, string][]) {
+    it(`${lang}: "${text}"`, async () => {
+      const chat = new TestChat(client('webchat', LOCALE[lang]));
+      await chat.join();
+      const replies = await chat.say(text);
+      const shown = allText(replies);
+      expect(shown).toContain(wrongCurrency.title[lang]);
+      for (const step of wrongCurrency.fix) expect(shown).toContain(step[lang]);
+      expect(questionsAsked(replies, lang)).toEqual([]);
+    });
+  }
+});
+
+describe('severity stated in the case is not asked again', () => {
+  for (const [lang, down, which, yes] of [
+    ['en', 'production is down', 'which severity should I choose?', 'yes'],
+    ['ja', '本番が止まっています', '重大度はどれを選べばいいですか?', 'はい'],
+  ] as [Lang, string, string, string][]) {
+    it(`${lang}: "${down}" → the helper asks only about 24x7 readiness, then gives severity A`, async () => {
+      const chat = new TestChat(client('webchat', LOCALE[lang]));
+      await chat.join();
+      await chat.say(down);
+      const asked = allText(await chat.say(which));
+      expect(asked).toContain(say('severityReady24x7', lang));
+      const answer = allText(await chat.say(yes));
+      expect(answer).not.toContain(say('severityBusinessDown', lang));
+      expect(answer).toContain(cardMessages.severityChosen[lang].replace('{level}', 'A'));
+    });
+  }
+});
+
+describe('"not sure" at the sign-in question explains what each choice means', () => {
+  const signIn = knowledge.questions.signIn;
+  for (const [lang, opening, unsure] of [
+    ['en', 'SQL Server 2012 on-premises, an older version, Gold', "I'm not sure which account"],
+    ['ja', 'オンプレミスの SQL Server 2012、古いバージョンです。ゴールドです', 'どちらかわかりません'],
+  ] as [Lang, string, string][]) {
+    it(`${lang}: "${unsure}" → the seed's meaning of each account, then the question again`, async () => {
+      const chat = new TestChat(client('webchat', LOCALE[lang]));
+      await chat.join();
+      expect(questionsAsked(await chat.say(opening), lang)).toEqual(['signIn']);
+      const replies = await chat.say(unsure);
+      const text = allText(replies);
+      for (const option of signIn.options) expect(text).toContain(option.explain![lang]);
+      expect(questionsAsked(replies, lang)).toEqual(['signIn']);
+    });
+  }
 });

@@ -10,10 +10,27 @@ const read = (text: string, asking?: QuestionId, answers?: Answers) =>
 
 describe('interpret: one message, understood once', () => {
   it('gives the answers a partner typed, with the language they wrote in', () => {
-    const result = interpret('Intune issue for my CSP customer', { lang: 'ja' }, knowledge);
+    const result = interpret('Intune issue for my direct CSP customer', { lang: 'ja' }, knowledge);
     expect(result.language).toBe('en');
     expect(result.intent).toEqual({ kind: 'none' });
     expect(result.answers).toMatchObject({ product: 'intune', program: 'cspDirect' });
+  });
+
+  it('asks which CSP option "CSP" alone means, anywhere, and never guesses it', () => {
+    for (const text of [
+      'Intune issue for my CSP customer',
+      'Azure の問題、CSP です',
+      'we are a CSP partner',
+    ]) {
+      const result = read(text);
+      expect(result.answers.program, text).toBeUndefined();
+      expect(result.ambiguous, text).toBe(true);
+    }
+    expect(read('CSP', 'program').ambiguous).toBe(true);
+    expect(read('CSP の間接リセラーです', 'program').answers).toEqual({ program: 'indirectReseller' });
+    expect(read("I said CSP but we're a reseller", undefined, { program: 'cspDirect' }).answers).toEqual({
+      program: 'indirectReseller',
+    });
   });
 
   it('reads Japanese text as Japanese, and an explicit switch still wins', () => {
@@ -58,11 +75,12 @@ describe('negation: a denied option never fills its question', () => {
     expect(result.negated).toEqual(negated);
   });
 
-  it('leaves the question open when a denial still leaves two readings', () => {
-    // N-1 is still covered, so "not the latest" is not "older".
-    const result = read("It's not the latest", 'version');
-    expect(result.answers).toEqual({});
-    expect(result.ambiguous).toBe(true);
+  it('takes "not the latest" at the version question as an older version, in both languages', () => {
+    for (const text of ["It's not the latest", '最新ではないバージョンです', 'not the newest release']) {
+      const result = read(text, 'version');
+      expect(result.answers, text).toEqual({ version: 'older' });
+      expect(result.negated, text).toEqual({ version: ['current'] });
+    }
   });
 
   it('does not take a problem for a denial: "Azure が起動しない" still names Azure', () => {
@@ -143,6 +161,13 @@ describe('typos, names of today, names the knowledge does not decide', () => {
     expect(read('Please connect me with the good team').answers).toEqual({});
   });
 
+  it('corrects a three-letter word inside a name whose other words are right, and only there', () => {
+    for (const text of ['Action pak', 'Action Pac', 'we are on action pck'])
+      expect(read(text, 'tier').answers, text).toEqual({ tier: 'actionPack' });
+    for (const text of ['our action plan is ready', 'the proxy PAC file', 'the action pad', 'pak'])
+      expect(read(text, 'tier').answers, text).toEqual({});
+  });
+
   it('names what it did not recognise and guesses no family', () => {
     const result = read('Power BI report refresh fails for a customer');
     expect(result.unrecognised).toEqual(['Power BI']);
@@ -159,7 +184,11 @@ describe('severity, not sure, a person', () => {
     expect(read('本番が止まっていますが、24時間体制で対応可能です').severity).toEqual({
       level: 'A',
       aroundTheClock: true,
+      businessDown: true,
     });
+    // The seed's A needs 24x7 readiness too: a production system down alone is half of it.
+    expect(read('本番システムが停止しています').severity).toEqual({ businessDown: true });
+    expect(read('we stopped using production slots').severity).toBeUndefined();
     expect(read('Which severity should I choose?').intent).toEqual({ kind: 'severityHelp' });
   });
 

@@ -16,7 +16,6 @@ import {
   MAX_UNDERSTOOD_LENGTH,
   parseCardSubmit,
   pickFromMenu,
-  readyAroundTheClock,
   WelcomeTopic,
 } from '../src/understand';
 import { cardMessages, type CardMessageId } from '../src/messages/cards';
@@ -34,14 +33,20 @@ const detectIntent = (text: string, k: Knowledge, phrases?: CompiledPhrases): In
 
 describe('extractAnswers: free text fills the answers, in either language', () => {
   it.each([
-    ['Intune issue for my CSP customer', { product: 'intune', family: 'microsoft365', program: 'cspDirect' }],
+    [
+      'Intune issue for my direct CSP customer',
+      { product: 'intune', family: 'microsoft365', program: 'cspDirect' },
+    ],
     ['オンプレミスの SQL Server 2019、シルバーです', { family: 'onPremises', tier: 'silver' }],
     [
       'Business Central, we are an advisor partner',
       { product: 'businessCentral', family: 'dynamics365', program: 'advisor' },
     ],
     ['Gold partner with a cloud competency, Azure', { tier: 'gold', competency: 'cloud', family: 'azure' }],
-    ['CSP の顧客の Intune の問題です', { product: 'intune', family: 'microsoft365', program: 'cspDirect' }],
+    [
+      'CSP 直接の顧客の Intune の問題です',
+      { product: 'intune', family: 'microsoft365', program: 'cspDirect' },
+    ],
     ['ゴールド コンピテンシーで Azure の問題', { tier: 'gold', family: 'azure' }],
     [
       'Dynamics 365 Finance and Operations, indirect reseller',
@@ -61,7 +66,7 @@ describe('extractAnswers: free text fills the answers, in either language', () =
   });
 
   it('understands Japanese written in full-width letters and without spaces', () => {
-    expect(extractAnswers('ＣＳＰの顧客のＩｎｔｕｎｅ', knowledge)).toMatchObject({
+    expect(extractAnswers('ＣＳＰ直接の顧客のＩｎｔｕｎｅ', knowledge)).toMatchObject({
       program: 'cspDirect',
       product: 'intune',
     });
@@ -503,17 +508,18 @@ describe('pickFromMenu: a list on screen answered by typing', () => {
   });
 });
 
-describe('readyAroundTheClock: typed answers to "are you ready to work 24x7?"', () => {
+describe('readiness to work 24x7, wherever the message says it', () => {
   it.each([
-    ['business hours only', 'no'],
-    ['Only during business hours.', 'no'],
-    ['営業時間内だけです', 'no'],
-    ['24/7', 'yes'],
-    ['24 時間体制で', 'yes'],
-    ['the business hours of the support team', undefined],
+    ['business hours only', false],
+    ['Only during business hours.', false],
+    ['営業時間内だけです', false],
+    ['営業時間中のみ対応します', false],
+    ['24/7', true],
+    ['24 時間体制で', true],
     ['yes', undefined],
-  ])('"%s" → %s', (text, answer) => {
-    expect(readyAroundTheClock(text)).toBe(answer);
+  ])('"%s" → %s', (text, aroundTheClock) => {
+    const lang = /[ぁ-ん]/.test(text) ? 'ja' : 'en';
+    expect(interpret(text, { lang }, knowledge).severity?.aroundTheClock).toBe(aroundTheClock);
   });
 });
 

@@ -16,7 +16,7 @@ export interface Labelled {
   askedAbout?: { slot: string; option: string }[];
   corrections?: Record<string, string>;
   unrecognised?: string[];
-  severity?: { level?: string; aroundTheClock?: boolean };
+  severity?: { level?: string; aroundTheClock?: boolean; businessDown?: boolean };
   ambiguous?: boolean;
   /** Only option labels or names: no language can be read from it. */
   languageNeutral?: boolean;

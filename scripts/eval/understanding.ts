@@ -1,7 +1,8 @@
 /**
- * `npm run eval:understanding [-- --corpus file] [-- --misses]`: how well the bot understands the labelled corpus
- * (tests/understanding/corpus.yaml): accuracy per slot and per intent, a confusion table of the intents it got
- * wrong, the other fields of the interpretation, and the time per message.
+ * `npm run eval:understanding [-- --corpus file] [-- --misses]`: how well the bot understands the labelled messages:
+ * accuracy per slot and per intent, a confusion table of the intents it got wrong, the other fields of the
+ * interpretation, and the time per message. By default two sets, reported apart: the tuning corpus
+ * (tests/understanding/corpus.yaml) and the held-out set (heldout.yaml beside it), which is never tuned against.
  */
 import path from 'node:path';
 import { getKnowledge } from '../../src/knowledge/load';
@@ -9,57 +10,69 @@ import { evaluate, median, percent, readCorpus, slotAccuracy, type Miss } from '
 
 const args = process.argv.slice(2);
 const corpusAt = args.indexOf('--corpus');
-const file =
+const here = path.join(import.meta.dirname, '../../tests/understanding');
+const sets: [string, string][] =
   corpusAt >= 0
-    ? path.resolve(args[corpusAt + 1])
-    : path.join(import.meta.dirname, '../../tests/understanding/corpus.yaml');
-const evaluation = evaluate(readCorpus(file), getKnowledge());
-// Measured again on a warm process: the first pass above also builds the vocabularies.
-const timed = evaluate(readCorpus(file), getKnowledge()).timings;
+    ? [['', path.resolve(args[corpusAt + 1])]]
+    : [
+        ['tuning corpus', path.join(here, 'corpus.yaml')],
+        ['held-out set (never tuned against)', path.join(here, 'heldout.yaml')],
+      ];
+console.log(sets.map(([name, file]) => report(name, file)).join('\n\n' + '='.repeat(80) + '\n\n'));
 
-const pct = (score: { correct: number; total: number }) =>
-  `${percent(score).toFixed(1).padStart(5)} % (${score.correct}/${score.total})`;
-const out: string[] = [`corpus: ${path.relative(process.cwd(), file)}, ${evaluation.messages} messages`, ''];
-out.push(`intent accuracy: ${pct(evaluation.intent)}   (target >= 95 %)`);
-out.push(
-  `slot accuracy:   ${pct(slotAccuracy(evaluation))}   (target >= 97 %; per slot, messages where the label or the bot names it)`,
-);
-for (const [slot, score] of Object.entries(evaluation.slots)) out.push(`  ${slot.padEnd(14)} ${pct(score)}`);
-out.push('', 'other fields (exact per message, where the label or the bot has one):');
-for (const [field, score] of Object.entries(evaluation.fields))
-  out.push(`  ${field.padEnd(14)} ${pct(score)}`);
-const { language } = evaluation;
-out.push(
-  `  language       ${language.correct} right, ${language.wrong} wrong, ${language.undecided} left undecided`,
-);
+function report(name: string, file: string): string {
+  const evaluation = evaluate(readCorpus(file), getKnowledge());
+  // Measured again on a warm process: the first pass above also builds the vocabularies.
+  const timed = evaluate(readCorpus(file), getKnowledge()).timings;
 
-const byIntent = new Map<string, { correct: number; total: number }>();
-for (const miss of evaluation.intent.misses) {
-  const score = byIntent.get(miss.expected) ?? { correct: 0, total: 0 };
-  byIntent.set(miss.expected, score);
+  const pct = (score: { correct: number; total: number }) =>
+    `${percent(score).toFixed(1).padStart(5)} % (${score.correct}/${score.total})`;
+  const out: string[] = [
+    `${name ? `${name}: ` : ''}${path.relative(process.cwd(), file)}, ${evaluation.messages} messages`,
+    '',
+  ];
+  out.push(`intent accuracy: ${pct(evaluation.intent)}   (target >= 95 %)`);
+  out.push(
+    `slot accuracy:   ${pct(slotAccuracy(evaluation))}   (target >= 97 %; per slot, messages where the label or the bot names it)`,
+  );
+  for (const [slot, score] of Object.entries(evaluation.slots))
+    out.push(`  ${slot.padEnd(14)} ${pct(score)}`);
+  out.push('', 'other fields (exact per message, where the label or the bot has one):');
+  for (const [field, score] of Object.entries(evaluation.fields))
+    out.push(`  ${field.padEnd(14)} ${pct(score)}`);
+  const { language } = evaluation;
+  out.push(
+    `  language       ${language.correct} right, ${language.wrong} wrong, ${language.undecided} left undecided`,
+  );
+
+  const byIntent = new Map<string, { correct: number; total: number }>();
+  for (const miss of evaluation.intent.misses) {
+    const score = byIntent.get(miss.expected) ?? { correct: 0, total: 0 };
+    byIntent.set(miss.expected, score);
+  }
+  const totals = new Map<string, number>();
+  for (const entry of readCorpus(file)) totals.set(entry.intent, (totals.get(entry.intent) ?? 0) + 1);
+  out.push('', 'accuracy per intent:');
+  for (const [intent, total] of [...totals].sort((a, b) => b[1] - a[1])) {
+    const missed = evaluation.intent.misses.filter((miss) => miss.expected === intent).length;
+    out.push(`  ${intent.padEnd(40)} ${pct({ correct: total - missed, total })}`);
+  }
+  out.push('', 'confusion (expected → got: count), misses only:');
+  for (const [expected, row] of evaluation.confusion) {
+    out.push(`  ${expected} → ${[...row].map(([got, count]) => `${got}: ${count}`).join(', ')}`);
+  }
+  out.push('', `safety: ${evaluation.unsafe.length} denied or asked-about options taken as answers`);
+  const show = (miss: Miss) =>
+    `  ${miss.asking ? `[${miss.asking}] ` : ''}${miss.text}  — expected ${miss.expected}, got ${miss.got}`;
+  out.push(...evaluation.unsafe.map(show));
+  out.push(
+    '',
+    `speed: median ${(median(timed) * 1000).toFixed(0)} µs, p95 ${(timed[Math.floor(timed.length * 0.95)] * 1000).toFixed(0)} µs per message`,
+  );
+  if (args.includes('--misses')) {
+    out.push('', 'intent misses:', ...evaluation.intent.misses.map(show));
+    out.push('', 'slot misses:', ...evaluation.slotMisses.map(show));
+    out.push('', 'language misses:', ...evaluation.language.misses.map(show));
+  }
+  return out.join('\n');
 }
-const totals = new Map<string, number>();
-for (const entry of readCorpus(file)) totals.set(entry.intent, (totals.get(entry.intent) ?? 0) + 1);
-out.push('', 'accuracy per intent:');
-for (const [intent, total] of [...totals].sort((a, b) => b[1] - a[1])) {
-  const missed = evaluation.intent.misses.filter((miss) => miss.expected === intent).length;
-  out.push(`  ${intent.padEnd(40)} ${pct({ correct: total - missed, total })}`);
-}
-out.push('', 'confusion (expected → got: count), misses only:');
-for (const [expected, row] of evaluation.confusion) {
-  out.push(`  ${expected} → ${[...row].map(([got, count]) => `${got}: ${count}`).join(', ')}`);
-}
-out.push('', `safety: ${evaluation.unsafe.length} denied or asked-about options taken as answers`);
-const show = (miss: Miss) =>
-  `  ${miss.asking ? `[${miss.asking}] ` : ''}${miss.text}  — expected ${miss.expected}, got ${miss.got}`;
-out.push(...evaluation.unsafe.map(show));
-out.push(
-  '',
-  `speed: median ${(median(timed) * 1000).toFixed(0)} µs, p95 ${(timed[Math.floor(timed.length * 0.95)] * 1000).toFixed(0)} µs per message`,
-);
-if (args.includes('--misses')) {
-  out.push('', 'intent misses:', ...evaluation.intent.misses.map(show));
-  out.push('', 'slot misses:', ...evaluation.slotMisses.map(show));
-  out.push('', 'language misses:', ...evaluation.language.misses.map(show));
-}
-console.log(out.join('\n'));

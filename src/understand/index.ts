@@ -9,7 +9,6 @@ export {
 } from './interpretation';
 export { languageFromLocale } from './locale';
 export { pickFromMenu } from './menu';
-export { readyAroundTheClock } from './severity';
 export { MAX_UNDERSTOOD_LENGTH } from './normalise';
 export { compilePhrases, getPhrases, loadPhrases, type CompiledPhrases } from './phrases';
 export { CardSubmit, parseCardSubmit, WelcomeTopic } from './submit';

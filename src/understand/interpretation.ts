@@ -69,7 +69,7 @@ export interface Interpretation {
   /** More than one reading for a slot: ask, never guess. */
   ambiguous: boolean;
   /** Severity the partner stated, or whether they can work around the clock. */
-  severity?: { level?: SeverityLevel; aroundTheClock?: boolean };
+  severity?: { level?: SeverityLevel; aroundTheClock?: boolean; businessDown?: boolean };
 }
 
 /** The questions whose answer words count when the bot is asking `asking` ("family" also takes a product). */
@@ -151,7 +151,7 @@ export function interpret(
   const finalIntent: Intent =
     intent.kind === 'fact' ? { ...intent, givesAnswers: Object.keys(decided.answers).length > 0 } : intent;
   // Levels named in a question about severity ("Sev A or Sev B?") are asked about, not stated.
-  const severity = intent.kind === 'severityHelp' ? undefined : severityIn(normalised, phrases);
+  const severity = intent.kind === 'severityHelp' ? undefined : severityIn(normalised, clauses, phrases);
   // "Silver or Gold, I can't tell": the partner is not sure between two options.
   const unsureBetween =
     intent.kind === 'notSure' &&
@@ -320,15 +320,17 @@ function decide(
   phrases: CompiledPhrases,
 ): Decided {
   const negated: Partial<Record<Slot, string[]>> = {};
-  const openedByDenial = new Set<Slot>();
+  const ownWords = new Set(
+    taken.filter((mention) => mention.kind === 'option').flatMap((mention) => mention.options),
+  );
   for (const mention of mentions) {
     if (!mention.negated) continue;
-    if (mention.kind === 'partial') {
-      openedByDenial.add(mention.slot);
-      continue;
-    }
     const list = (negated[mention.slot] ??= []);
-    for (const option of mention.options) if (!list.includes(option)) list.push(option);
+    for (const option of mention.options) {
+      // "I said CSP but we're an indirect reseller": a group denied keeps the option named as their own.
+      if (mention.kind === 'group' && ownWords.has(option)) continue;
+      if (!list.includes(option)) list.push(option);
+    }
   }
 
   const answers: Record<string, string> = {};
@@ -340,21 +342,21 @@ function decide(
     let groupNamed = false;
     for (const mention of taken) {
       if (mention.slot !== slot) continue;
-      if (mention.kind === 'group') groupNamed = true;
+      // A group word counts where its question is asked, or anywhere when it says something ("we're CSP").
+      if (mention.kind === 'group') groupNamed ||= expected.has(slot) || !mention.answerOnly;
       else for (const option of mention.options) if (!denied.has(option)) affirmed.add(option);
     }
     if (affirmed.size === 1) {
       answers[slot] = [...affirmed][0];
       continue;
     }
-    if (affirmed.size > 1 || (groupNamed && expected.has(slot))) {
+    if (affirmed.size > 1 || groupNamed) {
       ambiguous = true;
       continue;
     }
     const complement = complementOf(slot, denied, knowledge);
     if (complement) answers[slot] = complement;
   }
-  for (const slot of openedByDenial) if (answers[slot] === undefined) ambiguous = true;
 
   const product = knowledge.questions.product.options.find((option) => option.id === answers.product);
   // A product belongs to one family; it is more precise than any family word found beside it.
@@ -501,7 +503,7 @@ function intentOf(
   const isQuestion = clauses.some((clause) => clause.question);
   // "Which severity?", "what does Sev C mean?"; but "Sev B?" states a level.
   const aboutSeverity = foundAll(text, phrases.severityHelp).length > 0;
-  const levelStated = severityIn(text, phrases)?.level !== undefined;
+  const levelStated = severityIn(text, clauses, phrases)?.level !== undefined;
   const aboutLevels = clauses.some((clause) => clause.question && clause.aboutOption);
   if (aboutSeverity && (!levelStated || aboutLevels)) {
     return intent({ kind: 'severityHelp' });
@@ -555,8 +557,15 @@ function intentOf(
 const LEVEL = /^[abc]$/;
 const LANGUAGE_WORD = /english|japanese|英語|日本語|にほんご/iu;
 
+/** Words between a production system and the word saying it is down. */
+const PRODUCTION_DOWN_REACH = 3;
+
 /** "Sev B", "重大度は C"; 24x7 readiness; and the level the seed's criteria give when no letter was named. */
-function severityIn(text: Normalised, phrases: CompiledPhrases): Interpretation['severity'] {
+function severityIn(
+  text: Normalised,
+  clauses: Clause[],
+  phrases: CompiledPhrases,
+): Interpretation['severity'] {
   const { severity } = phrases;
   let level: SeverityLevel | undefined;
   for (const span of foundAll(text, severity.levels)) {
@@ -569,14 +578,32 @@ function severityIn(text: Normalised, phrases: CompiledPhrases): Interpretation[
   const yes = foundAll(text, severity.aroundTheClock.yes).length > 0;
   const no = foundAll(text, severity.aroundTheClock.no).length > 0;
   const aroundTheClock = yes === no ? undefined : yes;
+  const has = (cues: Needle[]) => foundAll(text, cues).length > 0;
+  // A critical production system down is half of the seed's severity A; the other half is 24x7 readiness.
+  const { production } = severity.impact;
+  const downs = foundAll(text, production.down);
+  // The system first, its state a few words on, in the same clause ("production is completely down"; not "we
+  // stopped using production slots").
+  const productionDown = foundAll(text, production.systems).some((system) =>
+    downs.some(
+      (down) =>
+        down.start >= system.end &&
+        wordsBetween(text, system.end, down.start) <= PRODUCTION_DOWN_REACH &&
+        clauseAt(clauses, down.start) === clauseAt(clauses, system.start),
+    ),
+  );
+  const businessDown = has(severity.impact.critical) || productionDown || undefined;
   if (level === undefined && aroundTheClock !== undefined) {
-    const has = (cues: Needle[]) => foundAll(text, cues).length > 0;
-    if (aroundTheClock && has(severity.impact.critical)) level = 'A';
+    if (aroundTheClock && businessDown) level = 'A';
     else if (!aroundTheClock && has(severity.impact.companyWide)) level = 'B';
     else if (!aroundTheClock && has(severity.impact.noStop)) level = 'C';
   }
-  if (level === undefined && aroundTheClock === undefined) return undefined;
-  return { ...(level && { level }), ...(aroundTheClock !== undefined && { aroundTheClock }) };
+  if (level === undefined && aroundTheClock === undefined && !businessDown) return undefined;
+  return {
+    ...(level && { level }),
+    ...(aroundTheClock !== undefined && { aroundTheClock }),
+    ...(businessDown && { businessDown }),
+  };
 }
 
 /** Names the knowledge does not decide, unless they are part of an answer ("Defender for Cloud Apps"). */

@@ -43,7 +43,6 @@ export const Phrases = z
       .strict(),
     topics: z.object({ severityHelp: PhraseList }).strict(),
     answerOnly: PhraseList,
-    ready24x7: z.object({ yes: PhraseList, no: PhraseList }).strict(),
     smallTalk: z.object({ greeting: PhraseList, thanks: PhraseList }).strict(),
     negation: CuesAround.extend({ adjacentAfter: SomePhrases, scopeEnds: SomePhrases }).strict(),
     notAnswers: SomePhrases,
@@ -59,9 +58,15 @@ export const Phrases = z
       })
       .strict(),
     optionGroups: z.array(
-      z.object({ slot: QuestionId, options: z.array(z.string()).min(2), words: SomePhrases }).strict(),
+      z
+        .object({
+          slot: QuestionId,
+          options: z.array(z.string()).min(2),
+          words: SomePhrases,
+          stated: z.boolean().optional(),
+        })
+        .strict(),
     ),
-    partialWords: z.array(z.object({ slot: QuestionId, option: z.string(), words: SomePhrases }).strict()),
     notSure: PhraseList,
     handoff: PhraseList,
     consent: z.object({ yes: PhraseList, no: PhraseList }).strict(),
@@ -69,7 +74,14 @@ export const Phrases = z
       .object({
         levels: SomePhrases,
         aroundTheClock: z.object({ yes: SomePhrases, no: SomePhrases }).strict(),
-        impact: z.object({ critical: SomePhrases, companyWide: SomePhrases, noStop: SomePhrases }).strict(),
+        impact: z
+          .object({
+            critical: SomePhrases,
+            production: z.object({ systems: SomePhrases, down: SomePhrases }).strict(),
+            companyWide: SomePhrases,
+            noStop: SomePhrases,
+          })
+          .strict(),
       })
       .strict(),
     unrecognisedNames: SomePhrases,
@@ -87,8 +99,6 @@ export interface CompiledPhrases {
   severityHelp: Needle[];
   /** Answer words that count only when their question is being asked. */
   answerOnly: Set<string>;
-  /** "Business hours only" and the like, as the whole message: an answer to "ready to work 24x7?". */
-  ready24x7: { yes: Set<string>; no: Set<string> };
   /** A greeting or a thank-you that is the whole message (polite words included), compacted. */
   smallTalk: { greeting: Set<string>; thanks: Set<string> };
   /** Cues of interpret(): see phrases.yaml for what each list means. */
@@ -97,8 +107,8 @@ export interface CompiledPhrases {
   corrections: { instead: Needle[]; signals: Needle[] };
   problems: Needle[];
   questions: { starts: Needle[]; ends: string[]; anywhere: Needle[]; about: Needle[]; owned: Needle[] };
-  optionGroups: { slot: QuestionId; options: string[]; words: Needle[] }[];
-  partialWords: { slot: QuestionId; option: string; words: Needle[] }[];
+  /** `stated`: the words say something wherever they stand ("we're CSP": which CSP option is asked, never guessed). */
+  optionGroups: { slot: QuestionId; options: string[]; words: Needle[]; stated?: boolean }[];
   notSure: Needle[];
   handoff: Needle[];
   /** "Yes" / "no" to sending the hand-off summary, as the whole message (polite words removed). */
@@ -106,7 +116,13 @@ export interface CompiledPhrases {
   severity: {
     levels: Needle[];
     aroundTheClock: { yes: Needle[]; no: Needle[] };
-    impact: { critical: Needle[]; companyWide: Needle[]; noStop: Needle[] };
+    impact: {
+      critical: Needle[];
+      /** A production system and a word of it being down, in one clause ("本番システムが停止", "prod is down"). */
+      production: { systems: Needle[]; down: Needle[] };
+      companyWide: Needle[];
+      noStop: Needle[];
+    };
   };
   unrecognisedNames: (Needle & { name: string })[];
   /** Words that name a product's family or kind, not a product ("on-prem"): no product name from them. */
@@ -155,7 +171,6 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
     commands: new Map(),
     severityHelp: needles(phrases.topics.severityHelp),
     answerOnly: new Set(both(phrases.answerOnly).map(compact)),
-    ready24x7: { yes: new Set(), no: new Set() },
     smallTalk: {
       greeting: new Set(both(phrases.smallTalk.greeting).map(compact)),
       thanks: new Set(both(phrases.smallTalk.thanks).map(compact)),
@@ -186,7 +201,6 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
       owned: needles(phrases.questions.owned),
     },
     optionGroups: phrases.optionGroups.map((group) => ({ ...group, words: needles(group.words) })),
-    partialWords: phrases.partialWords.map((partial) => ({ ...partial, words: needles(partial.words) })),
     notSure: needles(phrases.notSure),
     handoff: needles(phrases.handoff),
     consent: { yes: new Set(), no: new Set() },
@@ -198,6 +212,10 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
       },
       impact: {
         critical: needles(phrases.severity.impact.critical),
+        production: {
+          systems: needles(phrases.severity.impact.production.systems),
+          down: needles(phrases.severity.impact.production.down),
+        },
         companyWide: needles(phrases.severity.impact.companyWide),
         noStop: needles(phrases.severity.impact.noStop),
       },
@@ -207,8 +225,6 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
     notTypos: new Set(both(phrases.notTypos).map((word) => word.toLowerCase())),
   };
   for (const answer of ['yes', 'no'] as const) {
-    for (const phrase of both(phrases.ready24x7[answer]))
-      compiled.ready24x7[answer].add(messageCore(phrase, compiled));
     for (const phrase of both(phrases.consent[answer])) {
       const core = messageCore(phrase, compiled);
       if (core) compiled.consent[answer].add(core);

@@ -4,13 +4,13 @@ import { lastWordLength, normalise } from './normalise';
 import type { CompiledPhrases } from './phrases';
 
 /**
- * One way of naming answers: an option's label or synonym, a word naming several options ("yes" to "ASfP or
- * PSfP?"), or a word naming part of one ("latest" is N, not N-1).
+ * One way of naming answers: an option's label or synonym, or a word naming several options ("yes" to "ASfP or
+ * PSfP?", "CSP").
  */
 export interface Term {
   slot: QuestionId;
   options: string[];
-  kind: 'option' | 'group' | 'partial';
+  kind: 'option' | 'group';
   needle: string;
   /** The label or synonym as the knowledge writes it ("SQL Server"), to name the product the partner typed. */
   written: string;
@@ -29,6 +29,8 @@ export interface Vocabulary {
   typoTargets: string[];
   /** Lower-case English words of the knowledge and phrase files, and `notTypos`: never corrected. */
   knownWords: Set<string>;
+  /** Answer names of two Latin words or more ("action pack"), as lower-case words, by each of their words. */
+  namesByWord: Map<string, string[][]>;
 }
 
 const LATIN_WORDS = /\p{Script=Latin}+/gu;
@@ -45,10 +47,6 @@ export function vocabularyOf(knowledge: Knowledge, phrases: CompiledPhrases): Vo
 }
 
 function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabulary {
-  const partial = new Map<string, { slot: QuestionId; option: string }>();
-  for (const entry of phrases.partialWords) {
-    for (const word of entry.words) partial.set(`${entry.slot}\u0000${word.needle}`, entry);
-  }
   const terms: Term[] = [];
   const answerWords = new Set<string>();
   const add = (term: Omit<Term, 'answerOnly'>) =>
@@ -63,11 +61,10 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
         const phrase = normalise(word);
         if (!phrase.compact || seen.has(phrase.compact)) continue;
         seen.add(phrase.compact);
-        const kind = partial.has(`${slot}\u0000${phrase.compact}`) ? 'partial' : 'option';
         add({
           slot,
           options: [option.id],
-          kind,
+          kind: 'option',
           needle: phrase.compact,
           written: word,
           lastWord: lastWordLength(phrase),
@@ -84,15 +81,8 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
         kind: 'group',
         ...word,
         written: word.needle,
-        answerOnly: true,
+        answerOnly: !group.stated,
       });
-    }
-  }
-  for (const entry of phrases.partialWords) {
-    for (const word of entry.words) {
-      const known = terms.some((term) => term.slot === entry.slot && term.needle === word.needle);
-      if (!known)
-        add({ slot: entry.slot, options: [entry.option], kind: 'partial', ...word, written: word.needle });
     }
   }
 
@@ -100,7 +90,17 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
   const prose = JSON.stringify(knowledge).toLowerCase() + ' ' + JSON.stringify([...phrases.commands.keys()]);
   for (const word of prose.match(LATIN_WORDS) ?? []) knownWords.add(word);
   const typoTargets = [...answerWords].filter((word) => word.length >= MIN_TYPO_LENGTH);
-  return { terms, answerWords, typoTargets, knownWords };
+  const namesByWord = new Map<string, string[][]>();
+  for (const term of terms) {
+    const words = term.written.toLowerCase().match(WORDS) ?? [];
+    if (words.length < 2 || !words.every((word) => /^[\p{Script=Latin}\d]+$/u.test(word))) continue;
+    for (const word of new Set(words)) {
+      const names = namesByWord.get(word) ?? [];
+      if (!names.some((name) => name.join(' ') === words.join(' '))) names.push(words);
+      namesByWord.set(word, names);
+    }
+  }
+  return { terms, answerWords, typoTargets, knownWords, namesByWord };
 }
 
 /** Endings that make another word, not a typo: "teams" is not a misspelt "team", nor "offices" of "office". */
@@ -115,6 +115,10 @@ const inflected = (a: string, b: string) =>
  * variants are synonyms.
  */
 export function correctTypos(text: string, vocabulary: Vocabulary): string {
+  return correctShortWords(correctLongWords(text, vocabulary), vocabulary);
+}
+
+function correctLongWords(text: string, vocabulary: Vocabulary): string {
   return text.replace(/\p{Script=Latin}{4,}/gu, (word) => {
     const lower = word.toLowerCase();
     if (vocabulary.knownWords.has(lower) || vocabulary.answerWords.has(lower)) return word;
@@ -133,4 +137,52 @@ export function correctTypos(text: string, vocabulary: Vocabulary): string {
     }
     return best !== undefined && !tie ? best : word;
   });
+}
+
+const WORDS = /[\p{L}\p{N}]+/gu;
+/** Only spaces between two words of a name ("Action  Pack", not "action; pack"). */
+const SPACES = /^ +$/;
+
+/**
+ * Three-letter words are too short to correct alone ("pak" could be many things), but inside a name of several
+ * words whose other words are typed right they are one: "Action pak" / "Action Pac" → "Action Pack". One edit, the
+ * same first letter, one reading only.
+ */
+function correctShortWords(text: string, vocabulary: Vocabulary): string {
+  const tokens = [...text.matchAll(WORDS)].map((match) => ({
+    word: match[0].toLowerCase(),
+    start: match.index,
+    end: match.index + match[0].length,
+  }));
+  const fixes = new Map<number, string>();
+  tokens.forEach((token, at) => {
+    if (!/^\p{Script=Latin}{3}$/u.test(token.word)) return;
+    if (vocabulary.answerWords.has(token.word) || vocabulary.knownWords.has(token.word)) return;
+    const readings = new Set<string>();
+    for (const neighbour of [tokens[at - 1], tokens[at + 1]]) {
+      for (const name of (neighbour && vocabulary.namesByWord.get(neighbour.word)) ?? []) {
+        name.forEach((target, index) => {
+          if (target[0] !== token.word[0] || distance(target, token.word) !== 1) return;
+          const first = at - index;
+          const placed = name.every((word, offset) => {
+            const typed = tokens[first + offset];
+            if (!typed) return false;
+            if (offset > 0 && !SPACES.test(text.slice(tokens[first + offset - 1].end, typed.start)))
+              return false;
+            return offset === index || typed.word === word;
+          });
+          if (placed) readings.add(target);
+        });
+      }
+    }
+    if (readings.size === 1) fixes.set(at, [...readings][0]);
+  });
+  if (fixes.size === 0) return text;
+  let fixed = '';
+  let from = 0;
+  for (const [at, word] of fixes) {
+    fixed += text.slice(from, tokens[at].start) + word;
+    from = tokens[at].end;
+  }
+  return fixed + text.slice(from);
 }
