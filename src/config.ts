@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventOptions } from './insights/events';
+import type { FeedbackOptions } from './insights/feedback';
 import { securityOptionsFromEnv, type SecurityOptions } from './http/settings';
 import { loadStorageSettings, type StorageSettings } from './storage/settings';
 import { directLineSettings, type DirectLineOptions } from './directline';
@@ -126,6 +127,10 @@ const OtherEnvironment = z.object({
   SUPPORT_DESK_WEBHOOK_URL: optionalSetting(
     z.string().refine(isWebhookUrl, 'must be an https URL (http only for localhost)'),
   ),
+  FEEDBACK_COMMENTS: z.preprocess(
+    (value) => blankIsUnset(value) ?? 'on',
+    z.enum(['on', 'off'], 'must be on or off'),
+  ),
   EVENTS_NOT_UNDERSTOOD_TEXT: z.preprocess(
     (value) => blankIsUnset(value) ?? 'on',
     z.enum(['on', 'off'], 'must be on or off'),
@@ -160,6 +165,8 @@ export interface Settings {
   events: EventOptions;
   /** SUPPORT_DESK_WEBHOOK_URL: where a hand-off to a person is posted (src/handoff/webhook.ts); none: not offered. */
   handoff: { url?: string; attempts: number; backoffMs: number; timeoutMs: number };
+  /** FEEDBACK_COMMENTS: whether "no" offers a comment box (the only free text of the partner's that is stored). */
+  feedback: FeedbackOptions;
 }
 
 /**
@@ -200,5 +207,6 @@ export function loadSettings(env: Env = process.env): Settings {
     events: { notUnderstoodText: other.EVENTS_NOT_UNDERSTOOD_TEXT === 'on' },
     // Three tries within about 18 s: a partner waits for the answer in the same turn.
     handoff: { url: other.SUPPORT_DESK_WEBHOOK_URL, attempts: 3, backoffMs: 1000, timeoutMs: 5000 },
+    feedback: { comments: other.FEEDBACK_COMMENTS === 'on' },
   };
 }

@@ -16,6 +16,7 @@ import {
   renderQuestion,
   renderRedirect,
   renderRedirectMenu,
+  renderFeedbackReasons,
   renderRoute,
   renderSeverity,
   renderWelcome,
@@ -747,6 +748,7 @@ describe('templates and labels', () => {
       renderQuestion(everyAsk('en')[0], 'en'),
       renderKnownErrorMenu('en', knowledge),
       renderRedirectMenu('en', knowledge),
+      renderFeedbackReasons(firstRoute.id, 'en', true),
     ];
     expect(cards.map((card) => card.card).sort()).toEqual(
       files.map((file) => path.basename(file, '.json')).sort(),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadSettings } from '../src/config';
 import { redact } from '../src/insights/events';
-import { client } from './helpers/channels';
+import { client, says } from './helpers/channels';
+import { allText } from './helpers/replies';
 import { TestChat } from './helpers/chat';
 
 const events = (chat: TestChat) =>
@@ -55,6 +56,29 @@ describe('case events for trainers', () => {
     const missed = chat.log.lines.find((line) => line.event === 'notUnderstood');
     expect(missed).toMatchObject({ question: 'purchasedPlan' });
     expect(missed).not.toHaveProperty('text');
+  });
+});
+
+describe('each step once', () => {
+  it('a redelivered last answer (the channel retried) shows the card again but logs the case finished once', async () => {
+    const chat = new TestChat(client('webchat', 'en-US'));
+    await chat.say('Azure');
+    await chat.say('CSP (direct)');
+    const last = says(chat.client, 'No purchased plan');
+    const first = await chat.send(last);
+    const again = await chat.send(last);
+    expect(allText(again)).toEqual(allText(first));
+    expect(allText(first)).toContain('Cloud Solution Provider');
+    expect(chat.log.routeIds()).toEqual(['azure/cloudSolutionProvider']);
+    expect(events(chat).filter((line) => line.event === 'answerTaken')).toHaveLength(2);
+  });
+
+  it('a message not understood with no question open (the main menu) is logged too, redacted', async () => {
+    const chat = new TestChat(client('webchat', 'en-US'));
+    await chat.say('blue bananas 12345');
+    expect(events(chat)).toContainEqual({ event: 'notUnderstood', text: 'blue bananas <n>' });
+    const missed = chat.log.lines.find((line) => line.event === 'notUnderstood');
+    expect(missed).not.toHaveProperty('question');
   });
 });
 

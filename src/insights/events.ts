@@ -1,5 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { Logger } from '../logger';
+import { isReplay } from '../pipeline';
+import type { FeedbackReason } from '../understand/submit';
 
 /** How a partner gave something: pressed a button (a card submit or a suggested action) or typed it. */
 export type How = 'button' | 'typed';
@@ -19,8 +21,7 @@ export type InsightEvent =
   /** "Did this answer your question?" on a card: no free text, a reason id for "no". */
   | { event: 'feedback'; routeId: string; helpful: boolean; reason?: FeedbackReason };
 
-/** Why an answer did not help, as the feedback buttons offer it (the report groups by these). */
-export type FeedbackReason = 'wrongRoute' | 'unclearSteps' | 'missingInformation' | 'other';
+export type { FeedbackReason } from '../understand/submit';
 
 export interface EventOptions {
   /** Log the (redacted) text of messages the bot did not understand; false logs the event without text. */
@@ -75,7 +76,14 @@ export class CaseEvents {
     this.record(context, { event: 'answerTaken', question, option, how });
   }
 
+  /** Something that lost trainers' data (a feedback record not stored): a warning with the conversation. */
+  problem(context: TurnContext, event: string, error: unknown): void {
+    this.log.warn({ event, err: error, conversationId: context.activity.conversation?.id }, event);
+  }
+
   record(context: TurnContext, event: InsightEvent): void {
+    // a redelivered message runs again only for its replies: its steps were logged the first time
+    if (isReplay(context)) return;
     const line =
       event.event === 'notUnderstood'
         ? {

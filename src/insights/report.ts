@@ -86,6 +86,7 @@ export function summarise(events: LoggedEvent[], now = new Date(), abandonAfterM
   const answers = { button: 0, typed: 0, corrected: 0 };
   const notUnderstood = new Map<string, number>();
   const feedback = new Map<string, Summary['feedback'][number]>();
+  const votes = new Map<string, LoggedEvent>();
   const feedbackOf = (routeId: string) => {
     let entry = feedback.get(routeId);
     if (!entry)
@@ -132,17 +133,20 @@ export function summarise(events: LoggedEvent[], now = new Date(), abandonAfterM
         open.delete(conversation);
         break;
       }
-      case 'feedback': {
-        const entry = feedbackOf(str(e.routeId) ?? '?');
-        entry.answered += 1;
-        if (e.helpful === true) entry.yes += 1;
-        else {
-          entry.no += 1;
-          const reason = str(e.reason) ?? 'other';
-          entry.reasons[reason] = (entry.reasons[reason] ?? 0) + 1;
-        }
+      case 'feedback':
+        // One vote per conversation and answer: the reason after "no" (or a changed mind) replaces the first.
+        votes.set(`${conversation}\u0000${str(e.routeId) ?? '?'}`, e);
         break;
-      }
+    }
+  }
+  for (const vote of votes.values()) {
+    const entry = feedbackOf(str(vote.routeId) ?? '?');
+    entry.answered += 1;
+    if (vote.helpful === true) entry.yes += 1;
+    else {
+      entry.no += 1;
+      const reason = str(vote.reason) ?? 'other';
+      entry.reasons[reason] = (entry.reasons[reason] ?? 0) + 1;
     }
   }
 
