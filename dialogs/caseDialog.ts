@@ -138,6 +138,7 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
       throw new Error(`CaseDialog.finish: the engine still asks ${outcome.question}`);
     await this.deps.memory.offerMenu(context, await this.deps.replies.outcome(context, outcome));
     // A redelivered last answer shows the card again but the case was finished (and logged) once.
+    this.deps.events?.caseFinished(context);
     if (!isReplay(context))
       logCaseFinished(this.log, {
         conversationId: context.activity.conversation.id,

@@ -82,6 +82,38 @@ describe('each step once', () => {
   });
 });
 
+describe('abandoned (ABANDON_AFTER_MINUTES)', () => {
+  it('logs the question a silent case was left at, once, and not for a case that reached its card or goes on', async () => {
+    let now = Date.parse('2026-12-01T09:00:00Z');
+    const options = { abandonAfterMinutes: 30, now: () => now };
+    const left = new TestChat(client('webchat', 'en-US'), options);
+    const finished = new TestChat(client('webchat', 'en-US'), options);
+    const back = new TestChat(client('webchat', 'en-US'), options);
+    await left.say('Azure');
+    await finished.say('Azure');
+    await finished.say('CSP (direct)');
+    await finished.say('No purchased plan');
+    await back.say('Azure');
+    now += 20 * 60_000;
+    await back.say('help');
+    now += 11 * 60_000;
+    for (const chat of [left, finished, back]) chat.events.abandoned.sweep();
+    const abandoned = (chat: TestChat) => chat.log.lines.filter((line) => line.event === 'abandoned');
+    expect(abandoned(left)).toMatchObject([{ question: 'program', idleMinutes: 31 }]);
+    expect(abandoned(finished)).toEqual([]);
+    expect(abandoned(back)).toEqual([]);
+    now += 30 * 60_000;
+    for (const chat of [left, back]) chat.events.abandoned.sweep();
+    expect(abandoned(left)).toHaveLength(1);
+    expect(abandoned(back)).toMatchObject([{ question: 'program', idleMinutes: 41 }]);
+  });
+
+  it('is a setting of whole minutes, 30 by default', () => {
+    expect(loadSettings({ ABANDON_AFTER_MINUTES: '45' }).events.abandonAfterMinutes).toBe(45);
+    expect(() => loadSettings({ ABANDON_AFTER_MINUTES: 'soon' })).toThrow(/ABANDON_AFTER_MINUTES/);
+  });
+});
+
 describe('redact', () => {
   it('removes digits, e-mail addresses, GUIDs and URLs', () => {
     expect(
@@ -94,8 +126,10 @@ describe('redact', () => {
 
 describe('EVENTS_NOT_UNDERSTOOD_TEXT', () => {
   it('logs the redacted text by default, none with off, and refuses other values', () => {
-    expect(loadSettings({}).events).toEqual({ notUnderstoodText: true });
-    expect(loadSettings({ EVENTS_NOT_UNDERSTOOD_TEXT: 'off' }).events).toEqual({ notUnderstoodText: false });
+    expect(loadSettings({}).events).toEqual({ notUnderstoodText: true, abandonAfterMinutes: 30 });
+    expect(loadSettings({ EVENTS_NOT_UNDERSTOOD_TEXT: 'off' }).events).toMatchObject({
+      notUnderstoodText: false,
+    });
     expect(() => loadSettings({ EVENTS_NOT_UNDERSTOOD_TEXT: 'no' })).toThrow(ConfigError);
   });
 });

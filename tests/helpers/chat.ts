@@ -37,15 +37,18 @@ export class LogLines {
  */
 export class TestChat {
   readonly log = new LogLines();
+  /** The trainers' events of this bot (its abandon watch can be swept by a test). */
+  readonly events: CaseEvents;
   private readonly adapter: TestAdapter;
 
   constructor(
     readonly client: Client,
     options: EventOptions & { handoff?: HandoffWebhook; feedback?: FeedbackStore } = {},
   ) {
+    this.events = new CaseEvents(this.log.logger, options);
     const { pipeline } = createBot({
       log: this.log.logger,
-      events: new CaseEvents(this.log.logger, options),
+      events: this.events,
       handoff: options.handoff,
       feedback: options.feedback,
     });
