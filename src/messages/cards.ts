@@ -86,6 +86,7 @@ export const cardMessages = {
   feedbackMissingInformation: { ja: '情報が足りない', en: 'Missing information' },
   feedbackOther: { ja: 'その他', en: 'Other' },
   feedbackComment: { ja: 'コメント (任意、500 文字まで)', en: 'A comment (optional, up to 500 characters)' },
+  feedbackCommentHint: { ja: '例: わかりにくかった手順', en: 'For example, which step was unclear' },
   feedbackSend: { ja: '送信', en: 'Send' },
   whichAnswer: { ja: 'どの回答を変更しますか?', en: 'Which answer do you want to change?' },
 
