@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { Lang } from '../src/knowledge/schema';
 import { route } from '../src/engine/route';
-import { cardActivity, renderFeedbackReasons } from '../src/cards';
+import { cardActivity, renderFeedbackReasons, supportsCards } from '../src/cards';
 import { voteOf } from '../src/insights/feedback';
 import type { CardSubmit } from '../src/understand/submit';
 import type { DialogDeps } from './interruptible';
@@ -49,7 +49,9 @@ export async function takeFeedback(
     await replies.say(context, helpful ? 'feedbackThanks' : 'feedbackThanksReason', lang);
     return [];
   }
-  const card = renderFeedbackReasons(routeId, lang, feedback?.comments ?? true);
+  // A comment box only where cards render (and the setting allows it): plain text picks a reason by number.
+  const comments = (feedback?.comments ?? true) && supportsCards(activity.channelId);
+  const card = renderFeedbackReasons(routeId, lang, comments);
   await context.sendActivity(cardActivity(card, activity.channelId));
   return card.choices ?? [];
 }
