@@ -8,6 +8,7 @@ import { questionNames } from '../src/messages/cards';
 import type { Interpretation } from '../src/understand/interpretation';
 import type { CardSubmit } from '../src/understand/submit';
 import { logCaseFinished, type Logger } from '../src/logger';
+import { isReplay } from '../src/pipeline';
 import {
   endWith,
   InterruptibleDialog,
@@ -140,15 +141,18 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     const outcome = route(answers, lang, this.deps.knowledge);
     if (outcome.kind === 'ask')
       throw new Error(`CaseDialog.finish: the engine still asks ${outcome.question}`);
-    await this.deps.replies.outcome(context, outcome);
-    logCaseFinished(this.log, {
-      conversationId: context.activity.conversation.id,
-      channelId: context.activity.channelId,
-      lang,
-      routeId: outcome.id,
-      kind: outcome.kind,
-      answers: { ...outcome.answers },
-    });
+    await this.deps.memory.offerMenu(context, await this.deps.replies.outcome(context, outcome));
+    // A redelivered last answer shows the card again but the case was finished (and logged) once.
+    this.deps.events?.caseFinished(context);
+    if (!isReplay(context))
+      logCaseFinished(this.log, {
+        conversationId: context.activity.conversation.id,
+        channelId: context.activity.channelId,
+        lang,
+        routeId: outcome.id,
+        kind: outcome.kind,
+        answers: { ...outcome.answers },
+      });
     // In the order given, for "back" after the card.
     const answered = state.answered.flatMap((slot) => {
       const question = QuestionId.safeParse(slot);

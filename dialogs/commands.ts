@@ -123,7 +123,7 @@ export const COMMANDS: { [K in Kind]: Command<K> } = {
   },
   knownError: {
     atRest: async (rest, { id }) => {
-      await rest.replies.knownError(rest.context, id, rest.lang);
+      await rest.offer(rest.replies.knownError(rest.context, id, rest.lang));
       return rest.end();
     },
     atPrompt: async (prompt, { id }) => {

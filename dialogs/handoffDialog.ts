@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { z } from 'zod';
@@ -118,8 +118,10 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
     const { activity } = context;
     const { replies, events } = this.deps;
     const conversationId = activity.conversation?.id ?? '';
-    // The turn's id: a redelivered or re-run turn gets the first delivery's outcome and posts nothing more.
-    const key = `${conversationId}:${activity.id ?? randomUUID()}`;
+    // The turn's id: a redelivered or re-run turn gets the first delivery's outcome and posts nothing more. Hashed,
+    // as it also goes to the desk (Idempotency-Key): the desk gets no conversation address.
+    const turn = `${conversationId}:${activity.id ?? randomUUID()}`;
+    const key = createHash('sha256').update(turn).digest('base64url').slice(0, 32);
     const summary = { conversationId, channelId: activity.channelId, lang, ...shown };
     const delivery = this.deps.handoff
       ? await this.deps.handoff.deliver(key, summary)

@@ -19,6 +19,8 @@ import { say, type ConversationMessageId } from '../src/messages/conversation';
 import { AnswerPrompt, type Question } from './answerPrompt';
 import type { CaseEvents } from '../src/insights/events';
 import type { HandoffWebhook } from '../src/handoff/webhook';
+import type { FeedbackStore } from '../src/insights/feedback';
+import { takeFeedback } from './feedback';
 import { atPrompt, commandOfSubmit, peopleWindow, type AtPrompt } from './commands';
 import type { ConversationMemory, MenuItem } from './memory';
 import type { Replies } from './replies';
@@ -33,6 +35,8 @@ export interface DialogDeps extends Reader {
   replies: Replies;
   /** The case's steps for trainers (src/insights/events.ts); none in most tests. */
   events?: CaseEvents;
+  /** Where "Did this answer your question?" is kept (memory or its own Blob container); none in some tests. */
+  feedback?: FeedbackStore;
   /** The support desk's webhook (SUPPORT_DESK_WEBHOOK_URL); none: "talk to a person" gets the partner support window. */
   handoff?: HandoffWebhook;
 }
@@ -261,6 +265,11 @@ export abstract class InterruptibleDialog<
         const { submit } = understood;
         const command = commandOfSubmit(submit);
         if (command) return atPrompt(prompt, command);
+        // "Did this answer your question?" on an earlier card: taken, and the question on screen again.
+        if (submit.verb === 'feedback') {
+          await takeFeedback(context, submit, this.deps, lang);
+          return reprompt(innerDc);
+        }
         if (submit.verb === 'changeAnswer' && submit.question)
           return this.change(innerDc, submit.question, lang);
         // An answer or a severity card's choice: the prompt checks it belongs to the question on screen.

@@ -18,6 +18,7 @@ import { SeverityDialog, type SeverityOptions } from './severityDialog';
 import { isHandoff, isPersonDetour, type DialogDeps } from './interruptible';
 import { atRest, commandOfSubmit, peopleWindow, type AtRest } from './commands';
 import { HandoffDialog, isPersonAsked, type HandoffOptions } from './handoffDialog';
+import { takeFeedback } from './feedback';
 import { NOTHING_SAID, readTurn } from './understood';
 import type { MenuItem } from './memory';
 
@@ -177,6 +178,9 @@ export class MainDialog extends ComponentDialog {
       case 'answer':
         // A button of a question from an earlier case: start a new case from that answer.
         return this.startCase(step, submit.answer);
+      case 'feedback':
+        await this.offer(context, takeFeedback(context, submit, this.deps, lang));
+        return step.endDialog();
       case 'severity': {
         const { ready24x7, businessDown, companyWideStop } = submit;
         const situation = { ready24x7, businessDown, companyWideStop };
@@ -208,6 +212,12 @@ export class MainDialog extends ComponentDialog {
       await replies.explainOptions(context, meaning.askedAbout, lang);
       await this.offerCase(context, meaning.answers, lang);
       return step.endDialog();
+    }
+    // Nothing the bot knows in it ("blue bananas" as the first message): a case is asked for from the start,
+    // and trainers see the message among those not understood, as they do at a question.
+    const nothingKnown = Object.keys(meaning.answers).length === 0 && meaning.unrecognised.length === 0;
+    if (nothingKnown && !meaning.severity && context.activity.text) {
+      this.deps.events?.record(context, { event: 'notUnderstood', text: context.activity.text });
     }
     return this.startCase(step, meaning.answers, { unrecognised: meaning.unrecognised });
   }

@@ -77,8 +77,9 @@ export class Replies {
     return this.card(context, renderWelcome(lang, this.knowledge));
   }
 
-  async outcome(context: TurnContext, outcome: Route | NotEligible): Promise<void> {
-    await this.card(context, outcome.kind === 'route' ? renderRoute(outcome) : renderNotEligible(outcome));
+  /** The answer card; returns its "Did this answer your question?" choices, for a typed yes, no or number. */
+  outcome(context: TurnContext, outcome: Route | NotEligible): Promise<MenuItem[]> {
+    return this.card(context, outcome.kind === 'route' ? renderRoute(outcome) : renderNotEligible(outcome));
   }
 
   /** Everything the outcome's card opens on demand, as text: "steps" on channels without cards. */
@@ -91,9 +92,10 @@ export class Replies {
     await this.card(context, renderSeverity(level, lang, this.knowledge));
   }
 
-  async knownError(context: TurnContext, id: string, lang: Lang): Promise<void> {
+  /** The fix of a known error (or the list of them); returns the choices it offers (feedback, or the list). */
+  knownError(context: TurnContext, id: string, lang: Lang): Promise<MenuItem[]> {
     const error = describeKnownError(id, lang, this.knowledge);
-    await (error ? this.card(context, renderKnownError(error, lang)) : this.knownErrorMenu(context, lang));
+    return error ? this.card(context, renderKnownError(error, lang)) : this.knownErrorMenu(context, lang);
   }
 
   knownErrorMenu(context: TurnContext, lang: Lang): Promise<MenuItem[]> {

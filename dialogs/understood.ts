@@ -5,6 +5,7 @@ import { interpret, type Interpretation, type InterpretationContext } from '../s
 import { pickFromMenu } from '../src/understand/menu';
 import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
 import type { ConversationMemory, MenuItem } from './memory';
+import type { CaseEvents } from '../src/insights/events';
 
 /**
  * A message as the dialogs see it, read once per turn: a card submit (or an item of the list on screen picked by
@@ -58,6 +59,7 @@ export async function readTurn(
 ): Promise<TurnReading> {
   const known = context.turnState.get(READING) as TurnReading | undefined;
   if (known) return known;
+  if (context.activity.type === ActivityTypes.Message) deps.events?.seen(context);
   const menu = await deps.memory.takeMenu(context);
   const offeredCase = await deps.memory.takeOfferedCase(context);
   const understood = await understand(context, deps, menu, where);
@@ -71,6 +73,8 @@ export interface Reader {
   knowledge: Knowledge;
   memory: ConversationMemory;
   interpret?: Interpreter;
+  /** Trainers' events: a message from the partner means their open case is not abandoned. */
+  events?: CaseEvents;
   /** Keep the partner's last messages for a hand-off summary (only when a support-desk webhook is set). */
   rememberMessages?: boolean;
 }

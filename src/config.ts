@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventOptions } from './insights/events';
+import type { FeedbackOptions } from './insights/feedback';
 import { securityOptionsFromEnv, type SecurityOptions } from './http/settings';
 import { loadStorageSettings, type StorageSettings } from './storage/settings';
 import { directLineSettings, type DirectLineOptions } from './directline';
@@ -126,6 +127,18 @@ const OtherEnvironment = z.object({
   SUPPORT_DESK_WEBHOOK_URL: optionalSetting(
     z.string().refine(isWebhookUrl, 'must be an https URL (http only for localhost)'),
   ),
+  ABANDON_AFTER_MINUTES: z.preprocess(
+    (value) => blankIsUnset(value) ?? '30',
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+  ),
+  FEEDBACK_COMMENTS: z.preprocess(
+    (value) => blankIsUnset(value) ?? 'on',
+    z.enum(['on', 'off'], 'must be on or off'),
+  ),
   EVENTS_NOT_UNDERSTOOD_TEXT: z.preprocess(
     (value) => blankIsUnset(value) ?? 'on',
     z.enum(['on', 'off'], 'must be on or off'),
@@ -156,10 +169,12 @@ export interface Settings {
   telemetry: TelemetrySettings;
   /** LOG_LEVEL. */
   logLevel: string;
-  /** EVENTS_NOT_UNDERSTOOD_TEXT: the trainers' events (src/insights/events.ts). */
+  /** EVENTS_NOT_UNDERSTOOD_TEXT, ABANDON_AFTER_MINUTES: the trainers' events (src/insights/events.ts). */
   events: EventOptions;
   /** SUPPORT_DESK_WEBHOOK_URL: where a hand-off to a person is posted (src/handoff/webhook.ts); none: not offered. */
   handoff: { url?: string; attempts: number; backoffMs: number; timeoutMs: number };
+  /** FEEDBACK_COMMENTS: whether "no" offers a comment box (the only free text of the partner's that is stored). */
+  feedback: FeedbackOptions;
 }
 
 /**
@@ -197,8 +212,12 @@ export function loadSettings(env: Env = process.env): Settings {
       logPersonalInformation: other.TELEMETRY_LOG_PERSONAL_INFORMATION,
     },
     logLevel: other.LOG_LEVEL,
-    events: { notUnderstoodText: other.EVENTS_NOT_UNDERSTOOD_TEXT === 'on' },
+    events: {
+      notUnderstoodText: other.EVENTS_NOT_UNDERSTOOD_TEXT === 'on',
+      abandonAfterMinutes: other.ABANDON_AFTER_MINUTES,
+    },
     // Three tries within about 18 s: a partner waits for the answer in the same turn.
     handoff: { url: other.SUPPORT_DESK_WEBHOOK_URL, attempts: 3, backoffMs: 1000, timeoutMs: 5000 },
+    feedback: { comments: other.FEEDBACK_COMMENTS === 'on' },
   };
 }

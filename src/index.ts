@@ -10,6 +10,7 @@ import type { Knowledge } from './knowledge/schema';
 import { Answers } from './engine/types';
 import { CaseEvents } from './insights/events';
 import { HandoffWebhook } from './handoff/webhook';
+import { FeedbackStore } from './insights/feedback';
 import { createLogger, registerSecrets, type Logger } from './logger';
 import { botFrameworkAuthentication } from './http/authentication';
 import { listenHost } from './http/listenHost';
@@ -57,6 +58,8 @@ export interface CreateBotOptions {
   events?: CaseEvents;
   /** The support desk's webhook for hand-offs to a person (SUPPORT_DESK_WEBHOOK_URL); none: the support window. */
   handoff?: HandoffWebhook;
+  /** Where feedback on answers is kept; default: the store's own (memory, or its Blob account). */
+  feedback?: FeedbackStore;
 }
 
 export interface CreatedBot {
@@ -76,14 +79,24 @@ const DialogStateSchema = z.object({ loop: LoopState, prompt: Asked, answers: An
 export function createBot(options: CreateBotOptions = {}): CreatedBot {
   const log = options.log ?? createLogger();
   const knowledge = options.knowledge ?? getKnowledge();
-  const { conversationState } = options.store ?? createStateStore(new ConditionalMemoryStorage());
+  const store = options.store ?? createStateStore(new ConditionalMemoryStorage());
+  const { conversationState } = store;
 
   const memory = new ConversationMemory(conversationState);
   const replies = new Replies(knowledge);
   const events = options.events ?? new CaseEvents(log);
   const { handoff } = options;
   // The partner's last messages are kept for the hand-off summary only when there is a desk to send it to.
-  const dialogDeps = { knowledge, memory, replies, events, handoff, rememberMessages: Boolean(handoff) };
+  const feedback = options.feedback ?? new FeedbackStore(store.createFeedbackStorage());
+  const dialogDeps = {
+    knowledge,
+    memory,
+    replies,
+    events,
+    handoff,
+    feedback,
+    rememberMessages: Boolean(handoff),
+  };
   const dialog = new MainDialog(dialogDeps, new CaseDialog(dialogDeps, log), new SeverityDialog(dialogDeps));
 
   const bot = new SupportBot({ conversationState, dialog, memory, replies });
@@ -147,6 +160,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     log,
     allowedTenantIds: security.allowedTenantIds,
     events: new CaseEvents(log, settings.events),
+    feedback: new FeedbackStore(store.createFeedbackStorage(), settings.feedback),
     handoff: settings.handoff.url
       ? new HandoffWebhook({ ...settings.handoff, url: settings.handoff.url, log })
       : undefined,

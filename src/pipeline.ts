@@ -21,6 +21,16 @@ import { languageFromLocale } from './understand/locale';
 /** Where conversation state keeps the dialog stack; a failed turn forgets it (and nothing else). */
 export const DIALOG_STATE_PROPERTY = 'dialogState';
 
+const REPLAY = Symbol('replayedTurn');
+
+/**
+ * True while a redelivered message runs again only to give the partner the replies they missed: what the turn
+ * logs for trainers (a finished case, its steps) was logged the first time and must not be logged twice.
+ */
+export function isReplay(context: TurnContext): boolean {
+  return context.turnState.get(REPLAY) === true;
+}
+
 /** Where conversation state keeps the last message it took in, and the state from before it (see replay). */
 const LAST_MESSAGE_PROPERTY = 'lastMessage';
 
@@ -261,6 +271,7 @@ export class TurnPipeline {
     this.options.log?.info({ event: 'messageRedelivered', ...where(context) }, 'message already taken in');
     for (const property of Object.keys(state)) if (property !== 'eTag') delete state[property];
     Object.assign(state, structuredClone(last.before));
+    context.turnState.set(REPLAY, true);
     await this.options.bot.run(context);
   }
 

@@ -16,6 +16,7 @@ import {
   renderQuestion,
   renderRedirect,
   renderRedirectMenu,
+  renderFeedbackReasons,
   renderRoute,
   renderSeverity,
   renderWelcome,
@@ -180,6 +181,34 @@ function submits(card: RenderedCard): unknown[] {
     for (const input of inputValues) sent.push({ ...(action.data as JsonObject), ...input });
   }
   return sent;
+}
+
+/**
+ * What the card's own buttons send, each with the values of the choice inputs beside it: a form shown on demand
+ * (change an answer) is left out, as the plain text leaves it out (it says the command to type instead).
+ */
+function ownSubmits(card: RenderedCard): unknown[] {
+  const own: JsonObject[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (isObject(node)) {
+      own.push(node);
+      for (const [key, child] of Object.entries(node)) if (key !== 'card') visit(child);
+    }
+  };
+  visit(content(card));
+  const inputs = own
+    .filter((node) => node.type === 'Input.ChoiceSet')
+    .flatMap((input) =>
+      (input.choices as JsonObject[]).map((choice) => ({ [input.id as string]: choice.value })),
+    );
+  return own
+    .filter((node) => node.type === 'Action.Submit')
+    .flatMap((action) =>
+      inputs.length > 0
+        ? inputs.map((input) => ({ ...(action.data as JsonObject), ...input }))
+        : [action.data],
+    );
 }
 
 const verbs = (card: RenderedCard) =>
@@ -630,7 +659,8 @@ describe.each(LANGS)('the plain text of every card (%s)', (lang) => {
   const cards = everyCard(lang, knowledge);
 
   it('says what the card says, in the same order: the answer first, and on "steps" what the card opens', () => {
-    expect(new Set(cards.map(({ card }) => card.card)).size).toBe(9);
+    // nine kinds of card, and the feedback one ("what went wrong?")
+    expect(new Set(cards.map(({ card }) => card.card)).size).toBe(10);
     for (const { name, card } of cards) {
       const json = content(card);
       if (card.card === 'result') {
@@ -644,7 +674,7 @@ describe.each(LANGS)('the plain text of every card (%s)', (lang) => {
 
   it('numbers each menu item as the card offers it, and a typed number sends what its button sends', () => {
     for (const { name, card } of cards.filter(({ card }) => card.choices)) {
-      const sent = submits(card).filter((value) => Object.keys(value as JsonObject).length > 1);
+      const sent = ownSubmits(card).filter((value) => Object.keys(value as JsonObject).length > 1);
       expect(
         card.choices?.map((choice) => choice.value),
         name,
@@ -747,6 +777,7 @@ describe('templates and labels', () => {
       renderQuestion(everyAsk('en')[0], 'en'),
       renderKnownErrorMenu('en', knowledge),
       renderRedirectMenu('en', knowledge),
+      renderFeedbackReasons(firstRoute.id, 'en', true),
     ];
     expect(cards.map((card) => card.card).sort()).toEqual(
       files.map((file) => path.basename(file, '.json')).sort(),

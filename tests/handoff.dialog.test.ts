@@ -148,6 +148,9 @@ describe('hand-off safety', () => {
     expect(allText(first)).toContain(text('handoffSent', 'en'));
     expect(allText(again)).toEqual(allText(first));
     expect(desk.received).toHaveLength(1);
+    // the desk gets an idempotency key, not the conversation's address
+    expect(desk.received[0].key).toMatch(/^[\w-]{32}$/);
+    expect(posted(desk)).not.toContain(chat.client.conversation.id);
   });
 
   test('no token or webhook signature is shown or sent; other words are asked again, commands are themselves', async () => {

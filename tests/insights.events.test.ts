@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadSettings } from '../src/config';
 import { redact } from '../src/insights/events';
-import { client } from './helpers/channels';
+import { client, says } from './helpers/channels';
+import { allText } from './helpers/replies';
 import { TestChat } from './helpers/chat';
 
 const events = (chat: TestChat) =>
@@ -58,6 +59,61 @@ describe('case events for trainers', () => {
   });
 });
 
+describe('each step once', () => {
+  it('a redelivered last answer (the channel retried) shows the card again but logs the case finished once', async () => {
+    const chat = new TestChat(client('webchat', 'en-US'));
+    await chat.say('Azure');
+    await chat.say('CSP (direct)');
+    const last = says(chat.client, 'No purchased plan');
+    const first = await chat.send(last);
+    const again = await chat.send(last);
+    expect(allText(again)).toEqual(allText(first));
+    expect(allText(first)).toContain('Cloud Solution Provider');
+    expect(chat.log.routeIds()).toEqual(['azure/cloudSolutionProvider']);
+    expect(events(chat).filter((line) => line.event === 'answerTaken')).toHaveLength(2);
+  });
+
+  it('a message not understood with no question open (the main menu) is logged too, redacted', async () => {
+    const chat = new TestChat(client('webchat', 'en-US'));
+    await chat.say('blue bananas 12345');
+    expect(events(chat)).toContainEqual({ event: 'notUnderstood', text: 'blue bananas <n>' });
+    const missed = chat.log.lines.find((line) => line.event === 'notUnderstood');
+    expect(missed).not.toHaveProperty('question');
+  });
+});
+
+describe('abandoned (ABANDON_AFTER_MINUTES)', () => {
+  it('logs the question a silent case was left at, once, and not for a case that reached its card or goes on', async () => {
+    let now = Date.parse('2026-12-01T09:00:00Z');
+    const options = { abandonAfterMinutes: 30, now: () => now };
+    const left = new TestChat(client('webchat', 'en-US'), options);
+    const finished = new TestChat(client('webchat', 'en-US'), options);
+    const back = new TestChat(client('webchat', 'en-US'), options);
+    await left.say('Azure');
+    await finished.say('Azure');
+    await finished.say('CSP (direct)');
+    await finished.say('No purchased plan');
+    await back.say('Azure');
+    now += 20 * 60_000;
+    await back.say('help');
+    now += 11 * 60_000;
+    for (const chat of [left, finished, back]) chat.events.abandoned.sweep();
+    const abandoned = (chat: TestChat) => chat.log.lines.filter((line) => line.event === 'abandoned');
+    expect(abandoned(left)).toMatchObject([{ question: 'program', idleMinutes: 31 }]);
+    expect(abandoned(finished)).toEqual([]);
+    expect(abandoned(back)).toEqual([]);
+    now += 30 * 60_000;
+    for (const chat of [left, back]) chat.events.abandoned.sweep();
+    expect(abandoned(left)).toHaveLength(1);
+    expect(abandoned(back)).toMatchObject([{ question: 'program', idleMinutes: 41 }]);
+  });
+
+  it('is a setting of whole minutes, 30 by default', () => {
+    expect(loadSettings({ ABANDON_AFTER_MINUTES: '45' }).events.abandonAfterMinutes).toBe(45);
+    expect(() => loadSettings({ ABANDON_AFTER_MINUTES: 'soon' })).toThrow(/ABANDON_AFTER_MINUTES/);
+  });
+});
+
 describe('redact', () => {
   it('removes digits, e-mail addresses, GUIDs and URLs', () => {
     expect(
@@ -70,8 +126,10 @@ describe('redact', () => {
 
 describe('EVENTS_NOT_UNDERSTOOD_TEXT', () => {
   it('logs the redacted text by default, none with off, and refuses other values', () => {
-    expect(loadSettings({}).events).toEqual({ notUnderstoodText: true });
-    expect(loadSettings({ EVENTS_NOT_UNDERSTOOD_TEXT: 'off' }).events).toEqual({ notUnderstoodText: false });
+    expect(loadSettings({}).events).toEqual({ notUnderstoodText: true, abandonAfterMinutes: 30 });
+    expect(loadSettings({ EVENTS_NOT_UNDERSTOOD_TEXT: 'off' }).events).toMatchObject({
+      notUnderstoodText: false,
+    });
     expect(() => loadSettings({ EVENTS_NOT_UNDERSTOOD_TEXT: 'no' })).toThrow(ConfigError);
   });
 });

@@ -43,6 +43,7 @@ describe("trainers' report figures (tests/fixtures/insights/events.jsonl)", () =
     ]);
   });
 
+  // conversation C said "no", then gave its reason: one vote
   it('counts buttons against typing, groups messages not understood and gives feedback per route', () => {
     expect(summary.answers).toEqual({ button: 6, typed: 2, corrected: 1 });
     expect(summary.notUnderstood).toEqual([
@@ -57,6 +58,24 @@ describe("trainers' report figures (tests/fixtures/insights/events.jsonl)", () =
       no: 1,
       reasons: { wrongRoute: 1 },
     });
+  });
+
+  it("takes the bot's `abandoned` line when there is one, unless the case went on after it", () => {
+    const line = (time: string, event: string, conversationId: string, more = {}) =>
+      JSON.stringify({ time, event, conversationId, ...more });
+    const more = [
+      // E is still within 30 minutes by the clock, but the bot said it was abandoned at the product question
+      line('2026-11-20T12:55:00.000Z', 'abandoned', 'E', { question: 'product', idleMinutes: 30 }),
+      // F was logged abandoned by an instance that did not see it go on elsewhere: it went on
+      line('2026-11-20T12:40:00.000Z', 'caseStarted', 'F', { answers: { family: 'azure' } }),
+      line('2026-11-20T12:40:01.000Z', 'questionAsked', 'F', { question: 'program' }),
+      line('2026-11-20T12:50:00.000Z', 'abandoned', 'F', { question: 'program' }),
+      line('2026-11-20T12:51:00.000Z', 'answerTaken', 'F', { question: 'program', option: 'advisor' }),
+    ];
+    const withLines = summarise(readEvents([log, ...more].join('\n'), sinceOf('7d', NOW)), NOW);
+    expect(withLines.abandoned).toBe(summary.abandoned + 1);
+    const onPremises = withLines.funnels.find((funnel) => funnel.family === 'onPremises');
+    expect(onPremises?.steps).toContainEqual({ question: 'product', reached: 2, abandoned: 1 });
   });
 
   it('writes the figures as Markdown in either language', () => {

@@ -9,6 +9,7 @@ export {
   renderRedirect,
   renderRedirectMenu,
   renderRoute,
+  renderFeedbackReasons,
   renderSeverity,
   renderWelcome,
   supportsCards,

@@ -5,7 +5,7 @@ import { CardFactory, MessageFactory, type Activity, type Attachment } from 'bot
 import type { z } from 'zod';
 import { QuestionId, type Knowledge, type Lang } from '../knowledge/schema';
 import type { Answers, Ask, KnownErrorOut, NotEligible, Route } from '../engine/types';
-import { WelcomeTopic } from '../understand/submit';
+import { FeedbackReason, WelcomeTopic } from '../understand/submit';
 import { cardLabels, cardText, questionNames, type CardMessageId } from '../messages/cards';
 import {
   AskShape,
@@ -44,7 +44,8 @@ export type CardName =
   | 'welcome'
   | 'question'
   | 'knownErrorMenu'
-  | 'redirectMenu';
+  | 'redirectMenu'
+  | 'feedback';
 
 /** Bad data for a card: names the card and the field, so a broken knowledge entry is found at once. */
 export class CardDataError extends Error {
@@ -118,9 +119,15 @@ function expand(card: CardName, data: object): unknown {
 function rendered(
   card: CardName,
   data: object,
-  { lang, summary, commands = [] }: { lang: Lang; summary: string; commands?: string[] },
+  {
+    lang,
+    summary,
+    commands = [],
+    feedbackOn,
+  }: { lang: Lang; summary: string; commands?: string[]; feedbackOn?: string },
 ): RenderedCard {
   const content = expand(card, data);
+  if (feedbackOn) withFeedback(content, feedbackOn, lang);
   const { lines, choices } = readCard(content, { opened: true, menuHint: cardLabels(lang).menuHint });
   const text = [...lines, ...(commands.length > 0 ? ['', ...commands] : [])].join('\n');
   return {
@@ -266,7 +273,7 @@ export function renderRoute(input: Route): RenderedCard {
       knownErrorsTitle,
       changeAnswers: answersToChange(route.answers, lang),
     };
-    return { data, content: expand('result', data) };
+    return { data, content: withFeedback(expand('result', data), route.id, lang) };
   };
   // As many of the first steps as the budget allows (at least one): the answer stays on one screen. Expanding
   // the card is the costly part of a turn, so the count is worked out from the first expansion.
@@ -287,7 +294,7 @@ export function renderRoute(input: Route): RenderedCard {
 
   // The first screen as the answer; "steps" sends the card with everything opened.
   const menuHint = l.menuHint;
-  const answer = readCard(built.content, { opened: false, menuHint }).lines;
+  const { lines: answer, choices } = readCard(built.content, { opened: false, menuHint });
   const details = readCard(built.content, { opened: true, menuHint }).lines;
   const commands = [cardText('stepsCommand', lang, { count: steps.length }), l.outcomeCommands];
   return {
@@ -296,6 +303,8 @@ export function renderRoute(input: Route): RenderedCard {
     text: [...answer, '', ...commands].join('\n'),
     details: details.join('\n'),
     summary: route.summary,
+    // "Did this answer your question?": a typed yes, no or number picks it
+    choices,
   };
 }
 
@@ -313,6 +322,7 @@ export function renderNotEligible(input: NotEligible): RenderedCard {
     lang: outcome.lang,
     summary: `${l.notEligibleTitle}: ${outcome.summary}`,
     commands: [l.outcomeCommands],
+    feedbackOn: outcome.id,
   });
 }
 
@@ -326,7 +336,7 @@ export function renderKnownError(input: KnownErrorOut, lang: Lang): RenderedCard
     causes: error.causes.map((text) => ({ text })),
     links: error.links.map(linkView),
   };
-  return rendered('knownError', data, { lang, summary: error.title });
+  return rendered('knownError', data, { lang, summary: error.title, feedbackOn: `knownError:${error.id}` });
 }
 
 export function renderRedirect(input: RedirectOut, lang: Lang): RenderedCard {
@@ -401,6 +411,42 @@ export function renderRedirectMenu(lang: Lang, knowledge: Knowledge): RenderedCa
   const l = cardLabels(lang);
   const redirects = knowledge.redirects.map((redirect) => ({ id: redirect.id, title: redirect.title[lang] }));
   return rendered('redirectMenu', { l, redirects }, { lang, summary: l.redirectMenuTitle });
+}
+
+// ---------- feedback ----------
+
+/**
+ * An answer card with "Did this answer your question?" and its yes / no buttons (cards/feedback.json) at its
+ * bottom; the plain text numbers them like any menu (src/cards/plainText.ts).
+ */
+function withFeedback(content: unknown, outcome: string, lang: Lang): unknown {
+  const l = cardLabels(lang);
+  const part = expand('feedback', { l, outcome, step: 'ask', reasons: [], comment: false }) as {
+    body: unknown[];
+  };
+  (content as { body: unknown[] }).body.push(...part.body);
+  return content;
+}
+
+const REASON_LABELS: Record<FeedbackReason, CardMessageId> = {
+  wrongRoute: 'feedbackWrongRoute',
+  unclearSteps: 'feedbackUnclearSteps',
+  missingInformation: 'feedbackMissingInformation',
+  other: 'feedbackOther',
+};
+
+/**
+ * After "no": what went wrong (the reasons), an optional comment where the setting allows it (cards only), and
+ * a send button. Plain text numbers the reasons; a typed number or reason picks one (no comment there).
+ */
+export function renderFeedbackReasons(outcome: string, lang: Lang, comment: boolean): RenderedCard {
+  const l = cardLabels(lang);
+  const reasons = FeedbackReason.options.map((id) => ({ id, title: l[REASON_LABELS[id]] }));
+  return rendered(
+    'feedback',
+    { l, outcome, step: 'reasons', reasons, comment },
+    { lang, summary: l.feedbackWhy },
+  );
 }
 
 // ---------- sending ----------

@@ -1,5 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import type { Logger } from '../logger';
+import { isReplay } from '../pipeline';
+import { AbandonWatch } from './abandoned';
+import type { FeedbackReason } from '../understand/submit';
 
 /** How a partner gave something: pressed a button (a card submit or a suggested action) or typed it. */
 export type How = 'button' | 'typed';
@@ -19,12 +22,15 @@ export type InsightEvent =
   /** "Did this answer your question?" on a card: no free text, a reason id for "no". */
   | { event: 'feedback'; routeId: string; helpful: boolean; reason?: FeedbackReason };
 
-/** Why an answer did not help, as the feedback buttons offer it (the report groups by these). */
-export type FeedbackReason = 'wrongRoute' | 'unclearSteps' | 'missingInformation' | 'other';
+export type { FeedbackReason } from '../understand/submit';
 
 export interface EventOptions {
   /** Log the (redacted) text of messages the bot did not understand; false logs the event without text. */
   notUnderstoodText?: boolean;
+  /** ABANDON_AFTER_MINUTES: an open case silent this long is logged as `abandoned` (default 30). */
+  abandonAfterMinutes?: number;
+  /** The clock (tests). */
+  now?: () => number;
 }
 
 const PERSONAL_DATA: [RegExp, string][] = [
@@ -46,10 +52,27 @@ export function redact(text: string): string {
 
 /** The case's events, written through the bot's logger; the dialogs call it with the turn they are in. */
 export class CaseEvents {
+  /** Open cases this process serves, logged as `abandoned` when silent too long (src/insights/abandoned.ts). */
+  readonly abandoned: AbandonWatch;
+
   constructor(
     private readonly log: Logger,
     private readonly options: EventOptions = {},
-  ) {}
+  ) {
+    this.abandoned = new AbandonWatch(log, { afterMinutes: options.abandonAfterMinutes, now: options.now });
+  }
+
+  /** The partner wrote (any message): an open case of theirs is not abandoned. */
+  seen(context: TurnContext): void {
+    const id = context.activity.conversation?.id;
+    if (id && !isReplay(context)) this.abandoned.seen(id);
+  }
+
+  /** The case reached its answer card (the `caseFinished` line is src/logger.ts's). */
+  caseFinished(context: TurnContext): void {
+    const id = context.activity.conversation?.id;
+    if (id && !isReplay(context)) this.abandoned.caseClosed(id);
+  }
 
   /**
    * How this turn's message came: a card submit carries a value; a suggested action sends its title as text, so a
@@ -75,7 +98,19 @@ export class CaseEvents {
     this.record(context, { event: 'answerTaken', question, option, how });
   }
 
+  /** Something that lost trainers' data (a feedback record not stored): a warning with the conversation. */
+  problem(context: TurnContext, event: string, error: unknown): void {
+    this.log.warn({ event, err: error, conversationId: context.activity.conversation?.id }, event);
+  }
+
   record(context: TurnContext, event: InsightEvent): void {
+    // a redelivered message runs again only for its replies: its steps were logged the first time
+    if (isReplay(context)) return;
+    const conversationId = context.activity.conversation?.id;
+    if (conversationId && (event.event === 'caseStarted' || event.event === 'questionAsked')) {
+      const question = event.event === 'questionAsked' ? event.question : undefined;
+      this.abandoned.start().caseOpen(conversationId, context.activity.channelId, question);
+    }
     const line =
       event.event === 'notUnderstood'
         ? {

@@ -67,6 +67,8 @@ interface Case {
   routeId?: string;
   asked: string[];
   lastTime?: number;
+  /** The bot logged `abandoned` for it, and nothing of the case came after. */
+  abandonedLogged?: boolean;
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -78,7 +80,8 @@ const sortedDesc = (map: Map<string, number>) =>
 /**
  * What trainers read: cases per route and family, where partners leave (a funnel per family), buttons against
  * typed answers, the messages not understood (redacted already; grouped), and feedback per route.
- * A case not finished and silent for `abandonAfterMinutes` before `now` counts as abandoned at its last question.
+ * A case not finished counts as abandoned at its last question when the bot logged `abandoned` for it (and nothing
+ * of the case after), or when it was silent for `abandonAfterMinutes` before `now`.
  */
 export function summarise(events: LoggedEvent[], now = new Date(), abandonAfterMinutes = 30): Summary {
   const open = new Map<string, Case>();
@@ -86,6 +89,7 @@ export function summarise(events: LoggedEvent[], now = new Date(), abandonAfterM
   const answers = { button: 0, typed: 0, corrected: 0 };
   const notUnderstood = new Map<string, number>();
   const feedback = new Map<string, Summary['feedback'][number]>();
+  const votes = new Map<string, LoggedEvent>();
   const feedbackOf = (routeId: string) => {
     let entry = feedback.get(routeId);
     if (!entry)
@@ -104,8 +108,15 @@ export function summarise(events: LoggedEvent[], now = new Date(), abandonAfterM
       open.set(conversation, current);
       cases.push(current);
     }
-    if (current && time !== undefined) current.lastTime = time;
+    // the sweep's own line is not the partner's: it neither counts as activity nor survives later steps
+    if (current && e.event !== 'abandoned') {
+      if (time !== undefined) current.lastTime = time;
+      current.abandonedLogged = false;
+    }
     switch (e.event) {
+      case 'abandoned':
+        if (current) current.abandonedLogged = true;
+        break;
       case 'questionAsked': {
         const question = str(e.question);
         if (current && question && !current.asked.includes(question)) current.asked.push(question);
@@ -132,22 +143,27 @@ export function summarise(events: LoggedEvent[], now = new Date(), abandonAfterM
         open.delete(conversation);
         break;
       }
-      case 'feedback': {
-        const entry = feedbackOf(str(e.routeId) ?? '?');
-        entry.answered += 1;
-        if (e.helpful === true) entry.yes += 1;
-        else {
-          entry.no += 1;
-          const reason = str(e.reason) ?? 'other';
-          entry.reasons[reason] = (entry.reasons[reason] ?? 0) + 1;
-        }
+      case 'feedback':
+        // One vote per conversation and answer: the reason after "no" (or a changed mind) replaces the first.
+        votes.set(`${conversation}\u0000${str(e.routeId) ?? '?'}`, e);
         break;
-      }
+    }
+  }
+  for (const vote of votes.values()) {
+    const entry = feedbackOf(str(vote.routeId) ?? '?');
+    entry.answered += 1;
+    if (vote.helpful === true) entry.yes += 1;
+    else {
+      entry.no += 1;
+      const reason = str(vote.reason) ?? 'other';
+      entry.reasons[reason] = (entry.reasons[reason] ?? 0) + 1;
     }
   }
 
   const cutoff = now.getTime() - abandonAfterMinutes * 60_000;
-  const isAbandoned = (c: Case) => !c.routeId && (c.lastTime === undefined || c.lastTime <= cutoff);
+  // The bot's `abandoned` line when there is one; else (cases open across a restart) the same rule by the clock.
+  const isAbandoned = (c: Case) =>
+    !c.routeId && (c.abandonedLogged === true || c.lastTime === undefined || c.lastTime <= cutoff);
   const perRoute = new Map<string, number>();
   const families = new Map<string, { cases: number; finished: number; steps: Map<string, FunnelStep> }>();
   // each question's mean position in its cases orders a family's funnel as partners meet the questions

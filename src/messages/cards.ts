@@ -76,6 +76,18 @@ export const cardMessages = {
     en: 'To change an answer, type "change"; to begin again, type "start over".',
   },
   changeAnswer: { ja: '回答を変更', en: 'Change an answer' },
+  /** The feedback part under an answer (cards/feedback.json), and its follow-up after "no". */
+  feedbackQuestion: { ja: 'この回答で解決しましたか?', en: 'Did this answer your question?' },
+  feedbackYes: { ja: 'はい', en: 'Yes' },
+  feedbackNo: { ja: 'いいえ', en: 'No' },
+  feedbackWhy: { ja: '何が足りなかったか教えてください。', en: 'What went wrong?' },
+  feedbackWrongRoute: { ja: '案内先が違う', en: 'Wrong route' },
+  feedbackUnclearSteps: { ja: '手順がわかりにくい', en: 'Unclear steps' },
+  feedbackMissingInformation: { ja: '情報が足りない', en: 'Missing information' },
+  feedbackOther: { ja: 'その他', en: 'Other' },
+  feedbackComment: { ja: 'コメント (任意、500 文字まで)', en: 'A comment (optional, up to 500 characters)' },
+  feedbackCommentHint: { ja: '例: わかりにくかった手順', en: 'For example, which step was unclear' },
+  feedbackSend: { ja: '送信', en: 'Send' },
   whichAnswer: { ja: 'どの回答を変更しますか?', en: 'Which answer do you want to change?' },
 
   welcomeIntro: {

@@ -120,6 +120,14 @@ export const conversationMessages = {
     ja: '申し訳ありません、サポート デスクに届けられませんでした ({attempts} 回試行)。何も送信されていません。少し後で「担当者と話したい」ともう一度お送りいただくか、下の窓口にお問い合わせください。',
     en: 'Sorry, I could not reach the support desk ({attempts} attempts), so nothing was sent. Say "talk to a person" again in a little while, or contact partner support at the window below.',
   },
+  feedbackThanks: {
+    ja: 'ご回答ありがとうございます。',
+    en: 'Thank you for your feedback.',
+  },
+  feedbackThanksReason: {
+    ja: 'ご回答ありがとうございます。トレーナーが案内の改善に役立てます。',
+    en: 'Thank you. The trainers use this to improve the answers.',
+  },
   /** Options the partner denied ("we have no Premier contract"): said back, never taken. */
   notThat: {
     ja: '承知しました。{answers} ではないのですね。',

@@ -28,6 +28,8 @@ export interface StateStore {
   checkStorage(): Promise<StorageHealth>;
   /** Blob storage: Bot Framework's BlobsTranscriptStore in its own container. Memory: undefined (use files). */
   createTranscriptStore(): TranscriptStore | undefined;
+  /** Where feedback records go (src/insights/feedback.ts): memory, or the same account in "<container>-feedback". */
+  createFeedbackStorage(): ConditionalStorage;
 }
 
 type MemorySettings = Extract<StorageSettings, { kind: 'memory' }>;
@@ -52,6 +54,9 @@ export function createStateStore(source: MemorySettings | Storage = { kind: 'mem
     kind: given ? 'given' : 'memory',
     checkStorage: async () => ({ kind: 'memory', latencyMs: 0 }),
     createTranscriptStore: () => undefined,
+    // never evicted: a few items, one per day
+    createFeedbackStorage: () =>
+      new ConditionalMemoryStorage({}, { maxItems: 1_000, idleMs: Number.POSITIVE_INFINITY }),
   });
 }
 
@@ -69,5 +74,7 @@ export async function openStateStore(settings: StorageSettings): Promise<StateSt
     checkStorage: () => blobs.checkBlobContainer(settings, false),
     createTranscriptStore: () =>
       blobs.createBlobTranscriptStore({ ...settings, container: settings.transcriptContainer }),
+    createFeedbackStorage: () =>
+      new blobs.ConditionalBlobsStorage({ ...settings, container: `${settings.container}-feedback` }),
   });
 }

@@ -8,6 +8,16 @@ export type WelcomeTopic = z.infer<typeof WelcomeTopic>;
 
 const Id = z.string().min(1).max(100);
 
+/** Why an answer did not help, as the feedback card offers them (the trainers' report groups by these ids). */
+export const FeedbackReason = z.enum(['wrongRoute', 'unclearSteps', 'missingInformation', 'other']);
+export type FeedbackReason = z.infer<typeof FeedbackReason>;
+
+/** The answer a feedback vote is about: a route or not-covered id, or knownError:<id>. */
+const OutcomeId = z.string().regex(/^[\w:/.-]{1,100}$/);
+
+/** An input left empty comes as ''. */
+const blankIsNone = (value: unknown) => (value === '' ? undefined : value);
+
 /** Input.ChoiceSet and Input.Toggle send strings; a hand-built button may send a boolean. */
 const YesNo = z.union([
   z.boolean(),
@@ -32,6 +42,24 @@ export const CardSubmit = z.discriminatedUnion('verb', [
   }),
   z.object({ verb: z.literal('knownError'), id: Id }),
   z.object({ verb: z.literal('redirect'), id: Id }),
+  /**
+   * "Did this answer your question?" under an answer; after "no", the reason (and, on cards, an optional comment:
+   * the only free text of the partner's that is stored, cut to 500 characters).
+   */
+  z.object({
+    verb: z.literal('feedback'),
+    outcome: OutcomeId,
+    helpful: YesNo,
+    step: z.literal('reason').optional(),
+    reason: z.preprocess(blankIsNone, FeedbackReason.optional()),
+    comment: z.preprocess(
+      blankIsNone,
+      z
+        .string()
+        .transform((text) => text.trim().slice(0, 500))
+        .optional(),
+    ),
+  }),
   /** "Send this summary to the support desk?": the hand-off consent buttons. */
   z.object({ verb: z.literal('handoff'), send: YesNo }),
 ]);

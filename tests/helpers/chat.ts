@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import { createBot } from '../../src/index';
 import { CaseEvents, type EventOptions } from '../../src/insights/events';
 import type { HandoffWebhook } from '../../src/handoff/webhook';
+import type { FeedbackStore } from '../../src/insights/feedback';
 import { joins, says, submits, type Client } from './channels';
 
 /** Log lines a test can read (the bot logs one `caseFinished` line with the route id per finished case). */
@@ -36,16 +37,20 @@ export class LogLines {
  */
 export class TestChat {
   readonly log = new LogLines();
+  /** The trainers' events of this bot (its abandon watch can be swept by a test). */
+  readonly events: CaseEvents;
   private readonly adapter: TestAdapter;
 
   constructor(
     readonly client: Client,
-    options: EventOptions & { handoff?: HandoffWebhook } = {},
+    options: EventOptions & { handoff?: HandoffWebhook; feedback?: FeedbackStore } = {},
   ) {
+    this.events = new CaseEvents(this.log.logger, options);
     const { pipeline } = createBot({
       log: this.log.logger,
-      events: new CaseEvents(this.log.logger, options),
+      events: this.events,
       handoff: options.handoff,
+      feedback: options.feedback,
     });
     this.adapter = new TestAdapter((context) => pipeline.run(context));
     pipeline.attach(this.adapter);

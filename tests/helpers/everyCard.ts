@@ -7,6 +7,7 @@ import {
   renderQuestion,
   renderRedirect,
   renderRedirectMenu,
+  renderFeedbackReasons,
   renderRoute,
   renderSeverity,
   renderWelcome,
@@ -59,5 +60,6 @@ export function everyCard(lang: Lang, knowledge: Knowledge): { name: string; car
     ...knownErrors,
     { name: 'redirectMenu', card: renderRedirectMenu(lang, knowledge) },
     ...redirects,
+    { name: 'feedback reasons', card: renderFeedbackReasons('azure/cloudSolutionProvider', lang, true) },
   ];
 }

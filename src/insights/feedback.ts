@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { isETagConflict, type ConditionalStorage } from '../storage/conditional';
+import { FeedbackReason } from '../understand/submit';
+
+/**
+ * One answer to "Did this answer your question?": the outcome it is about, yes or no, the reason, the case's
+ * answers (option ids), the language and the channel. Never the partner's words, except the comment they typed
+ * into the comment box (when FEEDBACK_COMMENTS allows it).
+ */
+export const FeedbackRecord = z.object({
+  at: z.string(),
+  /** The same partner's vote on the same answer, hashed: a later record (the reason after "no") replaces it. */
+  vote: z.string(),
+  routeId: z.string(),
+  helpful: z.boolean(),
+  reason: FeedbackReason.optional(),
+  comment: z.string().max(500).optional(),
+  answers: z.record(z.string(), z.string()),
+  lang: z.enum(['ja', 'en']),
+  channelId: z.string().optional(),
+});
+export type FeedbackRecord = z.infer<typeof FeedbackRecord>;
+
+const DayItem = z.object({ records: z.array(FeedbackRecord) });
+
+export interface FeedbackOptions {
+  /** Keep the optional comment (FEEDBACK_COMMENTS=on, the default); off: neither asked for nor stored. */
+  comments?: boolean;
+  /** Writes tried per record when other instances write the same day at once (default 8). */
+  attempts?: number;
+}
+
+/** The key of a vote: the conversation and the answer, hashed (the store keeps no conversation id). */
+export function voteOf(conversationId: string, routeId: string): string {
+  return createHash('sha256').update(`${conversationId}\u0000${routeId}`).digest('base64url').slice(0, 16);
+}
+
+const dayOf = (at: string) => at.slice(0, 10);
+const keyOf = (day: string) => `feedback-${day}`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Feedback records, one item per UTC day ("feedback-2026-12-01") in their own store: memory, or the state's Blob
+ * account in its own container. Appending reads the day, adds the record and writes only if nobody wrote the day
+ * meanwhile (the eTag read); on a conflict it reads again and retries, so records written at once by several
+ * turns or instances are all kept. Writes of this process are queued one after another.
+ */
+export class FeedbackStore {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly storage: ConditionalStorage,
+    readonly options: FeedbackOptions = {},
+  ) {}
+
+  get comments(): boolean {
+    return this.options.comments !== false;
+  }
+
+  add(record: FeedbackRecord): Promise<void> {
+    const kept = FeedbackRecord.parse(this.comments ? record : { ...record, comment: undefined });
+    const added = this.queue.then(() => this.append(kept));
+    this.queue = added.catch(() => undefined);
+    return added;
+  }
+
+  private async append(record: FeedbackRecord): Promise<void> {
+    const key = keyOf(dayOf(record.at));
+    const attempts = this.options.attempts ?? 8;
+    for (let attempt = 1; ; attempt++) {
+      const stored = (await this.storage.read([key]))[key] as { eTag?: string } | undefined;
+      const day = DayItem.safeParse(stored);
+      const records = day.success ? day.data.records : [];
+      try {
+        await this.storage.writeIfUnchanged(key, { records: [...records, record] }, stored?.eTag ?? null);
+        return;
+      } catch (error) {
+        if (!isETagConflict(error) || attempt >= attempts) throw error;
+        // another instance wrote the day first: read it again, after a short random wait
+        await sleep(Math.random() * 20 * attempt);
+      }
+    }
+  }
+
+  /** The records of these UTC days ("2026-12-01"), each vote once (its latest record). */
+  async read(days: string[]): Promise<FeedbackRecord[]> {
+    const items = await this.storage.read(days.map(keyOf));
+    const latest = new Map<string, FeedbackRecord>();
+    for (const day of days) {
+      const parsed = DayItem.safeParse(items[keyOf(day)]);
+      for (const record of parsed.success ? parsed.data.records : []) latest.set(record.vote, record);
+    }
+    return [...latest.values()];
+  }
+}
