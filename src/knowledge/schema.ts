@@ -158,6 +158,16 @@ const Question = <O extends z.ZodObject>(option: O) =>
     })
     .strict();
 
+type PlainQuestion<T extends z.ZodType<string>> = ReturnType<
+  typeof Question<ReturnType<ReturnType<typeof Option<T>>['strict']>>
+>;
+
+/** A question for each answer slot, its options taking the slot's ids (the family and product add their own). */
+const questionsOf = <S extends Record<string, z.ZodType<string>>>(slots: S) =>
+  Object.fromEntries(Object.entries(slots).map(([slot, id]) => [slot, Question(Option(id).strict())])) as {
+    [K in keyof S]: PlainQuestion<S[K]>;
+  };
+
 export const Step = Entry.extend({
   text: Tailored,
   when: When.default({}),
@@ -180,16 +190,12 @@ export const Knowledge = z
 
     questions: z
       .object({
+        ...questionsOf(AnswerSlots),
+        // where a family or a product files, and a product's family
         family: Question(Option(FamilyId).extend({ portal: PortalId.optional() }).strict()),
         product: Question(
           Option(ProductId).extend({ family: FamilyId, portal: PortalId.optional() }).strict(),
         ),
-        program: Question(Option(ProgramId).strict()),
-        purchasedPlan: Question(Option(PurchasedPlan).strict()),
-        tier: Question(Option(TierId).strict()),
-        competency: Question(Option(CompetencyKind).strict()),
-        version: Question(Option(ProductVersion).strict()),
-        signIn: Question(Option(SignInKind).strict()),
       })
       .strict(),
 
