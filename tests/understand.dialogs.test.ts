@@ -206,3 +206,22 @@ describe('a fact question naming a product is answered for that product first', 
     });
   }
 });
+
+describe('"CSP" alone is never taken as CSP direct: the bot asks which CSP option', () => {
+  for (const [lang, opening, csp, reseller] of [
+    ['en', 'Intune issue for my CSP customer', 'we are CSP', 'indirect reseller'],
+    ['ja', 'Intune の問題です。CSP パートナーです', 'CSP です', '間接リセラー'],
+  ] as [Lang, string, string, string][]) {
+    it(`${lang}: "${opening}" → the program question; "${csp}" → which one; "${reseller}" → the card`, async () => {
+      const chat = new TestChat(client('webchat', LOCALE[lang]));
+      await chat.join();
+      expect(questionsAsked(await chat.say(opening), lang)).toEqual(['program']);
+      const again = await chat.say(csp);
+      expect(allText(again)).toContain(say('ambiguousAnswer', lang));
+      expect(allText(again)).not.toContain(say('retryChoice', lang));
+      expect(questionsAsked(again, lang)).toEqual(['program']);
+      await chat.say(reseller);
+      expect(chat.log.routeIds().at(-1)).toBe('microsoft365/microsoft365NoContract');
+    });
+  }
+});
