@@ -390,6 +390,11 @@ export abstract class InterruptibleDialog<
       await replies.say(context, 'severityNoted', lang);
       return reprompt(innerDc);
     }
+    // "CSP" at the program question: not a miss, but which of the options it names?
+    if (meaning.ambiguous && question) {
+      await replies.say(context, 'ambiguousAnswer', lang);
+      return reprompt(innerDc);
+    }
     return this.miss(innerDc, lang);
   }
 

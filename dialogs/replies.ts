@@ -162,9 +162,26 @@ export class Replies {
     const asked = named.askedAbout.find((about) => about.slot === 'tier')?.option;
     const tier = TierId.safeParse(named.answers.tier ?? asked);
     const forTier = TIER_FACTS.has(id) && tier.success ? [this.incidentsFor(tier.data, lang)] : [];
-    const paragraphs = [fact.title[lang], ...forTier, fact.text[lang]];
+    // The family named or asked about ("Is a contract needed for Office 365 tickets?"): its own answer first.
+    const family =
+      named.answers.family ??
+      named.askedAbout.find((about) => about.slot === 'family')?.option ??
+      this.familyOf(
+        named.answers.product ?? named.askedAbout.find((about) => about.slot === 'product')?.option,
+      );
+    const forFamily = fact.forFamily.find((entry) => entry.families.some((id) => id === family));
+    const paragraphs = [
+      fact.title[lang],
+      ...forTier,
+      ...(forFamily ? [forFamily.text[lang]] : []),
+      fact.text[lang],
+    ];
     await context.sendActivity(MessageFactory.text(paragraphs.join('\n\n')));
     return true;
+  }
+
+  private familyOf(product: string | undefined): string | undefined {
+    return this.knowledge.questions.product.options.find((option) => option.id === product)?.family;
   }
 
   /** "For Silver: on-premises 15 incidents; Signature Cloud Support: …", from the benefit table. */

@@ -156,3 +156,72 @@ describe('"not sure" at the sign-in question explains what each choice means', (
     });
   }
 });
+
+describe('a fact question naming a product is answered for that product first', () => {
+  const fact = (id: string) => knowledge.facts.find((entry) => entry.id === id)!;
+  const forFamily = (id: string, family: string) =>
+    fact(id).forFamily.find((entry) => entry.families.some((named) => named === family))!.text;
+
+  for (const [lang, question, id, family] of [
+    ['en', 'Is a contract needed for Office 365 tickets?', 'whenIdsAreNeeded', 'microsoft365'],
+    ['ja', 'Office 365 のチケットに契約は必要ですか?', 'whenIdsAreNeeded', 'microsoft365'],
+    ['en', 'Can a helpdesk agent raise a Dynamics 365 ticket?', 'helpdeskAgents', 'dynamics365'],
+    [
+      'ja',
+      'ヘルプデスク エージェントは Dynamics 365 のリクエストを作成できますか?',
+      'helpdeskAgents',
+      'dynamics365',
+    ],
+    ['en', 'can Signature incidents cover Exchange Server?', 'signatureCloudSupport', 'onPremises'],
+    [
+      'ja',
+      'Signature のインシデントは Exchange Server にも使えますか?',
+      'signatureCloudSupport',
+      'onPremises',
+    ],
+  ] as [Lang, string, string, string][]) {
+    it(`${lang}: "${question}" → the answer for ${family} first, then the general fact`, async () => {
+      const chat = new TestChat(client('webchat', LOCALE[lang]));
+      await chat.join();
+      const text = allText(await chat.say(question));
+      const tailored = forFamily(id, family)[lang];
+      expect(text).toContain(tailored);
+      expect(text.indexOf(tailored)).toBeLessThan(text.indexOf(fact(id).text[lang]));
+    });
+  }
+
+  for (const [lang, question] of [
+    ['en', 'how many incidents does Silver get?'],
+    ['ja', 'シルバーのインシデント数は?'],
+  ] as [Lang, string][]) {
+    it(`${lang}: "${question}" → Silver's on-premises and Signature Cloud Support figures`, async () => {
+      const chat = new TestChat(client('webchat', LOCALE[lang]));
+      await chat.join();
+      const text = allText(await chat.say(question));
+      const incidents = (count: number) =>
+        knowledge.entitlements.incidents[lang].replace('{count}', `${count}`);
+      expect(text).toContain(incidents(15));
+      expect(text).toContain(incidents(5));
+      expect(text).toContain(say('unlimited', lang));
+    });
+  }
+});
+
+describe('"CSP" alone is never taken as CSP direct: the bot asks which CSP option', () => {
+  for (const [lang, opening, csp, reseller] of [
+    ['en', 'Intune issue for my CSP customer', 'we are CSP', 'indirect reseller'],
+    ['ja', 'Intune の問題です。CSP パートナーです', 'CSP です', '間接リセラー'],
+  ] as [Lang, string, string, string][]) {
+    it(`${lang}: "${opening}" → the program question; "${csp}" → which one; "${reseller}" → the card`, async () => {
+      const chat = new TestChat(client('webchat', LOCALE[lang]));
+      await chat.join();
+      expect(questionsAsked(await chat.say(opening), lang)).toEqual(['program']);
+      const again = await chat.say(csp);
+      expect(allText(again)).toContain(say('ambiguousAnswer', lang));
+      expect(allText(again)).not.toContain(say('retryChoice', lang));
+      expect(questionsAsked(again, lang)).toEqual(['program']);
+      await chat.say(reseller);
+      expect(chat.log.routeIds().at(-1)).toBe('microsoft365/microsoft365NoContract');
+    });
+  }
+});

@@ -57,6 +57,16 @@ function report(name: string, file: string): string {
     const missed = evaluation.intent.misses.filter((miss) => miss.expected === intent).length;
     out.push(`  ${intent.padEnd(40)} ${pct({ correct: total - missed, total })}`);
   }
+  const corpus = readCorpus(file);
+  const tags = [...new Set(corpus.flatMap((entry) => entry.tags ?? []))].sort();
+  out.push('', 'per kind (tag): intent / answers named');
+  for (const tag of tags) {
+    const kind = evaluate(
+      corpus.filter((entry) => entry.tags?.includes(tag)),
+      getKnowledge(),
+    );
+    out.push(`  ${tag.padEnd(14)} ${pct(kind.intent)}   ${pct(slotAccuracy(kind))}`);
+  }
   out.push('', 'confusion (expected → got: count), misses only:');
   for (const [expected, row] of evaluation.confusion) {
     out.push(`  ${expected} → ${[...row].map(([got, count]) => `${got}: ${count}`).join(', ')}`);

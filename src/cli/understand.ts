@@ -7,24 +7,41 @@ import { getKnowledge } from '../knowledge/load';
 import { Lang, QuestionId } from '../knowledge/schema';
 import { interpret } from '../understand';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    lang: { type: 'string', default: 'en' },
-    asking: { type: 'string' },
-    json: { type: 'boolean', default: false },
-  },
-});
-const text = positionals.join(' ');
-if (!text) {
-  console.error('usage: npm run understand -- "text" [--lang ja|en] [--asking <question>] [--json]');
+const USAGE = `usage: npm run understand -- "text" [--lang ja|en] [--asking <question>] [--json]
+  --asking: the question open when the message arrives, one of ${QuestionId.options.join(', ')}`;
+
+/** A wrong flag or value gets the usage and exit code 2, not a stack trace. */
+function readArgs() {
+  try {
+    const { values, positionals } = parseArgs({
+      allowPositionals: true,
+      options: {
+        lang: { type: 'string', default: 'en' },
+        asking: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    const text = positionals.join(' ');
+    if (values.help || !text) return undefined;
+    const lang = Lang.safeParse(values.lang);
+    const asking = values.asking === undefined ? undefined : QuestionId.safeParse(values.asking);
+    if (!lang.success || (asking && !asking.success)) return undefined;
+    return { text, lang: lang.data, asking: asking?.data, json: values.json };
+  } catch {
+    return undefined;
+  }
+}
+
+const args = readArgs();
+if (!args) {
+  console.error(USAGE);
   process.exit(2);
 }
-const lang = Lang.parse(values.lang);
-const asking = values.asking === undefined ? undefined : QuestionId.parse(values.asking);
+const { text, lang, asking } = args;
 const result = interpret(text, { lang, asking }, getKnowledge());
 
-if (values.json) {
+if (args.json) {
   console.log(JSON.stringify(result, null, 2));
 } else {
   const { intent } = result;

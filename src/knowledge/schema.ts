@@ -311,8 +311,21 @@ export const Knowledge = z
       }).strict(),
     ),
 
-    /** General facts a partner can ask about (cloud competencies, delegated admin, helpdesk agents, …). */
-    facts: z.array(Entry.extend({ title: Text, text: Text, patterns: Synonyms }).strict()),
+    /**
+     * General facts a partner can ask about (cloud competencies, delegated admin, helpdesk agents, …). `forFamily`:
+     * the answer for the product family the partner named ("Is a contract needed for Office 365 tickets?"),
+     * said first, with its own seed section.
+     */
+    facts: z.array(
+      Entry.extend({
+        title: Text,
+        text: Text,
+        patterns: Synonyms,
+        forFamily: z
+          .array(z.object({ families: z.array(FamilyId).min(1), text: Text, source: Source }).strict())
+          .default([]),
+      }).strict(),
+    ),
   })
   .strict();
 

@@ -61,6 +61,11 @@ export const conversationMessages = {
     ja: '申し訳ありません、うまく読み取れませんでした。下の選択肢から選ぶか、「ヘルプ」と入力してください。',
     en: 'Sorry, I did not catch that. Please pick one of the options below, or type "help".',
   },
+  /** An answer that fits several options ("CSP": direct, indirect provider or reseller?): which one, no guess. */
+  ambiguousAnswer: {
+    ja: 'それは複数の選択肢に当てはまります。どれか選んでください。',
+    en: 'That fits more than one of the options. Which one is it?',
+  },
   /** A button of an old message, pressed when no question is open: the welcome's choices follow. */
   staleSubmit: {
     ja: 'そのボタンは以前のメッセージのもので、今は使えません。次から選んでください。',
