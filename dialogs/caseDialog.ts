@@ -141,10 +141,10 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
 
   protected async finish(context: TurnContext, state: LoopState, lang: Lang): Promise<CaseResult> {
     const answers = this.answersOf(state);
-    const outcome = route(answers, lang, this.deps.knowledge);
-    if (outcome.kind === 'ask')
-      throw new Error(`CaseDialog.finish: the engine still asks ${outcome.question}`);
-    await this.deps.memory.offerMenu(context, await this.deps.replies.outcome(context, outcome));
+    const sent = await this.deps.replies.outcome(context, answers, lang);
+    if (!sent) throw new Error('CaseDialog.finish: the engine still asks a question');
+    const { outcome, choices } = sent;
+    await this.deps.memory.offerMenu(context, choices);
     // A redelivered last answer shows the card again but the case was finished (and logged) once.
     this.deps.events?.caseFinished(context);
     if (!isReplay(context))

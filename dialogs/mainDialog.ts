@@ -143,12 +143,8 @@ export class MainDialog extends ComponentDialog {
       },
       steps: async () => {
         const last = await memory.lastCaseOf(context);
-        const outcome = last && route(last.answers, lang, this.deps.knowledge);
-        if (!outcome || outcome.kind === 'ask') {
-          await replies.sayAll(context, ['stepsNoCase', 'helpIdle'], lang);
-        } else {
-          await replies.steps(context, outcome);
-        }
+        const shown = last !== undefined && (await replies.steps(context, last.answers, lang));
+        if (!shown) await replies.sayAll(context, ['stepsNoCase', 'helpIdle'], lang);
         return end();
       },
     };

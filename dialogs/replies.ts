@@ -1,8 +1,9 @@
 import type { z } from 'zod';
-import { MessageFactory, type TurnContext } from 'botbuilder';
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { QuestionId, TierId, type Knowledge, type Lang, type Text } from '../src/knowledge/schema';
 import type { Interpretation } from '../src/understand/interpretation';
 import type { Answers, NotEligible, Route } from '../src/engine/types';
+import { route } from '../src/engine/route';
 import {
   cardActivity,
   describeKnownError,
@@ -28,6 +29,12 @@ import type { MenuItem } from './memory';
  * without Adaptive Cards), facts from the knowledge file, and sentences from the message catalogue.
  */
 export class Replies {
+  /**
+   * Each case's outcome and card by its answers and language, which decide both: partners take the same few
+   * hundred cases again and again, and describing and rendering a route is the costliest part of a turn.
+   */
+  private readonly decided = new Map<string, Decided>();
+
   constructor(private readonly knowledge: Knowledge) {}
 
   async say(
@@ -77,15 +84,42 @@ export class Replies {
     return this.card(context, renderWelcome(lang, this.knowledge));
   }
 
-  /** The answer card; returns its "Did this answer your question?" choices, for a typed yes, no or number. */
-  outcome(context: TurnContext, outcome: Route | NotEligible): Promise<MenuItem[]> {
-    return this.card(context, outcome.kind === 'route' ? renderRoute(outcome) : renderNotEligible(outcome));
+  /**
+   * Sends the case's card; returns its outcome and the card's "Did this answer your question?" choices (for a typed
+   * yes, no or number), or undefined (and sends nothing) while the engine still asks.
+   */
+  async outcome(
+    context: TurnContext,
+    answers: Answers,
+    lang: Lang,
+  ): Promise<{ outcome: Route | NotEligible; choices: MenuItem[] } | undefined> {
+    const decided = this.decide(answers, lang);
+    if (!decided) return undefined;
+    // each reply gets its own copy of the card: middleware and channels may change an attachment in place
+    const attachment = CardFactory.adaptiveCard(JSON.parse(decided.content) as unknown);
+    const choices = await this.card(context, { ...decided.card, attachment });
+    return { outcome: decided.outcome, choices };
   }
 
-  /** Everything the outcome's card opens on demand, as text: "steps" on channels without cards. */
-  async steps(context: TurnContext, outcome: Route | NotEligible): Promise<void> {
-    const card = outcome.kind === 'route' ? renderRoute(outcome) : renderNotEligible(outcome);
-    await context.sendActivity(MessageFactory.text(card.details ?? card.text));
+  /** Everything the case's card opens on demand, as text ("steps" on channels without cards); false while it asks. */
+  async steps(context: TurnContext, answers: Answers, lang: Lang): Promise<boolean> {
+    const card = this.decide(answers, lang)?.card;
+    if (card) await context.sendActivity(MessageFactory.text(card.details ?? card.text));
+    return card !== undefined;
+  }
+
+  private decide(answers: Answers, lang: Lang): Decided | undefined {
+    const key = `${lang} ${JSON.stringify(answers, Object.keys(answers).sort())}`;
+    let decided = this.decided.get(key);
+    if (!decided) {
+      const outcome = route(answers, lang, this.knowledge);
+      if (outcome.kind === 'ask') return undefined;
+      const card = outcome.kind === 'route' ? renderRoute(outcome) : renderNotEligible(outcome);
+      decided = { outcome, card, content: JSON.stringify(card.attachment.content) };
+      if (this.decided.size >= MAX_DECIDED) this.decided.delete(this.decided.keys().next().value!);
+      this.decided.set(key, decided);
+    }
+    return decided;
   }
 
   async severity(context: TurnContext, level: 'A' | 'B' | 'C', lang: Lang): Promise<void> {
@@ -206,6 +240,16 @@ export class Replies {
     return card.choices ?? [];
   }
 }
+
+interface Decided {
+  outcome: Route | NotEligible;
+  card: RenderedCard;
+  /** The card's content as JSON, parsed afresh for each reply. */
+  content: string;
+}
+
+/** About 25 KB each: 2,000 cases stay under 50 MB. */
+const MAX_DECIDED = 2_000;
 
 /** Facts about incidents per MPN level: said first for the level the partner named. */
 const TIER_FACTS = new Set(['incidentsByTier', 'signatureCloudSupport']);
