@@ -8,14 +8,16 @@
  *   --starts N      start-up and idle memory: starts per bot, medians reported (default 3; 0 skips)
  *   --startup-only  only start-up and idle memory
  *
- * Drives the router bot, a plain sample waterfall bot and a minimal echo bot, all on the same stack (restify +
- * CloudAdapter), alternately, with N concurrent whole conversations over keep-alive HTTP (deliveryMode
- * expectReplies), on each of two paths to the same result card (bench/conversations.ts PATHS: button clicks, and
- * one typed message); the sample bots get the router bot's messages, turn for turn. Prints a table per path with
- * the ratios to the echo bot; then the state kept per conversation, the routing engine and the understanding alone.
- * First, start-up time and idle memory of the router and echo bots as built for production (bench/startup.ts).
+ * Builds the router bot as `npm run build` does and bundles a plain sample waterfall bot and a minimal echo bot,
+ * all on the same stack (restify + CloudAdapter), the same way; runs each on plain node and drives them
+ * alternately, with N concurrent whole conversations over keep-alive HTTP (deliveryMode expectReplies), on each of
+ * two paths to the same result card (bench/conversations.ts PATHS: button clicks, and one typed message); the
+ * sample bots get the router bot's messages, turn for turn. Prints a table per path with the ratios to the echo
+ * bot; then the state kept per conversation, the routing engine and the understanding alone. First, start-up time
+ * and idle memory of the router and echo bots (bench/startup.ts).
  * A benchmark, not a test: nothing here asserts on timings.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,14 +27,8 @@ import { benchUnderstanding } from './understanding';
 import { PATHS, ReplayedConversation, ScriptedConversation } from './conversations';
 import { emptyStats, percentile, playConversation, runLoad, type Conversation, type LoadStats } from './load';
 import { measureStateSize } from './state';
-import { benchStartup, median } from './startup';
-import {
-  startAzuriteInstances,
-  startEchoBot,
-  startRouterBot,
-  startWaterfallBot,
-  type BenchTarget,
-} from './targets';
+import { benchStartup, buildBots, median, type BuiltBots } from './startup';
+import { startAzuriteInstances, startSingle, type BenchTarget } from './targets';
 
 const { values: flags } = parseArgs({
   options: {
@@ -123,12 +119,12 @@ function row(entry: Measured) {
 }
 
 /** Start-up and idle memory of both bots; returns the verdicts for the targets line. */
-async function startupAndIdleMemory(): Promise<string[]> {
+async function startupAndIdleMemory(bots: BuiltBots): Promise<string[]> {
   if (starts <= 0) return [];
   console.log(
     `start-up and idle memory: the builds on plain node, ${starts} starts each, alternating, medians`,
   );
-  const [bot, echo] = (await benchStartup(starts, idleSeconds)).map((figures) => ({
+  const [bot, echo] = (await benchStartup(bots, starts, idleSeconds)).map((figures) => ({
     name: figures.name,
     startupMs: median(figures.startupMs),
     idleRssMb: median(figures.idleRssBytes) / 1024 / 1024,
@@ -173,8 +169,19 @@ function pathTable(rows: ReturnType<typeof row>[], echo: ReturnType<typeof row>)
 }
 
 async function main() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'partner-support-router-bench-'));
+  try {
+    await benchBuilt(await buildBots(dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (profileDir)
+    console.log(`router CPU profile in ${profileDir}: tsx bench/profile.ts ${profileDir}/<file>`);
+}
+
+async function benchBuilt(bots: BuiltBots) {
   const loadAtStart = os.loadavg()[0];
-  const startupVerdict = await startupAndIdleMemory();
+  const startupVerdict = await startupAndIdleMemory(bots);
   if (flags['startup-only']) {
     console.log(
       `targets (router bot): ${startupVerdict.join(', ')}; 1-minute load average ${loadAtStart.toFixed(2)}`,
@@ -187,9 +194,9 @@ async function main() {
   );
   // other work on the machine lowers every bot's figures alike, but not their ratio as much: say it
   const loadBefore = os.loadavg()[0];
-  const router = await startRouterBot(profileDir);
-  const waterfall = await startWaterfallBot();
-  const echo = await startEchoBot();
+  const router = await startSingle('router bot', { script: bots.router, cpuProfileDir: profileDir });
+  const waterfall = await startSingle('sample waterfall bot', { script: bots.waterfall });
+  const echo = await startSingle('echo bot', { script: bots.echo });
   const cluster = instances >= 2 ? await startAzuriteInstances(instances) : undefined;
   const targets = [router, waterfall, echo, ...(cluster ? [cluster] : [])];
   // one keep-alive pool per target for the whole run, as a channel keeps its connections to a bot
@@ -267,8 +274,6 @@ async function main() {
     for (const agent of agents) agent.destroy();
     await Promise.all(targets.map((target) => target.stop()));
   }
-  if (profileDir)
-    console.log(`router CPU profile in ${profileDir}: tsx bench/profile.ts ${profileDir}/<file>`);
 }
 
 await main();

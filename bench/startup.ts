@@ -1,11 +1,10 @@
 /**
- * Start-up and idle memory of the bot as production runs it (the build, `node dist/index.js`) beside the echo bot
- * bundled the same way: time from spawning `node` to the first 200 from GET /healthz, and resident memory after a
+ * The bots as production runs them (the build, `node dist/index.js`; the sample bots bundled the same way), and the
+ * start-up and idle memory of the router bot beside the echo bot: time from spawning `node` to the first 200 from GET /healthz, and resident memory after a
  * few idle seconds. Several starts, alternating, medians reported.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { build, bundle } from '../scripts/build.mjs';
 import { freePort, repoRoot } from './targets';
@@ -70,36 +69,50 @@ async function startOnce(
   }
 }
 
-/**
- * Builds the bot (into a temporary folder, as `npm run build` does) and the echo bot the same way, then starts
- * each `starts` times, alternately so that drift on the machine hits both alike.
- */
-export async function benchStartup(starts = 3, idleSeconds = 5): Promise<StartupFigures[]> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'partner-support-router-startup-'));
-  try {
-    const botDir = path.join(dir, 'bot');
-    await build(botDir);
-    await bundle({ 'echo-bot': path.join(repoRoot, 'bench/echo-bot.ts') }, path.join(dir, 'echo'));
-    const targets = [
-      { name: 'router bot', script: path.join(botDir, 'index.js') },
-      { name: 'echo bot', script: path.join(dir, 'echo', 'echo-bot.js') },
-    ];
-    const figures = targets.map(({ name }) => ({
-      name,
-      startupMs: [] as number[],
-      idleRssBytes: [] as number[],
-    }));
-    for (let round = 0; round < starts; round++) {
-      for (const [index, target] of targets.entries()) {
-        const once = await startOnce(target.script, idleSeconds);
-        figures[index].startupMs.push(once.startupMs);
-        figures[index].idleRssBytes.push(once.idleRssBytes);
-      }
+/** The three bots as production runs them: the router bot's build, and each sample bot bundled the same way. */
+export interface BuiltBots {
+  router: string;
+  waterfall: string;
+  echo: string;
+}
+
+/** Builds the router bot into `dir` (as `npm run build` does) and bundles the sample bots beside it. */
+export async function buildBots(dir: string): Promise<BuiltBots> {
+  await build(path.join(dir, 'bot'));
+  const samples = path.join(dir, 'samples');
+  await bundle(
+    {
+      'echo-bot': path.join(repoRoot, 'bench/echo-bot.ts'),
+      'waterfall-bot': path.join(repoRoot, 'bench/waterfall-bot.ts'),
+    },
+    samples,
+  );
+  return {
+    router: path.join(dir, 'bot', 'index.js'),
+    waterfall: path.join(samples, 'waterfall-bot.js'),
+    echo: path.join(samples, 'echo-bot.js'),
+  };
+}
+
+/** Starts the router and echo bots `starts` times each, alternately, so that drift on the machine hits both alike. */
+export async function benchStartup(bots: BuiltBots, starts = 3, idleSeconds = 5): Promise<StartupFigures[]> {
+  const targets = [
+    { name: 'router bot', script: bots.router },
+    { name: 'echo bot', script: bots.echo },
+  ];
+  const figures = targets.map(({ name }) => ({
+    name,
+    startupMs: [] as number[],
+    idleRssBytes: [] as number[],
+  }));
+  for (let round = 0; round < starts; round++) {
+    for (const [index, target] of targets.entries()) {
+      const once = await startOnce(target.script, idleSeconds);
+      figures[index].startupMs.push(once.startupMs);
+      figures[index].idleRssBytes.push(once.idleRssBytes);
     }
-    return figures;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
+  return figures;
 }
 
 export const median = (values: number[]) => {

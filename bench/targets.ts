@@ -49,7 +49,7 @@ export async function freePort(): Promise<number> {
 }
 
 export interface ChildOptions {
-  /** Script to run with tsx, relative to the repository root. */
+  /** A built bot (bench/startup.ts buildBots) to run on plain node, as production does. */
   script: string;
   env?: Record<string, string>;
   /** Write a V8 CPU profile into this directory when the child exits. */
@@ -66,14 +66,13 @@ export interface RunningChild {
   stop(): Promise<void>;
 }
 
-/** Starts a bot with `node --import tsx` on a free loopback port and waits until GET /healthz answers. */
+/** Starts a built bot with `node` on a free loopback port and waits until GET /healthz answers. */
 export async function startChild(options: ChildOptions): Promise<RunningChild> {
   const port = await freePort();
-  const args = ['--import', 'tsx'];
-  if (options.cpuProfileDir) args.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir);
+  const args = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   args.push(options.script);
   const child = spawn(process.execPath, args, {
-    cwd: repoRoot,
+    cwd: path.dirname(options.script),
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -135,15 +134,6 @@ export async function startSingle(name: string, options: ChildOptions): Promise<
     stop: () => child.stop(),
   };
 }
-
-export const startEchoBot = (cpuProfileDir?: string) =>
-  startSingle('echo bot', { script: 'bench/echo-bot.ts', cpuProfileDir });
-
-export const startWaterfallBot = (cpuProfileDir?: string) =>
-  startSingle('sample waterfall bot', { script: 'bench/waterfall-bot.ts', cpuProfileDir });
-
-export const startRouterBot = (cpuProfileDir?: string) =>
-  startSingle('router bot', { script: 'src/index.ts', cpuProfileDir });
 
 /**
  * The storage engineer's scale-out set-up: `count` bot processes sharing one blob container on a fresh Azurite
