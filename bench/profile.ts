@@ -1,14 +1,26 @@
 /**
- * tsx bench/profile.ts <file.cpuprofile> [--top 25]
+ * tsx bench/profile.ts <file.cpuprofile> [--top 25] [--after 5]
  * Where the time went in a V8 CPU profile (from `npm run bench -- --profile`): self time by function and by
  * package, and inclusive time of the bot's own files, so a missed target can be explained in one screen.
+ * --after S counts only samples from S seconds after the profile began: turns, not start-up.
+ * The bench profiles the build: frames are mapped back to their sources through its source maps.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap, type SourceMapPayload } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   children?: number[];
 }
 
@@ -19,10 +31,11 @@ interface CpuProfile {
 }
 
 const { values, positionals } = parseArgs({
-  options: { top: { type: 'string', default: '25' } },
+  options: { top: { type: 'string', default: '25' }, after: { type: 'string', default: '0' } },
   allowPositionals: true,
 });
 const top = Number(values.top);
+const afterMicros = Number(values.after) * 1e6;
 
 /** node_modules/<package> or the repository folder a script lives in. */
 function owner(url: string): string {
@@ -34,18 +47,42 @@ function owner(url: string): string {
   return local ? local[1] : url;
 }
 
+const sourceMaps = new Map<string, { map: SourceMap; dir: string } | undefined>();
+
+/** The frame as it is in the sources, when the script has a source map beside it (the build's .js.map files). */
+function original(frame: CallFrame): CallFrame {
+  if (!frame.url.startsWith('file:')) return frame;
+  if (!sourceMaps.has(frame.url)) {
+    const file = `${fileURLToPath(frame.url)}.map`;
+    const payload = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as SourceMapPayload)
+      : undefined;
+    sourceMaps.set(frame.url, payload && { map: new SourceMap(payload), dir: path.dirname(file) });
+  }
+  const known = sourceMaps.get(frame.url);
+  const entry = known?.map.findEntry(frame.lineNumber, frame.columnNumber);
+  if (!entry || !('originalSource' in entry) || !entry.originalSource) return frame;
+  const url = path.resolve(known!.dir, entry.originalSource);
+  return { ...frame, url, lineNumber: entry.originalLine };
+}
+
 const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`;
 
 for (const file of positionals) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const byId = new Map(
+    profile.nodes.map((node) => [node.id, { ...node, callFrame: original(node.callFrame) }]),
+  );
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
 
   const selfTime = new Map<number, number>();
-  profile.samples.forEach((id, index) =>
-    selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)),
-  );
+  let elapsed = 0;
+  profile.samples.forEach((id, index) => {
+    const delta = profile.timeDeltas[index] ?? 0;
+    elapsed += delta;
+    if (elapsed >= afterMicros) selfTime.set(id, (selfTime.get(id) ?? 0) + delta);
+  });
   // percentages of busy time: idle is the bot waiting for requests, not work
   const idle = new Set(
     profile.nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id),
