@@ -17,13 +17,14 @@
  * and idle memory of the router and echo bots (bench/startup.ts).
  * A benchmark, not a test: nothing here asserts on timings.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchEngine } from './engine';
-import { benchUnderstanding } from './understanding';
+import type { EngineResult } from './engine';
+import { corpusMessages, type UnderstandingResult } from './understanding';
 import { PATHS, ReplayedConversation, ScriptedConversation } from './conversations';
 import { emptyStats, percentile, playConversation, runLoad, type Conversation, type LoadStats } from './load';
 import { measureStateSize } from './state';
@@ -171,7 +172,7 @@ function pathTable(rows: ReturnType<typeof row>[], echo: ReturnType<typeof row>)
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'partner-support-router-bench-'));
   try {
-    await benchBuilt(await buildBots(dir));
+    await benchBuilt(await buildBots(dir), dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -179,7 +180,15 @@ async function main() {
     console.log(`router CPU profile in ${profileDir}: tsx bench/profile.ts ${profileDir}/<file>`);
 }
 
-async function benchBuilt(bots: BuiltBots) {
+/** The routing engine and the understanding alone, from the build (bench/alone.ts), in a process of their own. */
+function engineAndUnderstanding(bots: BuiltBots, dir: string) {
+  const messagesFile = path.join(dir, 'messages.json');
+  writeFileSync(messagesFile, JSON.stringify(corpusMessages()));
+  const output = execFileSync(process.execPath, [bots.alone, messagesFile], { encoding: 'utf8' });
+  return JSON.parse(output) as { engine: EngineResult; understanding: UnderstandingResult };
+}
+
+async function benchBuilt(bots: BuiltBots, dir: string) {
   const loadAtStart = os.loadavg()[0];
   const startupVerdict = await startupAndIdleMemory(bots);
   if (flags['startup-only']) {
@@ -249,12 +258,11 @@ async function benchBuilt(bots: BuiltBots) {
           .map(([property, bytes]) => `${property} ${fmt(bytes)} B`)
           .join(', ')}`,
     );
-    const engine = benchEngine(3);
+    const { engine, understanding: understood } = engineAndUnderstanding(bots, dir);
     console.log(
       `routing engine alone: ${fmt(engine.routesPerSecond)} routes/s (route(answers, lang, knowledge) over all ` +
         `${fmt(engine.combinations)} answer combinations, ja and en; ${JSON.stringify(engine.outcomes)})`,
     );
-    const understood = benchUnderstanding(2);
     console.log(
       `understanding alone: median ${fmt(understood.medianMicros)} µs, p95 ${fmt(understood.p95Micros)} µs per message ` +
         `(interpret() over ${fmt(understood.messages)} corpus messages, ${fmt(understood.calls)} calls)`,

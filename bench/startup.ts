@@ -74,11 +74,14 @@ export interface BuiltBots {
   router: string;
   waterfall: string;
   echo: string;
+  /** The engine and understanding alone (bench/alone.ts), beside the router bot's data. */
+  alone: string;
 }
 
-/** Builds the router bot into `dir` (as `npm run build` does) and bundles the sample bots beside it. */
+/** Builds the router bot into `dir` (as `npm run build` does) and bundles the sample bots (and bench/alone.ts). */
 export async function buildBots(dir: string): Promise<BuiltBots> {
   await build(path.join(dir, 'bot'));
+  await bundle({ alone: path.join(repoRoot, 'bench/alone.ts') }, path.join(dir, 'bot'));
   const samples = path.join(dir, 'samples');
   await bundle(
     {
@@ -91,6 +94,7 @@ export async function buildBots(dir: string): Promise<BuiltBots> {
     router: path.join(dir, 'bot', 'index.js'),
     waterfall: path.join(samples, 'waterfall-bot.js'),
     echo: path.join(samples, 'echo-bot.js'),
+    alone: path.join(dir, 'bot', 'alone.js'),
   };
 }
 

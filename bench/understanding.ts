@@ -14,8 +14,10 @@ export interface UnderstandingResult {
 
 const corpusFile = path.join(import.meta.dirname, '../tests/understanding/corpus.yaml');
 
+export type CorpusMessage = { text: string; context: InterpretationContext };
+
 /** The labelled corpus's messages with their context, or a few of both languages when it is absent. */
-function messages(): { text: string; context: InterpretationContext }[] {
+export function corpusMessages(): CorpusMessage[] {
   if (!existsSync(corpusFile)) {
     return [
       'we have no Premier contract',
@@ -34,9 +36,8 @@ function messages(): { text: string; context: InterpretationContext }[] {
 }
 
 /** interpret() once per message, over the corpus for `minSeconds` after a warm-up pass: time per message. */
-export function benchUnderstanding(minSeconds = 2): UnderstandingResult {
+export function benchUnderstanding(list: CorpusMessage[], minSeconds = 2): UnderstandingResult {
   const knowledge = getKnowledge();
-  const list = messages();
   for (let round = 0; round < 20; round++) {
     for (const { text, context } of list) interpret(text, context, knowledge);
   }
