@@ -270,6 +270,11 @@ export abstract class InterruptibleDialog<
           await takeFeedback(context, submit, this.deps, lang);
           return reprompt(innerDc);
         }
+        // "Send it to the support desk?" answered already (or from an older message): nothing is sent.
+        if (submit.verb === 'handoff') {
+          await this.deps.replies.say(context, 'staleSubmit', lang);
+          return reprompt(innerDc);
+        }
         if (submit.verb === 'changeAnswer' && submit.question)
           return this.change(innerDc, submit.question, lang);
         // An answer or a severity card's choice: the prompt checks it belongs to the question on screen.

@@ -174,6 +174,10 @@ export class MainDialog extends ComponentDialog {
       case 'answer':
         // A button of a question from an earlier case: start a new case from that answer.
         return this.startCase(step, submit.answer);
+      // "Send it?" pressed again after it was answered (or from an older message): nothing is sent.
+      case 'handoff':
+        await rest.say('staleSubmit');
+        return rest.welcome();
       case 'feedback':
         await this.offer(context, takeFeedback(context, submit, this.deps, lang));
         return step.endDialog();

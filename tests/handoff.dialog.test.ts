@@ -148,6 +148,10 @@ describe('hand-off safety', () => {
     expect(allText(first)).toContain(text('handoffSent', 'en'));
     expect(allText(again)).toEqual(allText(first));
     expect(desk.received).toHaveLength(1);
+    // the button pressed once more later (a new message): not a second post
+    const later = await chat.send(button(consent, text('handoffSend', 'en')).press(chat.client));
+    expect(allText(later)).toContain(text('staleSubmit', 'en'));
+    expect(desk.received).toHaveLength(1);
     // the desk gets an idempotency key, not the conversation's address
     expect(desk.received[0].key).toMatch(/^[\w-]{32}$/);
     expect(posted(desk)).not.toContain(chat.client.conversation.id);
@@ -161,7 +165,8 @@ describe('hand-off safety', () => {
     replies = await chat.say('purple monkey');
     expect(allText(replies)).toContain(text('handoffYesOrNo', 'en'));
     expect(allText(replies)).toContain(text('handoffConsent', 'en'));
-    replies = await chat.say('yes');
+    replies = await chat.say('OK');
+    expect(allText(replies)).toContain(text('handoffSent', 'en'));
     expect(desk.received).toHaveLength(1);
     expect(posted(desk)).not.toMatch(/abc\.def\.ghi|SECRETSIG123/);
 

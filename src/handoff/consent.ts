@@ -1,3 +1,4 @@
+import { normalise } from '../understand/normalise';
 import { getPhrases, messageCore, type CompiledPhrases } from '../understand/phrases';
 
 /**
@@ -5,7 +6,7 @@ import { getPhrases, messageCore, type CompiledPhrases } from '../understand/phr
  * `consent`, either language), undefined for anything else.
  */
 export function consentIn(text: string, phrases: CompiledPhrases = getPhrases()): boolean | undefined {
-  const core = messageCore(text, phrases);
+  const core = messageCore(text, phrases) || normalise(text).compact;
   if (!core) return undefined;
   if (phrases.consent.yes.has(core)) return true;
   if (phrases.consent.no.has(core)) return false;

@@ -225,10 +225,9 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
     notTypos: new Set(both(phrases.notTypos).map((word) => word.toLowerCase())),
   };
   for (const answer of ['yes', 'no'] as const) {
-    for (const phrase of both(phrases.consent[answer])) {
-      const core = messageCore(phrase, compiled);
-      if (core) compiled.consent[answer].add(core);
-    }
+    // "OK" is a polite filler elsewhere ("ok, Azure"), but alone it is the whole answer to "send this?"
+    for (const phrase of both(phrases.consent[answer]))
+      compiled.consent[answer].add(messageCore(phrase, compiled) || compact(phrase));
   }
   for (const command of COMMANDS) {
     for (const phrase of both(phrases.commands[command])) {
