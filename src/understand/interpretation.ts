@@ -192,7 +192,8 @@ function clausesOf(text: Normalised, phrases: CompiledPhrases): Clause[] {
   const opening = foundAll(text, questions.starts);
   const anywhere = foundAll(text, questions.anywhere);
   const about = foundAll(text, questions.about);
-  return starts.map((start, index) => {
+  const conditionOpening = foundAll(text, questions.conditions.starts);
+  const clauses: Clause[] = starts.map((start, index) => {
     const end = starts[index + 1] ?? text.compact.length;
     const words = text.compact.slice(start, end);
     const inside = (spans: Span[]) => spans.some((span) => within(span, { start, end }));
@@ -203,6 +204,18 @@ function clausesOf(text: Normalised, phrases: CompiledPhrases): Clause[] {
       inside(anywhere);
     return { start, end, question, aboutOption: question && inside(about) };
   });
+  // A clause that only sets a condition ("PSfP の場合、", "with ASfP,") belongs to the question after it.
+  for (let index = clauses.length - 2; index >= 0; index -= 1) {
+    const clause = clauses[index];
+    const next = clauses[index + 1];
+    const words = text.compact.slice(clause.start, clause.end);
+    const condition =
+      conditionOpening.some((span) => span.start === clause.start) ||
+      questions.conditions.ends.some((ending) => words.endsWith(ending));
+    if (condition && !clause.question && next.question)
+      Object.assign(clause, { question: true, aboutOption: next.aboutOption });
+  }
+  return clauses;
 }
 
 const within = (inner: Span, outer: Span) => outer.start <= inner.start && inner.end <= outer.end;

@@ -55,6 +55,7 @@ export const Phrases = z
         anywhere: SomePhrases,
         about: SomePhrases,
         owned: SomePhrases,
+        conditions: z.object({ starts: SomePhrases, ends: SomePhrases }).strict(),
       })
       .strict(),
     optionGroups: z.array(
@@ -106,7 +107,14 @@ export interface CompiledPhrases {
   notAnswers: Needle[];
   corrections: { instead: Needle[]; signals: Needle[] };
   problems: Needle[];
-  questions: { starts: Needle[]; ends: string[]; anywhere: Needle[]; about: Needle[]; owned: Needle[] };
+  questions: {
+    starts: Needle[];
+    ends: string[];
+    anywhere: Needle[];
+    about: Needle[];
+    owned: Needle[];
+    conditions: { starts: Needle[]; ends: string[] };
+  };
   /** `stated`: the words say something wherever they stand ("we're CSP": which CSP option is asked, never guessed). */
   optionGroups: { slot: QuestionId; options: string[]; words: Needle[]; stated?: boolean }[];
   notSure: Needle[];
@@ -199,6 +207,10 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
       anywhere: needles(phrases.questions.anywhere),
       about: needles(phrases.questions.about),
       owned: needles(phrases.questions.owned),
+      conditions: {
+        starts: needles(phrases.questions.conditions.starts),
+        ends: both(phrases.questions.conditions.ends).map(compact),
+      },
     },
     optionGroups: phrases.optionGroups.map((group) => ({ ...group, words: needles(group.words) })),
     notSure: needles(phrases.notSure),
