@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopback } from './http/listenHost';
 import type { EventOptions } from './insights/events';
 import type { FeedbackOptions } from './insights/feedback';
 import { securityOptionsFromEnv, type SecurityOptions } from './http/settings';
@@ -106,8 +107,7 @@ const flag = z.preprocess(
 function isWebhookUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && local);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
   } catch {
     return false;
   }
