@@ -1,4 +1,5 @@
 import { scrubSecrets, type Logger } from '../logger';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What the support desk receives when a partner asks for a person and agrees to send it. */
 export interface HandoffSummary {
@@ -73,8 +74,6 @@ export interface WebhookOptions {
 
 export type Delivery =
   { delivered: true; attempts: number } | { delivered: false; attempts: number; reason: string };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Posts hand-off summaries to the support desk's webhook. Idempotent per key (e.g. the activity id of the turn

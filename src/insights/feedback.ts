@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isETagConflict, type ConditionalStorage } from '../storage/conditional';
 import { FeedbackReason } from '../understand/submit';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * One answer to "Did this answer your question?": the outcome it is about, yes or no, the reason, the case's
@@ -38,7 +39,6 @@ export function voteOf(conversationId: string, routeId: string): string {
 
 const dayOf = (at: string) => at.slice(0, 10);
 const keyOf = (day: string) => `feedback-${day}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Feedback records, one item per UTC day ("feedback-2026-12-01") in their own store: memory, or the state's Blob
