@@ -24,14 +24,13 @@ import {
   type RenderedCard,
 } from '../src/cards';
 import { cardsDirectory, FIRST_SCREEN_BUDGET } from '../src/cards/render';
-import { route } from '../src/engine/route';
 import { everyDecidedCase } from '../src/engine/space';
-import type { Answers, Ask, NotEligible, Route } from '../src/engine/types';
+import type { NotEligible, Route } from '../src/engine/types';
 import { getKnowledge } from '../src/knowledge/load';
 import { Lang, QuestionId, SeverityId } from '../src/knowledge/schema';
 import { cardMessages, cardText, questionNames } from '../src/messages/cards';
 import { parseCardSubmit, WelcomeTopic } from '../src/understand';
-import { everyCard } from './helpers/everyCard';
+import { everyAsk, everyCard } from './helpers/everyCard';
 
 const knowledge = getKnowledge();
 const LANGS = Lang.options;
@@ -505,22 +504,9 @@ function byQuestionOrder(a: string, b: string) {
   return QUESTION_ORDER.indexOf(a) - QUESTION_ORDER.indexOf(b);
 }
 
-/** Every question the engine asks on the way to any outcome, once per question and family. */
-function everyAsk(lang: Lang): Ask[] {
-  const asks = new Map<string, Ask>();
-  const walk = (answers: Answers) => {
-    const outcome = route(answers, lang, knowledge);
-    if (outcome.kind !== 'ask') return;
-    asks.set(`${outcome.question}/${answers.family ?? ''}`, outcome);
-    for (const choice of outcome.choices) walk({ ...answers, [outcome.question]: choice.id });
-  };
-  walk({});
-  return [...asks.values()];
-}
-
 describe.each(LANGS)('the other cards (%s)', (lang) => {
   it('renders each question with a way to send every choice', () => {
-    for (const ask of everyAsk(lang)) {
+    for (const ask of everyAsk(lang, knowledge)) {
       const card = renderQuestion(ask, lang);
       expectSendable(card, lang);
       const sent = submits(card)
@@ -774,7 +760,7 @@ describe('templates and labels', () => {
       renderRedirect(redirect, 'en'),
       renderSeverity('A', 'en', knowledge),
       renderWelcome('en', knowledge),
-      renderQuestion(everyAsk('en')[0], 'en'),
+      renderQuestion(everyAsk('en', knowledge)[0], 'en'),
       renderKnownErrorMenu('en', knowledge),
       renderRedirectMenu('en', knowledge),
       renderFeedbackReasons(firstRoute.id, 'en', true),
