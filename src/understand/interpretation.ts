@@ -516,7 +516,8 @@ function intentOf(
   const isQuestion = clauses.some((clause) => clause.question);
   // "Which severity?", "what does Sev C mean?"; but "Sev B?" states a level.
   const aboutSeverity = foundAll(text, phrases.severityHelp).length > 0;
-  const levelStated = severityIn(text, clauses, phrases)?.level !== undefined;
+  // Only read here when the message is about severity: interpret() reads the stated severity once for its result.
+  const levelStated = aboutSeverity && severityIn(text, clauses, phrases)?.level !== undefined;
   const aboutLevels = clauses.some((clause) => clause.question && clause.aboutOption);
   if (aboutSeverity && (!levelStated || aboutLevels)) {
     return intent({ kind: 'severityHelp' });
