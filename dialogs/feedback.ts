@@ -1,6 +1,5 @@
 import type { TurnContext } from 'botbuilder';
 import type { Lang } from '../src/knowledge/schema';
-import { route } from '../src/engine/route';
 import { cardActivity, renderFeedbackReasons, supportsCards } from '../src/cards';
 import { voteOf } from '../src/insights/feedback';
 import type { CardSubmit } from '../src/understand/submit';
@@ -21,12 +20,10 @@ export async function takeFeedback(
   deps: DialogDeps,
   lang: Lang,
 ): Promise<MenuItem[]> {
-  const { memory, replies, events, feedback, knowledge } = deps;
+  const { memory, replies, events, feedback } = deps;
   const { activity } = context;
   const last = await memory.lastCaseOf(context);
-  const lastOutcome = last && route(last.answers, lang, knowledge);
-  const answers =
-    lastOutcome && lastOutcome.kind !== 'ask' && lastOutcome.id === submit.outcome ? last.answers : {};
+  const answers = last && replies.routeIdOf(last.answers, lang) === submit.outcome ? last.answers : {};
   const { outcome: routeId, helpful, reason, comment } = submit;
   events?.record(context, { event: 'feedback', routeId, helpful, reason });
   try {

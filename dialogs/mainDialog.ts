@@ -8,7 +8,6 @@ import {
 import { z } from 'zod';
 import { QuestionId, type Lang } from '../src/knowledge/schema';
 import { Answers } from '../src/engine/types';
-import { route } from '../src/engine/route';
 import { answersToChange } from '../src/cards';
 import type { Interpretation } from '../src/understand/interpretation';
 import type { CardSubmit } from '../src/understand/submit';
@@ -134,8 +133,7 @@ export class MainDialog extends ComponentDialog {
         }
         // The last case, if there was one: its answers and the card it ended on.
         const last = await memory.lastCaseOf(context);
-        const outcome = last && route(last.answers, lang, this.deps.knowledge);
-        const routeId = outcome && outcome.kind !== 'ask' ? outcome.id : undefined;
+        const routeId = last && this.deps.replies.routeIdOf(last.answers, lang);
         return step.beginDialog(HandoffDialog.id, {
           answers: last?.answers,
           routeId,

@@ -108,6 +108,11 @@ export class Replies {
     return card !== undefined;
   }
 
+  /** The id of the route or not-eligible outcome these answers end on; undefined while the engine still asks. */
+  routeIdOf(answers: Answers, lang: Lang): string | undefined {
+    return this.decide(answers, lang)?.outcome.id;
+  }
+
   private decide(answers: Answers, lang: Lang): Decided | undefined {
     const key = `${lang} ${JSON.stringify(answers, Object.keys(answers).sort())}`;
     let decided = this.decided.get(key);
