@@ -257,7 +257,7 @@ export function renderRoute(input: Route): RenderedCard {
       allStepsTitle: cardText('allSteps', lang, { count: steps.length }),
       caveats: route.caveats.map((caveat) => ({ text: caveat.text })),
       notes,
-      caveatsTitle: cardText('notesTitle', lang, { count: notes.length }),
+      notesTitle: cardText('notesTitle', lang, { count: notes.length }),
       links: links.map(linkView),
       linksTitle: cardText('linksCount', lang, { count: links.length }),
       checklist: checklist.map((text) => ({ text })),

@@ -11,7 +11,6 @@ export const cardMessages = {
   portalLabel: { ja: '要求を作成する場所', en: 'Where to file' },
   idsLabel: { ja: 'アクセス ID と契約 ID', en: 'Access ID and contract ID' },
   stepsTitle: { ja: '手順', en: 'Steps' },
-  caveatsTitle: { ja: '知っておくこと', en: 'Good to know' },
   notesTitle: { ja: '知っておくこと ({count})', en: 'Good to know ({count})' },
   allSteps: { ja: 'すべての手順 ({count})', en: 'All {count} steps' },
   linksCount: { ja: 'リンク ({count})', en: 'Links ({count})' },
