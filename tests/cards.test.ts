@@ -315,8 +315,8 @@ describe.each(LANGS)('every outcome the engine can decide (%s)', (lang) => {
       const card = routeCard(outcome);
       const shown = visibleText(card);
       const expected = [
-        // the summary's answers; the plan it ends with has its own line
-        outcome.summary.split(' → ')[0],
+        // the partner's answers; the plan has its own line
+        outcome.answersSummary,
         outcome.plan.name,
         outcome.entitlement,
         outcome.portal.name,
@@ -376,6 +376,18 @@ describe.each(LANGS)('every outcome the engine can decide (%s)', (lang) => {
       if (outcome.portal.url) {
         expect(shown.join('\n'), outcome.id).toContain(`](${outcome.portal.url})`);
       }
+    }
+  });
+
+  it('shows an assumed "no ASfP or PSfP" on the first screen and in the text, for a partner who has one to correct', () => {
+    const noPlan = knowledge.questions.purchasedPlan.options.find((option) => option.id === 'none')!;
+    const assumed = routes.filter((outcome) => outcome.answers.purchasedPlan === 'none');
+    expect(assumed.length).toBeGreaterThan(0);
+    for (const outcome of assumed) {
+      const card = routeCard(outcome);
+      const summaryLine = firstScreen(content(card)).find((text) => text === outcome.answersSummary);
+      expect(summaryLine, outcome.id).toContain(noPlan.summaryLabel![lang]);
+      expect(card.text, outcome.id).toContain(noPlan.summaryLabel![lang]);
     }
   });
 

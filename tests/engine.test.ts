@@ -92,6 +92,30 @@ describe('the whole answer space', () => {
         expect([...reached].sort()).toEqual(knowledge.notEligible.map((entry) => entry.id).sort());
       });
 
+      it('names every answer the outcome rests on in its summary, an assumed "no ASfP or PSfP" included', () => {
+        const said = (slot: 'program' | 'purchasedPlan' | 'tier', id: string) => {
+          const option = knowledge.questions[slot].options.find((entry) => entry.id === id)!;
+          return ('summaryLabel' in option && option.summaryLabel ? option.summaryLabel : option.label)[lang];
+        };
+        const noPlan = knowledge.questions.purchasedPlan.options.find((option) => option.id === 'none');
+        expect(noPlan?.summaryLabel?.[lang]).toMatch(/ASfP.*PSfP/);
+        let withoutPlan = 0;
+        for (const { outcome } of cases) {
+          const answersLine = outcome.kind === 'route' ? outcome.answersSummary : outcome.summary;
+          if (outcome.kind === 'route') {
+            expect(outcome.summary).toBe(`${outcome.answersSummary} → ${outcome.plan.name}`);
+            expect(outcome.answersSummary).not.toContain('→');
+          }
+          const parts = answersLine.split(' · ');
+          for (const slot of ['program', 'purchasedPlan', 'tier'] as const) {
+            const id = outcome.answers[slot];
+            if (id) expect(parts).toContain(said(slot, id));
+          }
+          if (outcome.answers.purchasedPlan === 'none') withoutPlan++;
+        }
+        expect(withoutPlan).toBeGreaterThan(0);
+      });
+
       it.each(cases.map((c) => [JSON.stringify(c.answers), c] as const))(
         '%s says everything a partner needs',
         (_, c) => {
@@ -339,8 +363,13 @@ describe('tailored to the partner: each card names their own plan, pack, program
     ] as const) {
       const r = routeOf({ family: 'azure', program, purchasedPlan: 'none' });
       expect(r.ids.text).toContain(addressed);
-      const text = JSON.stringify(r);
-      expect(text).not.toMatch(/unless|ASfP|Premier|Partners in the CSP program and indirect providers/);
+      // The summary lines repeat the partner's own answer ("No ASfP or PSfP"); the rest of the card never adds it.
+      const { summary, answersSummary, ...said } = r;
+      expect(answersSummary).toContain('No ASfP or PSfP');
+      expect(summary).toContain(answersSummary);
+      expect(JSON.stringify(said)).not.toMatch(
+        /unless|ASfP|Premier|Partners in the CSP program and indirect providers/,
+      );
     }
   });
 

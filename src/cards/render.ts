@@ -235,11 +235,6 @@ export function renderRoute(input: Route): RenderedCard {
   const notes = [...route.caveats.map((caveat) => caveat.text), ...optional(route.browserCountryNote)];
   const steps = numbered(route.steps.map((step) => step.text));
   const knownErrorsTitle = cardText('knownErrorsTitle', lang, { count: route.knownErrors.length });
-  // The plan has its own line just below: the summary line keeps the partner's answers only.
-  const planSuffix = ` → ${route.plan.name}`;
-  const answersSummary = route.summary.endsWith(planSuffix)
-    ? route.summary.slice(0, -planSuffix.length)
-    : route.summary;
 
   /** The card with the first `shown` steps on its first screen, and the rest behind "All N steps". */
   const card = (shown: number) => {
@@ -247,7 +242,6 @@ export function renderRoute(input: Route): RenderedCard {
       l,
       route,
       fallbackText: route.summary,
-      answersSummary,
       portal: route.portal.url
         ? markdownLink({ name: route.portal.name, url: route.portal.url })
         : route.portal.name,

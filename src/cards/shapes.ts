@@ -50,6 +50,7 @@ export const RouteShape: z.ZodType<Route> = z.object({
   lang: Lang,
   answers: Answers,
   summary: Shown,
+  answersSummary: Shown,
   family: z.object({ id: FamilyId, name: Shown }),
   product: z.object({ id: ProductId, name: Shown }).optional(),
   portal: z.object({ id: PortalId, name: Shown, url: HttpsUrl.optional() }),

@@ -184,7 +184,7 @@ function describeNotEligible(id: string, used: Answers, lang: Lang, knowledge: K
     id,
     lang,
     answers: used,
-    summary: summarise(used, undefined, lang, knowledge),
+    summary: summarise(used, lang, knowledge),
     reason: entry.reason[lang],
     instead: linesFor(entry.instead, context, lang),
     links: describeLinks(entry.links, lang, knowledge),
@@ -234,13 +234,15 @@ function describeRoute(
   const planName = pack ? `${plan.name[lang]} — ${pack}` : plan.name[lang];
   const browserCountryNote = knowledge.meta.browserCountryNote;
   const businessHoursNote = knowledge.severity.businessHoursNote;
+  const answersSummary = summarise(used, lang, knowledge);
 
   return {
     kind: 'route',
     id: `${family}/${plan.id}`,
     lang,
     answers: used,
-    summary: summarise(used, planName, lang, knowledge),
+    summary: `${answersSummary} → ${planName}`,
+    answersSummary,
     family: { id: family, name: familyName },
     ...(product && { product }),
     portal: {
@@ -303,21 +305,29 @@ function entitlement(plan: PlanId, used: Answers, lang: Lang, knowledge: Knowled
   }
 }
 
-/** One line a person can read: product, program, tier and the plan to choose. */
-function summarise(used: Answers, planName: string | undefined, lang: Lang, knowledge: Knowledge): string {
+/**
+ * The partner's answers the outcome rests on, as one line: product, program, bought plan (an assumed "none"
+ * included, for a partner who has one to see and correct it), tier and the rest, in the order the bot asks.
+ */
+function summarise(used: Answers, lang: Lang, knowledge: Knowledge): string {
   const q = knowledge.questions;
+  const said = (options: { id: string; label: Text; summaryLabel?: Text }[], id: string) => {
+    const option = byId(options, id, 'option');
+    return (option.summaryLabel ?? option.label)[lang];
+  };
   const parts = [
     used.productName ??
       (used.product
         ? optionLabel(q.product.options, used.product, lang)
         : used.family && optionLabel(q.family.options, used.family, lang)),
-    used.program && optionLabel(q.program.options, used.program, lang),
-    used.tier && optionLabel(q.tier.options, used.tier, lang),
-    used.competency && optionLabel(q.competency.options, used.competency, lang),
-    used.version && optionLabel(q.version.options, used.version, lang),
-    used.signIn && optionLabel(q.signIn.options, used.signIn, lang),
+    used.program && said(q.program.options, used.program),
+    used.purchasedPlan && said(q.purchasedPlan.options, used.purchasedPlan),
+    used.tier && said(q.tier.options, used.tier),
+    used.competency && said(q.competency.options, used.competency),
+    used.version && said(q.version.options, used.version),
+    used.signIn && said(q.signIn.options, used.signIn),
   ].filter((part): part is string => Boolean(part));
-  return planName ? `${parts.join(' · ')} → ${planName}` : parts.join(' · ');
+  return parts.join(' · ');
 }
 
 function optionLabel(options: { id: string; label: Text }[], id: string, lang: Lang): string {

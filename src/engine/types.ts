@@ -87,7 +87,10 @@ export interface Route {
   lang: Lang;
   /** The answers the route was decided on (only those that mattered), with the product as the partner named it. */
   answers: Answers;
+  /** The answers and the plan in one line ("Azure · CSP direct · No ASfP or PSfP → Cloud Solution Provider"). */
   summary: string;
+  /** The answers only: the card has the plan on a line of its own. */
+  answersSummary: string;
   family: { id: z.infer<typeof FamilyId>; name: string };
   /** The product: as the partner named it (answers.productName), else the option's label. */
   product?: { id: z.infer<typeof ProductId>; name: string };

@@ -143,6 +143,8 @@ const Option = <T extends z.ZodType<string>>(id: T) =>
   z.object({
     id,
     label: Text,
+    /** The answer as the card's summary line says it, where the label alone would not ("Neither"). */
+    summaryLabel: Text.optional(),
     synonyms: Synonyms.default({ ja: [], en: [] }),
     explain: Explanation.optional(),
   });
