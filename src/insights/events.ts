@@ -52,7 +52,10 @@ export function redact(text: string): string {
 
 /** The case's events, written through the bot's logger; the dialogs call it with the turn they are in. */
 export class CaseEvents {
-  /** Open cases this process serves, logged as `abandoned` when silent too long (src/insights/abandoned.ts). */
+  /**
+   * Open cases this process serves, logged as `abandoned` when silent too long (src/insights/abandoned.ts). The
+   * composition root starts its sweep once and stops it on shutdown; tests sweep by hand.
+   */
   readonly abandoned: AbandonWatch;
 
   constructor(
@@ -109,7 +112,7 @@ export class CaseEvents {
     const conversationId = context.activity.conversation?.id;
     if (conversationId && (event.event === 'caseStarted' || event.event === 'questionAsked')) {
       const question = event.event === 'questionAsked' ? event.question : undefined;
-      this.abandoned.start().caseOpen(conversationId, context.activity.channelId, question);
+      this.abandoned.caseOpen(conversationId, context.activity.channelId, question);
     }
     const line =
       event.event === 'notUnderstood'
