@@ -97,7 +97,7 @@ export function createBot(options: CreateBotOptions = {}): CreatedBot {
     feedback,
     rememberMessages: Boolean(handoff),
   };
-  const dialog = new MainDialog(dialogDeps, new CaseDialog(dialogDeps, log), new SeverityDialog(dialogDeps));
+  const dialog = new MainDialog(dialogDeps, new CaseDialog(dialogDeps), new SeverityDialog(dialogDeps));
 
   const bot = new SupportBot({ conversationState, dialog, memory, replies });
   const pipeline: TurnPipeline = new TurnPipeline({

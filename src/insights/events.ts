@@ -10,7 +10,6 @@ export type How = 'button' | 'typed';
 /**
  * The steps of a case trainers read in the report (`npm run report`), one JSON log line each with an `event` field.
  * Option ids only, never the partner's words, except a not-understood message with its personal data removed.
- * The case's end is the `caseFinished` line (src/logger.ts).
  */
 export type InsightEvent =
   | { event: 'caseStarted'; how: How; answers?: Record<string, string> }
@@ -23,6 +22,16 @@ export type InsightEvent =
   | { event: 'feedback'; routeId: string; helpful: boolean; reason?: FeedbackReason };
 
 export type { FeedbackReason } from '../understand/submit';
+
+/** The case's end: which path a partner took to which card (the line trainers count routes by). */
+export interface CaseFinished {
+  lang: string;
+  /** Route or not-eligible id, e.g. "azure/cloudSolutionProvider". */
+  routeId: string;
+  kind: 'route' | 'notEligible';
+  /** The answers that decided the route (enum ids only, never free text). */
+  answers?: Record<string, string>;
+}
 
 export interface EventOptions {
   /** Log the (redacted) text of messages the bot did not understand; false logs the event without text. */
@@ -71,10 +80,18 @@ export class CaseEvents {
     if (id && !isReplay(context)) this.abandoned.seen(id);
   }
 
-  /** The case reached its answer card (the `caseFinished` line is src/logger.ts's). */
-  caseFinished(context: TurnContext): void {
-    const id = context.activity.conversation?.id;
-    if (id && !isReplay(context)) this.abandoned.caseClosed(id);
+  /**
+   * The case reached its answer card: one `caseFinished` line (filter with `jq 'select(.event=="caseFinished")'`).
+   * A redelivered last answer shows the card again, but the case was finished (and logged) once.
+   */
+  caseFinished(context: TurnContext, finished: CaseFinished): void {
+    if (isReplay(context)) return;
+    const { conversation, channelId } = context.activity;
+    if (conversation?.id) this.abandoned.caseClosed(conversation.id);
+    this.log.info(
+      { event: 'caseFinished', conversationId: conversation?.id, channelId, ...finished },
+      'case finished',
+    );
   }
 
   /**
