@@ -7,8 +7,6 @@ import { answersToChange, renderQuestion } from '../src/cards';
 import { questionNames } from '../src/messages/cards';
 import type { Interpretation } from '../src/understand/interpretation';
 import type { CardSubmit } from '../src/understand/submit';
-import { logCaseFinished, type Logger } from '../src/logger';
-import { isReplay } from '../src/pipeline';
 import {
   endWith,
   InterruptibleDialog,
@@ -61,10 +59,7 @@ const MAX_BUTTONS = 5;
 export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
   static readonly id = 'case';
 
-  constructor(
-    deps: DialogDeps,
-    private readonly log: Logger,
-  ) {
+  constructor(deps: DialogDeps) {
     super(CaseDialog.id, deps);
   }
 
@@ -145,17 +140,12 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     if (!sent) throw new Error('CaseDialog.finish: the engine still asks a question');
     const { outcome, choices } = sent;
     await this.deps.memory.offerMenu(context, choices);
-    // A redelivered last answer shows the card again but the case was finished (and logged) once.
-    this.deps.events?.caseFinished(context);
-    if (!isReplay(context))
-      logCaseFinished(this.log, {
-        conversationId: context.activity.conversation.id,
-        channelId: context.activity.channelId,
-        lang,
-        routeId: outcome.id,
-        kind: outcome.kind,
-        answers: { ...outcome.answers },
-      });
+    this.deps.events?.caseFinished(context, {
+      lang,
+      routeId: outcome.id,
+      kind: outcome.kind,
+      answers: { ...outcome.answers },
+    });
     // In the order given, for "back" after the card.
     const answered = state.answered.flatMap((slot) => {
       const question = QuestionId.safeParse(slot);

@@ -34,6 +34,7 @@ import path from 'node:path';
 import process from 'node:process';
 import * as esbuild from 'esbuild';
 
+const require = createRequire(import.meta.url);
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
 const entry = path.join(root, 'src/index.ts');
@@ -60,7 +61,6 @@ export function isStale() {
 
 /** Web Chat's browser bundle in node_modules (its exports map hides dist/, so go through the main entry). */
 function webChatBundle() {
-  const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('botframework-webchat')), '../dist/webchat.js');
 }
 
@@ -95,7 +95,6 @@ const sourceLocations = {
 const withoutDeprecations = {
   name: 'without-deprecations',
   setup(build) {
-    const require = createRequire(import.meta.url);
     build.onResolve({ filter: /^punycode$/ }, () => ({ path: require.resolve('punycode/') }));
     build.onLoad({ filter: /[\\/]node_modules[\\/]restify[\\/]lib[\\/].*\.js$/ }, (args) => ({
       contents: readFileSync(args.path, 'utf8')
@@ -118,12 +117,11 @@ const withoutDeprecations = {
  * that its 1.6 MB are not even parsed at start-up.
  */
 const recognizers = ['recognizers-text-date-time', 'recognizers-text-number', 'recognizers-text-choice'];
-const dialogsDir = path.dirname(createRequire(import.meta.url).resolve('botbuilder-dialogs/package.json'));
+const dialogsDir = path.dirname(require.resolve('botbuilder-dialogs/package.json'));
 
 const lazyRecognizers = {
   name: 'lazy-recognizers',
   setup(build) {
-    const require = createRequire(import.meta.url);
     const fromDialogs = /[\\/]node_modules[\\/]botbuilder-dialogs[\\/]/;
     build.onResolve({ filter: /^@microsoft\/recognizers-text-suite$/ }, (args) =>
       fromDialogs.test(args.importer) ? { path: require.resolve('@microsoft/recognizers-text') } : undefined,
@@ -153,7 +151,6 @@ const lazyRecognizers = {
 const precompiledYaml = {
   name: 'precompiled-yaml',
   setup(build) {
-    const require = createRequire(import.meta.url);
     const yaml = require('yaml');
     const ownCode = (importer) => !importer.includes(`${path.sep}node_modules${path.sep}`);
     build.onResolve({ filter: /^yaml$/ }, (args) =>
@@ -232,7 +229,6 @@ export async function bundle(entryPoints, outdir) {
     logLevel: 'warning',
   });
   // the recognizers lazyRecognizers points at
-  const require = createRequire(import.meta.url);
   await esbuild.build({
     entryPoints: Object.fromEntries(
       recognizers.map((name) => [name, require.resolve(`@microsoft/${name}`, { paths: [dialogsDir] })]),

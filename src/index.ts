@@ -97,7 +97,7 @@ export function createBot(options: CreateBotOptions = {}): CreatedBot {
     feedback,
     rememberMessages: Boolean(handoff),
   };
-  const dialog = new MainDialog(dialogDeps, new CaseDialog(dialogDeps, log), new SeverityDialog(dialogDeps));
+  const dialog = new MainDialog(dialogDeps, new CaseDialog(dialogDeps), new SeverityDialog(dialogDeps));
 
   const bot = new SupportBot({ conversationState, dialog, memory, replies });
   const pipeline: TurnPipeline = new TurnPipeline({
@@ -142,7 +142,10 @@ export interface RunningBot {
   hardening: Hardening;
   /** Application Insights, when APPLICATIONINSIGHTS_CONNECTION_STRING is set. */
   telemetry?: Telemetry;
+  /** The trainers' events; its abandon sweep runs until `close()` or shutdown. */
+  events: CaseEvents;
   server: RunningServer['server'];
+  /** Stops the abandon sweep and the server. */
   close(): Promise<void>;
 }
 
@@ -154,12 +157,15 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   const security = { ...settings.security, appId: config.auth.MicrosoftAppId };
 
   const store = options.storage ? createStateStore(options.storage) : await openStateStore(settings.storage);
+  const events = new CaseEvents(log, settings.events);
+  // one sweep for all the cases this process serves, from start-up until the server closes
+  events.abandoned.start();
   const { bot, dialog, pipeline } = createBot({
     store,
     knowledge: options.knowledge,
     log,
     allowedTenantIds: security.allowedTenantIds,
-    events: new CaseEvents(log, settings.events),
+    events,
     feedback: new FeedbackStore(store.createFeedbackStorage(), settings.feedback),
     handoff: settings.handoff.url
       ? new HandoffWebhook({ ...settings.handoff, url: settings.handoff.url, log })
@@ -211,6 +217,11 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     store,
     hardening,
     telemetry,
+    events,
+    async close() {
+      events.abandoned.stop();
+      await running.close();
+    },
   };
 }
 
@@ -219,7 +230,10 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   try {
     const running = await startBot({ webChat: true });
-    running.hardening.onSignals(running.server.server, async () => running.telemetry?.flush());
+    running.hardening.onSignals(running.server.server, async () => {
+      running.events.abandoned.stop();
+      await running.telemetry?.flush();
+    });
   } catch (error) {
     if (error instanceof ConfigError || error instanceof KnowledgeError || error instanceof StorageError) {
       console.error(`${error.name}: ${error.message}`);

@@ -74,22 +74,3 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
-
-/** What trainers read: which path a partner took to which card. */
-export interface CaseFinished {
-  conversationId: string;
-  channelId?: string;
-  lang: string;
-  /** Route or not-eligible id, e.g. "azure/cloudSolutionProvider". */
-  routeId: string;
-  kind: 'route' | 'notEligible';
-  /** The answers that decided the route (enum ids only, never free text). */
-  answers?: Record<string, string>;
-  /** User turns from the opening message to the card. */
-  turns?: number;
-}
-
-/** One log line per finished case; filter with `jq 'select(.event=="caseFinished")'`. */
-export function logCaseFinished(log: Logger, finished: CaseFinished): void {
-  log.info({ event: 'caseFinished', ...finished }, 'case finished');
-}

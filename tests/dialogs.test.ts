@@ -2,7 +2,6 @@ import { describe, expect, test } from 'vitest';
 import { ConversationState, MemoryStorage, type Activity } from 'botbuilder';
 import { DialogTurnStatus } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
-import { pino } from 'pino';
 import { getKnowledge } from '../src/knowledge/load';
 import { QuestionId, type Lang } from '../src/knowledge/schema';
 import { route } from '../src/engine/route';
@@ -1305,7 +1304,7 @@ describe('dialogs on their own (DialogTestClient)', () => {
   test('CaseDialog with every answer known ends at once with the route and the answers', async () => {
     const { conversationState, deps } = dialogDeps();
     const answers: Answers = { family: 'onPremises', tier: 'gold', version: 'current' };
-    const dialog = new CaseDialog(deps, pino({ level: 'silent' }));
+    const dialog = new CaseDialog(deps);
     const tester = new DialogTestClient('emulator', dialog, { answers }, [], conversationState);
     const reply = (await tester.sendActivity('hi')) as Partial<Activity>;
     expect(allText([reply])).toContain(cardMessages.resultTitle.en);
@@ -1341,8 +1340,6 @@ describe('dialogs on their own (DialogTestClient)', () => {
 // What the dialogs do with each part of the one interpretation of a message. `given` says how some messages are
 // read (as src/understand reads them, or will); the rest go through interpret(). Asserted: what the partner sees.
 
-const log = pino({ level: 'silent' });
-
 /** A conversation with the main dialog (botbuilder-testing), where some messages are read as `given` says. */
 class GivenChat {
   readonly routeIds: string[] = [];
@@ -1361,7 +1358,7 @@ class GivenChat {
           ? { ...interpret(text, context, known), language: undefined, ...given[text] }
           : interpret(text, context, known),
     };
-    const main = new MainDialog(withGiven, new CaseDialog(withGiven, log), new SeverityDialog(withGiven));
+    const main = new MainDialog(withGiven, new CaseDialog(withGiven), new SeverityDialog(withGiven));
     this.tester = new DialogTestClient('emulator', main, undefined, [], conversationState);
   }
 

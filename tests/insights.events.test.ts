@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { ConfigError, loadSettings } from '../src/config';
+import { pino } from 'pino';
+import { describe, expect, it, vi } from 'vitest';
+import { ConfigError, loadConfig, loadSettings } from '../src/config';
 import { redact } from '../src/insights/events';
+import { AbandonWatch } from '../src/insights/abandoned';
+import { startBot } from '../src/index';
 import { client, says } from './helpers/channels';
 import { allText } from './helpers/replies';
-import { TestChat } from './helpers/chat';
+import { LogLines, TestChat } from './helpers/chat';
 
 const events = (chat: TestChat) =>
   chat.log.lines
@@ -106,6 +109,43 @@ describe('abandoned (ABANDON_AFTER_MINUTES)', () => {
     for (const chat of [left, back]) chat.events.abandoned.sweep();
     expect(abandoned(left)).toHaveLength(1);
     expect(abandoned(back)).toMatchObject([{ question: 'program', idleMinutes: 41 }]);
+  });
+
+  it('sweeps on its own once started, and never after it is stopped', async () => {
+    let now = Date.parse('2026-12-01T09:00:00Z');
+    const log = new LogLines();
+    const watch = new AbandonWatch(log.logger, { afterMinutes: 30, everyMs: 5, now: () => now });
+    const abandoned = () => log.lines.filter((line) => line.event === 'abandoned');
+    watch.start();
+    watch.caseOpen('left', 'webchat', 'program');
+    now += 31 * 60_000;
+    await vi.waitFor(() => expect(abandoned()).toMatchObject([{ conversationId: 'left' }]));
+    watch.stop();
+    watch.caseOpen('after', 'webchat', 'program');
+    now += 31 * 60_000;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(abandoned()).toHaveLength(1);
+  });
+
+  it('the running bot starts one sweep at start-up and stops it when it closes', async () => {
+    const start = vi.spyOn(AbandonWatch.prototype, 'start');
+    const stop = vi.spyOn(AbandonWatch.prototype, 'stop');
+    try {
+      const bot = await startBot({
+        env: {},
+        config: loadConfig({}),
+        log: pino({ level: 'silent' }),
+        port: 0,
+        host: '127.0.0.1',
+      });
+      expect(start).toHaveBeenCalledTimes(1);
+      expect(stop).not.toHaveBeenCalled();
+      await bot.close();
+      expect(stop).toHaveBeenCalledTimes(1);
+    } finally {
+      start.mockRestore();
+      stop.mockRestore();
+    }
   });
 
   it('is a setting of whole minutes, 30 by default', () => {

@@ -39,13 +39,13 @@ export class AbandonWatch {
     this.now = options.now ?? Date.now;
   }
 
-  /** Checks every minute in the background (the timer does not keep the process alive). */
-  start(): this {
+  /** Checks every minute in the background (the timer does not keep the process alive); again: no second timer. */
+  start(): void {
     this.timer ??= setInterval(() => this.sweep(), this.options.everyMs ?? Math.min(60_000, this.afterMs));
     this.timer.unref();
-    return this;
   }
 
+  /** No more sweeps (shutdown); the open cases are kept, and `start()` resumes. */
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;

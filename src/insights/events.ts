@@ -10,7 +10,6 @@ export type How = 'button' | 'typed';
 /**
  * The steps of a case trainers read in the report (`npm run report`), one JSON log line each with an `event` field.
  * Option ids only, never the partner's words, except a not-understood message with its personal data removed.
- * The case's end is the `caseFinished` line (src/logger.ts).
  */
 export type InsightEvent =
   | { event: 'caseStarted'; how: How; answers?: Record<string, string> }
@@ -23,6 +22,16 @@ export type InsightEvent =
   | { event: 'feedback'; routeId: string; helpful: boolean; reason?: FeedbackReason };
 
 export type { FeedbackReason } from '../understand/submit';
+
+/** The case's end: which path a partner took to which card (the line trainers count routes by). */
+export interface CaseFinished {
+  lang: string;
+  /** Route or not-eligible id, e.g. "azure/cloudSolutionProvider". */
+  routeId: string;
+  kind: 'route' | 'notEligible';
+  /** The answers that decided the route (enum ids only, never free text). */
+  answers?: Record<string, string>;
+}
 
 export interface EventOptions {
   /** Log the (redacted) text of messages the bot did not understand; false logs the event without text. */
@@ -52,7 +61,10 @@ export function redact(text: string): string {
 
 /** The case's events, written through the bot's logger; the dialogs call it with the turn they are in. */
 export class CaseEvents {
-  /** Open cases this process serves, logged as `abandoned` when silent too long (src/insights/abandoned.ts). */
+  /**
+   * Open cases this process serves, logged as `abandoned` when silent too long (src/insights/abandoned.ts). The
+   * composition root starts its sweep once and stops it on shutdown; tests sweep by hand.
+   */
   readonly abandoned: AbandonWatch;
 
   constructor(
@@ -68,10 +80,18 @@ export class CaseEvents {
     if (id && !isReplay(context)) this.abandoned.seen(id);
   }
 
-  /** The case reached its answer card (the `caseFinished` line is src/logger.ts's). */
-  caseFinished(context: TurnContext): void {
-    const id = context.activity.conversation?.id;
-    if (id && !isReplay(context)) this.abandoned.caseClosed(id);
+  /**
+   * The case reached its answer card: one `caseFinished` line (filter with `jq 'select(.event=="caseFinished")'`).
+   * A redelivered last answer shows the card again, but the case was finished (and logged) once.
+   */
+  caseFinished(context: TurnContext, finished: CaseFinished): void {
+    if (isReplay(context)) return;
+    const { conversation, channelId } = context.activity;
+    if (conversation?.id) this.abandoned.caseClosed(conversation.id);
+    this.log.info(
+      { event: 'caseFinished', conversationId: conversation?.id, channelId, ...finished },
+      'case finished',
+    );
   }
 
   /**
@@ -109,7 +129,7 @@ export class CaseEvents {
     const conversationId = context.activity.conversation?.id;
     if (conversationId && (event.event === 'caseStarted' || event.event === 'questionAsked')) {
       const question = event.event === 'questionAsked' ? event.question : undefined;
-      this.abandoned.start().caseOpen(conversationId, context.activity.channelId, question);
+      this.abandoned.caseOpen(conversationId, context.activity.channelId, question);
     }
     const line =
       event.event === 'notUnderstood'
