@@ -16,13 +16,14 @@ export interface CardReading {
   choices: CardChoice[];
 }
 
-type Node = { [key: string]: unknown };
-const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null;
-const nodes = (value: unknown): Node[] => (Array.isArray(value) ? value.filter(isNode) : []);
+/** An element, action or any other object of an expanded card. */
+export type Node = { [key: string]: unknown };
+export const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null;
+export const nodes = (value: unknown): Node[] => (Array.isArray(value) ? value.filter(isNode) : []);
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /** Markdown the cards write (see notAList and linkView in render.ts), read as plain text. */
-const MARKDOWN_LINK = /\[([^\]]*)\]\(([^)\s]+)\)/g;
+export const MARKDOWN_LINK = /\[([^\]]*)\]\(([^)\s]+)\)/g;
 const NOT_A_LIST = /^(\s*(?:\d+[.)]|[-*+]))\u00a0/gm;
 
 /** A button that picks something (a topic, an error, an answer), not a command with a typed equivalent. */

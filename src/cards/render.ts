@@ -16,7 +16,7 @@ import {
   SeverityGuideShape,
   type RedirectOut,
 } from './shapes';
-import { readCard, type CardChoice } from './plainText';
+import { isNode, MARKDOWN_LINK, nodes, readCard, type CardChoice } from './plainText';
 
 /** A card ready to send, with what channels without Adaptive Cards show instead. */
 export interface RenderedCard {
@@ -112,31 +112,43 @@ function expand(card: CardName, data: object): unknown {
   return JSON.parse(content) as unknown;
 }
 
+/** A card filled from one set of template data; an answer card with "Did this answer your question?" below. */
+function filled(card: CardName, data: object, lang: Lang, feedbackOn?: string): unknown {
+  const content = expand(card, data);
+  return feedbackOn ? withFeedback(content, feedbackOn, lang) : content;
+}
+
 /**
- * A card and its plain text from one set of template data: the text is read off the expanded card, with what
- * only text needs (how to type a command instead of pressing a button) after it.
+ * A filled card and its plain text: the text is read off the card (everything it opens, or its first screen
+ * only), with what only text needs (how to type a command instead of pressing a button) after it.
  */
-function rendered(
+function sendable(
   card: CardName,
-  data: object,
+  content: unknown,
   {
     lang,
     summary,
     commands = [],
-    feedbackOn,
-  }: { lang: Lang; summary: string; commands?: string[]; feedbackOn?: string },
+    opened = true,
+  }: { lang: Lang; summary: string; commands?: string[]; opened?: boolean },
 ): RenderedCard {
-  const content = expand(card, data);
-  if (feedbackOn) withFeedback(content, feedbackOn, lang);
-  const { lines, choices } = readCard(content, { opened: true, menuHint: cardLabels(lang).menuHint });
-  const text = [...lines, ...(commands.length > 0 ? ['', ...commands] : [])].join('\n');
+  const { lines, choices } = readCard(content, { opened, menuHint: cardLabels(lang).menuHint });
   return {
     card,
     attachment: CardFactory.adaptiveCard(content),
-    text,
+    text: [...lines, ...(commands.length > 0 ? ['', ...commands] : [])].join('\n'),
     summary,
     choices: choices.length > 0 ? choices : undefined,
   };
+}
+
+/** A card and its plain text from one set of template data. */
+function rendered(
+  card: CardName,
+  data: object,
+  options: { lang: Lang; summary: string; commands?: string[]; feedbackOn?: string },
+): RenderedCard {
+  return sendable(card, filled(card, data, options.lang, options.feedbackOn), options);
 }
 
 // ---------- view helpers ----------
@@ -179,22 +191,18 @@ export const FIRST_SCREEN_BUDGET: Record<Lang, number> = { en: 1_200, ja: 684 };
 /** The first screen shows at most this many steps; the others open on demand. */
 const MAX_FIRST_STEPS = 3;
 
-type Node = { [key: string]: unknown };
-const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null;
-
 /** A markdown link reads as its text; a no-break space as a space. */
-const shownText = (text: string) => text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\u00a0/g, ' ');
+const shownText = (text: string) => text.replace(MARKDOWN_LINK, '$1').replace(/\u00a0/g, ' ');
 
 /**
  * What a person sees on a card before pressing anything: texts, facts, inputs and button titles, but not
  * hidden elements (isVisible false) nor the cards behind Action.ShowCard.
  */
-export function firstScreenText(value: unknown): string[] {
+function firstScreenText(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(firstScreenText);
   if (!isNode(value) || value.isVisible === false) return [];
   if (value.type === 'Input.ChoiceSet') {
-    const choices = Array.isArray(value.choices) ? value.choices.filter(isNode) : [];
-    return [value.label, value.placeholder, ...choices.map((choice) => choice.title)]
+    return [value.label, value.placeholder, ...nodes(value.choices).map((choice) => choice.title)]
       .filter((text): text is string => typeof text === 'string')
       .map(shownText);
   }
@@ -208,7 +216,7 @@ export function firstScreenText(value: unknown): string[] {
   return [...own, ...children];
 }
 
-export const characters = (texts: string[]) => texts.reduce((sum, text) => sum + [...text].length, 0);
+const characters = (texts: string[]) => texts.reduce((sum, text) => sum + [...text].length, 0);
 
 export function renderRoute(input: Route): RenderedCard {
   const route = checked('result', RouteShape, input);
@@ -267,14 +275,14 @@ export function renderRoute(input: Route): RenderedCard {
       knownErrorsTitle,
       changeAnswers: answersToChange(route.answers, lang),
     };
-    return { data, content: withFeedback(expand('result', data), route.id, lang) };
+    return filled('result', data, lang, route.id);
   };
   // As many of the first steps as the budget allows (at least one): the answer stays on one screen. Expanding
   // the card is the costly part of a turn, so the count is worked out from the first expansion.
   const budget = FIRST_SCREEN_BUDGET[lang];
   let shown = Math.min(MAX_FIRST_STEPS, steps.length);
-  let built = card(shown);
-  let over = characters(firstScreenText(built.content)) - budget;
+  let content = card(shown);
+  let over = characters(firstScreenText(content)) - budget;
   if (over > 0) {
     const toggle =
       shown === steps.length ? characters([cardText('allSteps', lang, { count: steps.length })]) : 0;
@@ -283,22 +291,16 @@ export function renderRoute(input: Route): RenderedCard {
       shown -= 1;
       over -= characters([steps[shown].n, steps[shown].text]);
     }
-    built = card(shown);
+    content = card(shown);
   }
 
-  // The first screen as the answer; "steps" sends the card with everything opened.
-  const menuHint = l.menuHint;
-  const { lines: answer, choices } = readCard(built.content, { opened: false, menuHint });
-  const details = readCard(built.content, { opened: true, menuHint }).lines;
+  // The first screen as the answer (its "Did this answer your question?" numbered to pick by typing); "steps"
+  // sends the card with everything opened.
   const commands = [cardText('stepsCommand', lang, { count: steps.length }), l.outcomeCommands];
+  const details = readCard(content, { opened: true, menuHint: l.menuHint }).lines.join('\n');
   return {
-    card: 'result',
-    attachment: CardFactory.adaptiveCard(built.content),
-    text: [...answer, '', ...commands].join('\n'),
-    details: details.join('\n'),
-    summary: route.summary,
-    // "Did this answer your question?": a typed yes, no or number picks it
-    choices,
+    ...sendable('result', content, { lang, summary: route.summary, commands, opened: false }),
+    details,
   };
 }
 
