@@ -12,6 +12,7 @@ import { answerButton, cardActivity, questionActivity, type RenderedCard } from 
 import { say } from '../src/messages/conversation';
 import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
 import type { ConversationMemory } from './memory';
+import { checkedOnce } from './checkedOnce';
 
 export interface QuestionChoice {
   id: string;
@@ -117,13 +118,15 @@ export class AnswerPrompt extends ChoicePrompt {
       return pick(submit && this.source.recognizeSubmit(submit, question.id));
     }
     if (!text?.trim()) return { succeeded: false };
-    const asked = Asked.parse(options.validations);
-    return pick(await this.source.recognizeText(context, question, asked.answers));
+    const { answers } = options.validations as Asked; // checked by question() above
+    return pick(await this.source.recognizeText(context, question, answers));
   }
 
   private async question(context: TurnContext, options: PromptOptions): Promise<Question | undefined> {
-    const asked = Asked.safeParse(options.validations);
-    return asked.success ? this.source.describe(context, asked.data.question, asked.data.answers) : undefined;
+    const asked: unknown = options.validations;
+    return checkedOnce(Asked, asked)
+      ? this.source.describe(context, asked.question, asked.answers)
+      : undefined;
   }
 
   /** Choices with the button each client shows (built in src/cards). */

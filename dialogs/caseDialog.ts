@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import { QuestionId, type Lang } from '../src/knowledge/schema';
-import { Answers, type Ask } from '../src/engine/types';
+import { Answers, isAnswer, isQuestionId, type Ask } from '../src/engine/types';
 import { nextQuestion, route } from '../src/engine/route';
 import { answersToChange, renderQuestion } from '../src/cards';
 import { questionNames } from '../src/messages/cards';
@@ -87,12 +87,11 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
   }
 
   protected describeQuestion(id: string, state: LoopState, lang: Lang): Question | undefined {
-    const question = QuestionId.safeParse(id);
-    if (!question.success) return undefined;
-    const entry = this.deps.knowledge.questions[question.data];
+    if (!isQuestionId(id)) return undefined;
+    const entry = this.deps.knowledge.questions[id];
     const family = this.answersOf(state).family;
     const options =
-      question.data === 'product'
+      id === 'product'
         ? this.deps.knowledge.questions.product.options.filter(
             (option) => !family || option.family === family,
           )
@@ -102,7 +101,7 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     return this.toQuestion(
       {
         kind: 'ask',
-        question: question.data,
+        question: id,
         prompt: entry.prompt[lang],
         why: entry.why[lang],
         choices: options.map((option) => ({ id: option.id, label: option.label[lang] })),
@@ -147,11 +146,7 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
       answers: { ...outcome.answers },
     });
     // In the order given, for "back" after the card.
-    const answered = state.answered.flatMap((slot) => {
-      const question = QuestionId.safeParse(slot);
-      return question.success && answers[question.data] !== undefined ? [question.data] : [];
-    });
-    return { kind: outcome.kind, outcomeId: outcome.id, answers, answered };
+    return { kind: outcome.kind, outcomeId: outcome.id, ...this.caseSoFar(state) };
   }
 
   /** The answers the message gives: never an option it denies or only asks about, whatever else it says. */
@@ -159,8 +154,7 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     const taken: Record<string, string> = {};
     // Every answer the engine knows (the product as typed, too), not only the questions' slots.
     for (const [slot, option] of Object.entries(meaning.answers as Record<string, string | undefined>)) {
-      const question = QuestionId.safeParse(slot);
-      const denied = question.success && meaning.negated[question.data]?.includes(option ?? '');
+      const denied = isQuestionId(slot) && meaning.negated[slot]?.includes(option ?? '');
       const asked = meaning.askedAbout.some((about) => about.slot === slot && about.option === option);
       if (option && !denied && !asked) taken[slot] = option;
     }
@@ -185,10 +179,9 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
   }
 
   protected override describeAnswer(question: string, option: string, lang: Lang): string | undefined {
-    const id = QuestionId.safeParse(question);
-    if (!id.success) return undefined;
-    const chosen = this.deps.knowledge.questions[id.data].options.find((entry) => entry.id === option);
-    return chosen && `${questionNames[id.data][lang]}: ${chosen.label[lang]}`;
+    if (!isQuestionId(question)) return undefined;
+    const chosen = this.deps.knowledge.questions[question].options.find((entry) => entry.id === option);
+    return chosen && `${questionNames[question][lang]}: ${chosen.label[lang]}`;
   }
 
   /** Already a support case: its question again. */
@@ -205,10 +198,9 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
   /** The answers for the engine and the order they were given in, to reopen the case after a detour. */
   protected override caseSoFar(state: LoopState): CaseSoFar {
     const answers = this.answersOf(state);
-    const answered = state.answered.flatMap((slot) => {
-      const question = QuestionId.safeParse(slot);
-      return question.success && answers[question.data] !== undefined ? [question.data] : [];
-    });
+    const answered = state.answered.filter(
+      (slot): slot is QuestionId => isQuestionId(slot) && answers[slot] !== undefined,
+    );
     return { answers, answered };
   }
 
@@ -238,12 +230,12 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
   private answersOf(state: LoopState): Answers {
     const answers: Record<string, string> = {};
     for (const [slot, option] of Object.entries(state.answers)) {
-      if (Answers.safeParse({ [slot]: option }).success) answers[slot] = option;
+      if (isAnswer(slot, option)) answers[slot] = option;
     }
     const product = this.deps.knowledge.questions.product.options.find(
       (option) => option.id === answers.product,
     );
     if (product && answers.family && product.family !== answers.family) delete answers.product;
-    return Answers.parse(answers);
+    return answers as Answers;
   }
 }

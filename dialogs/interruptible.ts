@@ -11,7 +11,7 @@ import {
 } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { QuestionId, type Knowledge, type Lang } from '../src/knowledge/schema';
-import type { Answers } from '../src/engine/types';
+import { isQuestionId, type Answers } from '../src/engine/types';
 import type { Interpretation } from '../src/understand/interpretation';
 import type { CardSubmit } from '../src/understand/submit';
 import { pickFromMenu } from '../src/understand/menu';
@@ -25,6 +25,7 @@ import { atPrompt, commandOfSubmit, peopleWindow, type AtPrompt } from './comman
 import type { ConversationMemory, MenuItem } from './memory';
 import type { Replies } from './replies';
 import { NOTHING_SAID, readTurn, type Reader, type TurnReading } from './understood';
+import { checkedOnce } from './checkedOnce';
 
 export type { Question, QuestionChoice } from './answerPrompt';
 
@@ -227,9 +228,8 @@ export abstract class InterruptibleDialog<
     question: string | undefined,
     answers: Record<string, string>,
   ): Promise<TurnReading> {
-    const asking = QuestionId.safeParse(question);
     return readTurn(context, this.deps, {
-      asking: asking.success ? asking.data : undefined,
+      asking: isQuestionId(question) ? question : undefined,
       answers: this.answersSoFar({ answers, answered: [] }),
     });
   }
@@ -570,9 +570,8 @@ function ownState(innerDc: DialogContext): Record<string, unknown> {
 
 export function loopOf(innerDc: DialogContext): LoopState {
   const holder = ownState(innerDc);
-  const parsed = LoopState.safeParse(holder.loop);
   // A state that does not parse (an older shape) starts empty instead of failing the turn.
-  if (!parsed.success) holder.loop = { answers: {}, answered: [] };
+  if (!checkedOnce(LoopState, holder.loop)) holder.loop = { answers: {}, answered: [] };
   return holder.loop as LoopState;
 }
 

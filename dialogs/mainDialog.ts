@@ -48,8 +48,9 @@ export class MainDialog extends ComponentDialog {
   private async openStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { context } = step;
     const { memory } = this.deps;
-    const detour = DetourOptions.safeParse(step.options);
-    if (detour.success) return this.detour(step, detour.data);
+    // A new exchange begins with no options (the waterfall makes them {}); a detour back into the case has some.
+    const detour = isEmpty(step.options) ? undefined : DetourOptions.safeParse(step.options);
+    if (detour?.success) return this.detour(step, detour.data);
     // Read against the last case, so "actually we are an advisor" after its card is a correction of it.
     const last = await memory.lastCaseOf(context);
     const { understood, offeredCase } = await readTurn(context, this.deps, { answers: last?.answers });
@@ -305,8 +306,9 @@ export class MainDialog extends ComponentDialog {
     if (isPersonDetour(step.result)) {
       return step.replaceDialog(ROUTE, { personThenCase: step.result.personDetour });
     }
-    const resumeCase = CaseToResume.safeParse((step.values as { resumeCase?: unknown }).resumeCase);
-    if (resumeCase.success && (isSeverityResult(step.result) || isPersonAsked(step.result))) {
+    const setAside = (step.values as { resumeCase?: unknown }).resumeCase;
+    const resumeCase = setAside === undefined ? undefined : CaseToResume.safeParse(setAside);
+    if (resumeCase?.success && (isSeverityResult(step.result) || isPersonAsked(step.result))) {
       return step.replaceDialog(ROUTE, { resumeCase: resumeCase.data });
     }
     if (isCaseResult(step.result)) {
@@ -327,6 +329,8 @@ const DetourOptions = z.union([
   }),
 ]);
 type DetourOptions = z.infer<typeof DetourOptions>;
+
+const isEmpty = (options: object | undefined) => options === undefined || Object.keys(options).length === 0;
 
 function isSeverityResult(result: unknown): boolean {
   return typeof result === 'object' && result !== null && 'level' in result;

@@ -27,6 +27,16 @@ export const StatedSeverity = z.object({
 });
 export type StatedSeverity = z.infer<typeof StatedSeverity>;
 
+const MenuItems = z.array(MenuItem);
+const RecentMessages = z.array(z.string());
+
+/** A remembered value as its schema reads it; nothing kept (the usual case) is undefined without a parse. */
+function kept<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+  if (value === undefined) return undefined;
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
 /**
  * What the bot remembers about a conversation besides the dialog stack, kept small on purpose:
  * the language (from the first activity's locale, then the language the partner writes, until they choose one),
@@ -82,8 +92,7 @@ export class ConversationMemory {
   }
 
   async lastCaseOf(context: TurnContext): Promise<LastCase | undefined> {
-    const parsed = LastCase.safeParse(await this.lastCase.get(context));
-    return parsed.success ? parsed.data : undefined;
+    return kept(LastCase, await this.lastCase.get(context));
   }
 
   async rememberCase(context: TurnContext, last: LastCase): Promise<void> {
@@ -97,14 +106,13 @@ export class ConversationMemory {
 
   /** The case the previous reply offered, if any; forgotten, like the list, after one message. */
   async takeOfferedCase(context: TurnContext): Promise<Answers | undefined> {
-    const parsed = Answers.safeParse(await this.offeredCase.get(context));
+    const offered = kept(Answers, await this.offeredCase.get(context));
     await this.offeredCase.delete(context);
-    return parsed.success ? parsed.data : undefined;
+    return offered;
   }
 
   async statedSeverity(context: TurnContext): Promise<StatedSeverity> {
-    const parsed = StatedSeverity.safeParse(await this.severity.get(context));
-    return parsed.success ? parsed.data : {};
+    return kept(StatedSeverity, await this.severity.get(context)) ?? {};
   }
 
   async rememberSeverity(context: TurnContext, stated: StatedSeverity): Promise<void> {
@@ -125,8 +133,7 @@ export class ConversationMemory {
   }
 
   async recentMessages(context: TurnContext): Promise<string[]> {
-    const parsed = z.array(z.string()).safeParse(await this.recent.get(context));
-    return parsed.success ? parsed.data : [];
+    return kept(RecentMessages, await this.recent.get(context)) ?? [];
   }
 
   /** The list this turn's reply offers; the next message may pick from it. */
@@ -137,8 +144,8 @@ export class ConversationMemory {
 
   /** The list the previous reply offered (empty if none); it is forgotten, so it applies to one message only. */
   async takeMenu(context: TurnContext): Promise<MenuItem[]> {
-    const parsed = z.array(MenuItem).safeParse(await this.menu.get(context));
+    const items = kept(MenuItems, await this.menu.get(context));
     await this.menu.delete(context);
-    return parsed.success ? parsed.data : [];
+    return items ?? [];
   }
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { MessageFactory, type TurnContext } from 'botbuilder';
 import { QuestionId, TierId, type Knowledge, type Lang, type Text } from '../src/knowledge/schema';
 import type { Interpretation } from '../src/understand/interpretation';
 import type { Answers, NotEligible, Route } from '../src/engine/types';
@@ -95,9 +95,7 @@ export class Replies {
   ): Promise<{ outcome: Route | NotEligible; choices: MenuItem[] } | undefined> {
     const decided = this.decide(answers, lang);
     if (!decided) return undefined;
-    // each reply gets its own copy of the card: middleware and channels may change an attachment in place
-    const attachment = CardFactory.adaptiveCard(JSON.parse(decided.content) as unknown);
-    const choices = await this.card(context, { ...decided.card, attachment });
+    const choices = await this.card(context, decided.card);
     return { outcome: decided.outcome, choices };
   }
 
@@ -120,7 +118,8 @@ export class Replies {
       const outcome = route(answers, lang, this.knowledge);
       if (outcome.kind === 'ask') return undefined;
       const card = outcome.kind === 'route' ? renderRoute(outcome) : renderNotEligible(outcome);
-      decided = { outcome, card, content: JSON.stringify(card.attachment.content) };
+      // Shared by every conversation with these answers, so frozen: a change in place would throw, not spread.
+      decided = { outcome, card: deepFreeze(card) };
       if (this.decided.size >= MAX_DECIDED) this.decided.delete(this.decided.keys().next().value!);
       this.decided.set(key, decided);
     }
@@ -249,8 +248,14 @@ export class Replies {
 interface Decided {
   outcome: Route | NotEligible;
   card: RenderedCard;
-  /** The card's content as JSON, parsed afresh for each reply. */
-  content: string;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** About 25 KB each: 2,000 cases stay under 50 MB. */

@@ -34,6 +34,24 @@ export const Answers = z
   .strict();
 export type Answers = z.infer<typeof Answers>;
 
+const optionsBySlot = new Map<string, ReadonlySet<string>>(
+  Object.entries(AnswerSlots).map(([slot, options]) => [slot, new Set<string>(options.options)]),
+);
+
+/** A question id, checked without zod: the dialogs check ids from their own state on every turn. */
+export function isQuestionId(value: unknown): value is QuestionId {
+  return typeof value === 'string' && optionsBySlot.has(value);
+}
+
+/**
+ * One answer, checked on its own as `Answers` would check it (an option of its question, or a product name):
+ * state and submits are read slot by slot, and a whole-object parse per slot was a fifth of a turn's zod time.
+ */
+export function isAnswer(slot: string, option: unknown): boolean {
+  if (slot === 'productName') return ProductName.safeParse(option).success;
+  return typeof option === 'string' && optionsBySlot.get(slot)?.has(option) === true;
+}
+
 export interface Choice {
   id: string;
   label: string;

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import { ConnectorClientCache } from './connectorClients';
@@ -47,21 +46,27 @@ export function botFrameworkAuthentication(
   return auth;
 }
 
-const checkingToken = new AsyncLocalStorage<true>();
 let consoleErrorsFiltered = false;
+
+/** The two lines the SDK's token check (botframework-connector's JwtTokenExtractor) prints before it throws. */
+function isTokenCheckNoise(first: unknown): boolean {
+  if (first instanceof Error) return first.name === 'TokenExpiredError';
+  return typeof first === 'string' && first.startsWith('Error finding key for token.');
+}
 
 /**
  * The SDK's token check prints every rejected token to stderr (a stack, or the public key it tried: ~11 lines)
- * before throwing; the endpoint logs the rejection as one JSON line instead. Only console.error calls made while a
- * token is being checked (this async context, not other requests) are dropped.
+ * before throwing; the endpoint logs the rejection as one JSON line instead. Those two messages are dropped by
+ * their content, and every other console.error is written. (Not by async context: an AsyncLocalStorage turns on
+ * Node 20's promise hooks for the whole process, which made every turn's promises slower.)
  */
 function withoutConsoleErrors<T>(check: () => Promise<T>): Promise<T> {
   if (!consoleErrorsFiltered) {
     consoleErrorsFiltered = true;
     const write = console.error.bind(console);
     console.error = (...args: unknown[]) => {
-      if (!checkingToken.getStore()) write(...args);
+      if (!isTokenCheckNoise(args[0])) write(...args);
     };
   }
-  return checkingToken.run(true, check);
+  return check();
 }
