@@ -7,34 +7,35 @@ import { loadStorageSettings, type StorageSettings } from './storage/settings';
 import { directLineSettings, type DirectLineOptions } from './directline';
 import { webChatSettings, type WebChatOptions } from './directline/webChat';
 import type { TelemetrySettings } from './telemetry';
+import {
+  ConfigError,
+  flag,
+  onOff,
+  optionalText,
+  parseEnvironment,
+  setting,
+  type Env,
+} from './settings/environment';
+
+export { ConfigError } from './settings/environment';
 
 /**
  * The bot's one settings module: `loadSettings()` is the only place the process environment is read. Every
  * variable is validated with zod (the Azure Bot's and the rest here; security and storage by the schemas beside
- * the code they configure, called from here), .env.example documents each, and the composition root hands each
- * part only its own section.
+ * the code they configure, called from here; all read the same way, src/settings/environment.ts), .env.example
+ * documents each, and the composition root hands each part only its own section.
  */
-
-/** A blank line in .env (`MicrosoftAppId=`) means "not set", as in every Bot Framework sample. */
-const optionalText = z.preprocess(
-  (value) => (value === '' ? undefined : value),
-  z.string().trim().min(1).optional(),
-);
 
 /** The standard Azure Bot settings, read from the environment at start-up. */
 const Environment = z
   .object({
-    MicrosoftAppId: optionalText,
-    MicrosoftAppPassword: optionalText,
-    MicrosoftAppType: z.preprocess(
-      (value) => (value === '' ? undefined : value),
+    MicrosoftAppId: optionalText(),
+    MicrosoftAppPassword: optionalText(),
+    MicrosoftAppType: setting(
       z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
     ),
-    MicrosoftAppTenantId: optionalText,
-    PORT: z.preprocess(
-      (value) => (value === '' ? undefined : value),
-      z.coerce.number().int().min(0).max(65535).default(3978),
-    ),
+    MicrosoftAppTenantId: optionalText(),
+    PORT: setting(z.coerce.number().int().min(0).max(65535).default(3978)),
   })
   .superRefine((env, ctx) => {
     if (!env.MicrosoftAppId) return;
@@ -75,33 +76,13 @@ export interface BotConfig {
   port: number;
 }
 
-/** Thrown with one line that names every bad setting, so start-up fails readably. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-type Env = Record<string, string | undefined>;
+const invalid = (problems: string) =>
+  new ConfigError(`Invalid configuration (see .env.example): ${problems}`);
 
 export function loadConfig(env: Env): BotConfig {
-  const parsed = Environment.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-      .join('; ');
-    throw new ConfigError(`Invalid configuration (see .env.example): ${problems}`);
-  }
-  const { PORT, ...auth } = parsed.data;
+  const { PORT, ...auth } = parseEnvironment(Environment, env, invalid);
   return { auth, authenticated: Boolean(auth.MicrosoftAppId), port: PORT };
 }
-
-const blankIsUnset = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-const optionalSetting = (schema: z.ZodString = z.string()) =>
-  z.preprocess(blankIsUnset, schema.trim().optional());
-const flag = z.preprocess(
-  (value) => blankIsUnset(value) ?? 'false',
-  z.enum(['true', 'false'], 'must be true or false').transform((value) => value === 'true'),
-);
 
 /** A Teams Workflows / incoming-webhook address: https, or http to this machine (a local test desk). */
 function isWebhookUrl(value: string): boolean {
@@ -115,38 +96,29 @@ function isWebhookUrl(value: string): boolean {
 
 /** The settings that have no home schema of their own: listening, transcripts, web chat, telemetry, logs. */
 const OtherEnvironment = z.object({
-  HOST: optionalSetting(),
-  TRANSCRIPTS_DIR: optionalSetting(),
-  DIRECT_LINE_SECRET: optionalSetting(),
-  DIRECT_LINE_DOMAIN: optionalSetting(z.string().regex(/^https:\/\/[^\s/]+/, 'must be an https URL')),
-  WEBCHAT_FRAME_ANCESTORS: optionalSetting(),
-  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalSetting(
+  HOST: optionalText(),
+  TRANSCRIPTS_DIR: optionalText(),
+  DIRECT_LINE_SECRET: optionalText(),
+  DIRECT_LINE_DOMAIN: optionalText(z.string().regex(/^https:\/\/[^\s/]+/, 'must be an https URL')),
+  WEBCHAT_FRAME_ANCESTORS: optionalText(),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText(
     z.string().regex(/InstrumentationKey=/i, 'must be an Application Insights connection string'),
   ),
   TELEMETRY_LOG_PERSONAL_INFORMATION: flag,
-  SUPPORT_DESK_WEBHOOK_URL: optionalSetting(
+  SUPPORT_DESK_WEBHOOK_URL: optionalText(
     z.string().refine(isWebhookUrl, 'must be an https URL (http only for localhost)'),
   ),
-  ABANDON_AFTER_MINUTES: z.preprocess(
-    (value) => blankIsUnset(value) ?? '30',
+  ABANDON_AFTER_MINUTES: setting(
     z.coerce
       .number()
       .int()
       .min(1)
-      .max(24 * 60),
+      .max(24 * 60)
+      .default(30),
   ),
-  FEEDBACK_COMMENTS: z.preprocess(
-    (value) => blankIsUnset(value) ?? 'on',
-    z.enum(['on', 'off'], 'must be on or off'),
-  ),
-  EVENTS_NOT_UNDERSTOOD_TEXT: z.preprocess(
-    (value) => blankIsUnset(value) ?? 'on',
-    z.enum(['on', 'off'], 'must be on or off'),
-  ),
-  LOG_LEVEL: z.preprocess(
-    (value) => blankIsUnset(value) ?? 'info',
-    z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
-  ),
+  FEEDBACK_COMMENTS: onOff('on'),
+  EVENTS_NOT_UNDERSTOOD_TEXT: onOff('on'),
+  LOG_LEVEL: setting(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info')),
 });
 
 /** Everything the bot reads from its environment, checked, in the shape each part takes. */
@@ -185,14 +157,7 @@ export function loadSettings(env: Env = process.env): Settings {
   const bot = loadConfig(env);
   const security = { ...securityOptionsFromEnv(env), appId: bot.auth.MicrosoftAppId };
   const storage = loadStorageSettings(env);
-  const parsed = OtherEnvironment.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-      .join('; ');
-    throw new ConfigError(`Invalid configuration (see .env.example): ${problems}`);
-  }
-  const other = parsed.data;
+  const other = parseEnvironment(OtherEnvironment, env, invalid);
   const checked = {
     DIRECT_LINE_SECRET: other.DIRECT_LINE_SECRET,
     DIRECT_LINE_DOMAIN: other.DIRECT_LINE_DOMAIN,
@@ -213,11 +178,11 @@ export function loadSettings(env: Env = process.env): Settings {
     },
     logLevel: other.LOG_LEVEL,
     events: {
-      notUnderstoodText: other.EVENTS_NOT_UNDERSTOOD_TEXT === 'on',
+      notUnderstoodText: other.EVENTS_NOT_UNDERSTOOD_TEXT,
       abandonAfterMinutes: other.ABANDON_AFTER_MINUTES,
     },
     // Three tries within about 18 s: a partner waits for the answer in the same turn.
     handoff: { url: other.SUPPORT_DESK_WEBHOOK_URL, attempts: 3, backoffMs: 1000, timeoutMs: 5000 },
-    feedback: { comments: other.FEEDBACK_COMMENTS === 'on' },
+    feedback: { comments: other.FEEDBACK_COMMENTS },
   };
 }
