@@ -4,8 +4,7 @@ import type { EventOptions } from './insights/events';
 import type { FeedbackOptions } from './insights/feedback';
 import { securityOptionsFromEnv, type SecurityOptions } from './http/settings';
 import { loadStorageSettings, type StorageSettings } from './storage/settings';
-import { directLineSettings, type DirectLineOptions } from './directline';
-import { webChatSettings, type WebChatOptions } from './directline/webChat';
+import { AZURE_DIRECT_LINE, type DirectLineOptions, type WebChatOptions } from './directline';
 import type { TelemetrySettings } from './telemetry';
 import {
   ConfigError,
@@ -127,14 +126,14 @@ export interface Settings {
   bot: BotConfig;
   /** HOST: the interface to listen on (listenHost decides the default). */
   host?: string;
-  /** MAX_BODY_BYTES, ALLOWED_SERVICE_HOSTS, ALLOWED_TENANT_IDS, ALLOW_UNAUTHENTICATED_REMOTE, and the app id. */
-  security: SecurityOptions;
+  /** MAX_BODY_BYTES, ALLOWED_SERVICE_HOSTS, ALLOWED_TENANT_IDS, ALLOW_UNAUTHENTICATED_REMOTE (the app id: `bot`). */
+  security: Omit<SecurityOptions, 'appId'>;
   /** STORAGE_*, MEMORY_STATE_*. */
   storage: StorageSettings;
   /** TRANSCRIPTS_DIR. */
   transcriptsDir?: string;
-  /** DIRECT_LINE_SECRET, DIRECT_LINE_DOMAIN (and the app id). */
-  directLine: Pick<DirectLineOptions, 'secret' | 'azureDomain' | 'botAppId'>;
+  /** DIRECT_LINE_SECRET, DIRECT_LINE_DOMAIN. */
+  directLine: Pick<DirectLineOptions, 'secret' | 'azureDomain'>;
   /** WEBCHAT_FRAME_ANCESTORS, and Azure's Direct Line origin when a secret is set. */
   webChat: WebChatOptions;
   /** APPLICATIONINSIGHTS_CONNECTION_STRING, TELEMETRY_LOG_PERSONAL_INFORMATION. */
@@ -155,23 +154,21 @@ export interface Settings {
  */
 export function loadSettings(env: Env = process.env): Settings {
   const bot = loadConfig(env);
-  const security = { ...securityOptionsFromEnv(env), appId: bot.auth.MicrosoftAppId };
+  const security = securityOptionsFromEnv(env);
   const storage = loadStorageSettings(env);
   const other = parseEnvironment(OtherEnvironment, env, invalid);
-  const checked = {
-    DIRECT_LINE_SECRET: other.DIRECT_LINE_SECRET,
-    DIRECT_LINE_DOMAIN: other.DIRECT_LINE_DOMAIN,
-    WEBCHAT_FRAME_ANCESTORS: other.WEBCHAT_FRAME_ANCESTORS,
-    MicrosoftAppId: bot.auth.MicrosoftAppId,
-  };
   return {
     bot,
     host: other.HOST,
     security,
     storage,
     transcriptsDir: other.TRANSCRIPTS_DIR,
-    directLine: directLineSettings(checked),
-    webChat: webChatSettings(checked),
+    directLine: { secret: other.DIRECT_LINE_SECRET, azureDomain: other.DIRECT_LINE_DOMAIN },
+    // the page may connect to Azure's Direct Line only when a secret is set
+    webChat: {
+      azureDomain: other.DIRECT_LINE_SECRET ? (other.DIRECT_LINE_DOMAIN ?? AZURE_DIRECT_LINE) : undefined,
+      frameAncestors: other.WEBCHAT_FRAME_ANCESTORS,
+    },
     telemetry: {
       connectionString: other.APPLICATIONINSIGHTS_CONNECTION_STRING,
       logPersonalInformation: other.TELEMETRY_LOG_PERSONAL_INFORMATION,

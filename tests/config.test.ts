@@ -10,7 +10,7 @@ describe('settings (one module, every variable checked)', () => {
     expect(settings.security.maxBodyBytes).toBe(256 * 1024);
     expect(settings.telemetry).toEqual({ connectionString: undefined, logPersonalInformation: false });
     expect(settings.logLevel).toBe('info');
-    expect(settings.directLine).toEqual({ secret: undefined, azureDomain: undefined, botAppId: undefined });
+    expect(settings.directLine).toEqual({ secret: undefined, azureDomain: undefined });
   });
 
   it('reads the telemetry, web chat and log settings', () => {

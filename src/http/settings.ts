@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  ConfigError,
-  flag,
-  optionalText,
-  parseEnvironment,
-  setting,
-  type Env,
-} from '../settings/environment';
+import { ConfigError, flag, parseEnvironment, setting, type Env } from '../settings/environment';
 
 /** Bot Framework caps an activity at 256 KB; anything bigger is not a real channel message. */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -41,7 +34,6 @@ const commaList = <T extends z.ZodType<string>>(item: T) =>
   );
 
 const SecurityEnvironment = z.object({
-  MicrosoftAppId: optionalText(),
   MAX_BODY_BYTES: setting(
     z.coerce
       .number()
@@ -59,21 +51,18 @@ const SecurityEnvironment = z.object({
   ALLOW_UNAUTHENTICATED_REMOTE: flag,
 });
 
-/** Reads and checks the security settings (names documented in .env.example); throws ConfigError naming each bad one. */
-export function securityOptionsFromEnv(env: Env): SecurityOptions {
-  const {
-    MicrosoftAppId,
-    MAX_BODY_BYTES,
-    ALLOWED_SERVICE_HOSTS,
-    ALLOWED_TENANT_IDS,
-    ALLOW_UNAUTHENTICATED_REMOTE,
-  } = parseEnvironment(
-    SecurityEnvironment,
-    env,
-    (problems) => new ConfigError(`Invalid security configuration (see .env.example): ${problems}`),
-  );
+/**
+ * Reads and checks the security settings (names documented in .env.example); throws ConfigError naming each bad one.
+ * The app id is the Azure Bot's setting (src/config.ts): the composition root adds it.
+ */
+export function securityOptionsFromEnv(env: Env): Omit<SecurityOptions, 'appId'> {
+  const { MAX_BODY_BYTES, ALLOWED_SERVICE_HOSTS, ALLOWED_TENANT_IDS, ALLOW_UNAUTHENTICATED_REMOTE } =
+    parseEnvironment(
+      SecurityEnvironment,
+      env,
+      (problems) => new ConfigError(`Invalid security configuration (see .env.example): ${problems}`),
+    );
   return {
-    appId: MicrosoftAppId,
     maxBodyBytes: MAX_BODY_BYTES,
     allowedServiceHosts: ALLOWED_SERVICE_HOSTS,
     allowedTenantIds: ALLOWED_TENANT_IDS,
