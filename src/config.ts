@@ -143,7 +143,7 @@ export interface Settings {
   /** EVENTS_NOT_UNDERSTOOD_TEXT, ABANDON_AFTER_MINUTES: the trainers' events (src/insights/events.ts). */
   events: EventOptions;
   /** SUPPORT_DESK_WEBHOOK_URL: where a hand-off to a person is posted (src/handoff/webhook.ts); none: not offered. */
-  handoff: { url?: string; attempts: number; backoffMs: number; timeoutMs: number };
+  handoff: { url?: string };
   /** FEEDBACK_COMMENTS: whether "no" offers a comment box (the only free text of the partner's that is stored). */
   feedback: FeedbackOptions;
 }
@@ -178,8 +178,7 @@ export function loadSettings(env: Env = process.env): Settings {
       notUnderstoodText: other.EVENTS_NOT_UNDERSTOOD_TEXT,
       abandonAfterMinutes: other.ABANDON_AFTER_MINUTES,
     },
-    // Three tries within about 18 s: a partner waits for the answer in the same turn.
-    handoff: { url: other.SUPPORT_DESK_WEBHOOK_URL, attempts: 3, backoffMs: 1000, timeoutMs: 5000 },
+    handoff: { url: other.SUPPORT_DESK_WEBHOOK_URL },
     feedback: { comments: other.FEEDBACK_COMMENTS },
   };
 }

@@ -168,9 +168,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     allowedTenantIds: security.allowedTenantIds,
     events,
     feedback: new FeedbackStore(store.createFeedbackStorage(), settings.feedback),
-    handoff: settings.handoff.url
-      ? new HandoffWebhook({ ...settings.handoff, url: settings.handoff.url, log })
-      : undefined,
+    handoff: settings.handoff.url ? new HandoffWebhook({ url: settings.handoff.url, log }) : undefined,
   });
 
   const adapter = new CloudAdapter(botFrameworkAuthentication(config.auth));
