@@ -4,37 +4,37 @@ import type { EventOptions } from './insights/events';
 import type { FeedbackOptions } from './insights/feedback';
 import { securityOptionsFromEnv, type SecurityOptions } from './http/settings';
 import { loadStorageSettings, type StorageSettings } from './storage/settings';
-import { directLineSettings, type DirectLineOptions } from './directline';
-import { webChatSettings, type WebChatOptions } from './directline/webChat';
+import { AZURE_DIRECT_LINE, type DirectLineOptions, type WebChatOptions } from './directline';
 import type { TelemetrySettings } from './telemetry';
+import {
+  ConfigError,
+  flag,
+  onOff,
+  optionalText,
+  parseEnvironment,
+  setting,
+  type Env,
+} from './settings/environment';
+
+export { ConfigError } from './settings/environment';
 
 /**
  * The bot's one settings module: `loadSettings()` is the only place the process environment is read. Every
  * variable is validated with zod (the Azure Bot's and the rest here; security and storage by the schemas beside
- * the code they configure, called from here), .env.example documents each, and the composition root hands each
- * part only its own section.
+ * the code they configure, called from here; all read the same way, src/settings/environment.ts), .env.example
+ * documents each, and the composition root hands each part only its own section.
  */
-
-/** A blank line in .env (`MicrosoftAppId=`) means "not set", as in every Bot Framework sample. */
-const optionalText = z.preprocess(
-  (value) => (value === '' ? undefined : value),
-  z.string().trim().min(1).optional(),
-);
 
 /** The standard Azure Bot settings, read from the environment at start-up. */
 const Environment = z
   .object({
-    MicrosoftAppId: optionalText,
-    MicrosoftAppPassword: optionalText,
-    MicrosoftAppType: z.preprocess(
-      (value) => (value === '' ? undefined : value),
+    MicrosoftAppId: optionalText(),
+    MicrosoftAppPassword: optionalText(),
+    MicrosoftAppType: setting(
       z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
     ),
-    MicrosoftAppTenantId: optionalText,
-    PORT: z.preprocess(
-      (value) => (value === '' ? undefined : value),
-      z.coerce.number().int().min(0).max(65535).default(3978),
-    ),
+    MicrosoftAppTenantId: optionalText(),
+    PORT: setting(z.coerce.number().int().min(0).max(65535).default(3978)),
   })
   .superRefine((env, ctx) => {
     if (!env.MicrosoftAppId) return;
@@ -75,33 +75,13 @@ export interface BotConfig {
   port: number;
 }
 
-/** Thrown with one line that names every bad setting, so start-up fails readably. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-type Env = Record<string, string | undefined>;
+const invalid = (problems: string) =>
+  new ConfigError(`Invalid configuration (see .env.example): ${problems}`);
 
 export function loadConfig(env: Env): BotConfig {
-  const parsed = Environment.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-      .join('; ');
-    throw new ConfigError(`Invalid configuration (see .env.example): ${problems}`);
-  }
-  const { PORT, ...auth } = parsed.data;
+  const { PORT, ...auth } = parseEnvironment(Environment, env, invalid);
   return { auth, authenticated: Boolean(auth.MicrosoftAppId), port: PORT };
 }
-
-const blankIsUnset = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-const optionalSetting = (schema: z.ZodString = z.string()) =>
-  z.preprocess(blankIsUnset, schema.trim().optional());
-const flag = z.preprocess(
-  (value) => blankIsUnset(value) ?? 'false',
-  z.enum(['true', 'false'], 'must be true or false').transform((value) => value === 'true'),
-);
 
 /** A Teams Workflows / incoming-webhook address: https, or http to this machine (a local test desk). */
 function isWebhookUrl(value: string): boolean {
@@ -115,38 +95,29 @@ function isWebhookUrl(value: string): boolean {
 
 /** The settings that have no home schema of their own: listening, transcripts, web chat, telemetry, logs. */
 const OtherEnvironment = z.object({
-  HOST: optionalSetting(),
-  TRANSCRIPTS_DIR: optionalSetting(),
-  DIRECT_LINE_SECRET: optionalSetting(),
-  DIRECT_LINE_DOMAIN: optionalSetting(z.string().regex(/^https:\/\/[^\s/]+/, 'must be an https URL')),
-  WEBCHAT_FRAME_ANCESTORS: optionalSetting(),
-  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalSetting(
+  HOST: optionalText(),
+  TRANSCRIPTS_DIR: optionalText(),
+  DIRECT_LINE_SECRET: optionalText(),
+  DIRECT_LINE_DOMAIN: optionalText(z.string().regex(/^https:\/\/[^\s/]+/, 'must be an https URL')),
+  WEBCHAT_FRAME_ANCESTORS: optionalText(),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText(
     z.string().regex(/InstrumentationKey=/i, 'must be an Application Insights connection string'),
   ),
   TELEMETRY_LOG_PERSONAL_INFORMATION: flag,
-  SUPPORT_DESK_WEBHOOK_URL: optionalSetting(
+  SUPPORT_DESK_WEBHOOK_URL: optionalText(
     z.string().refine(isWebhookUrl, 'must be an https URL (http only for localhost)'),
   ),
-  ABANDON_AFTER_MINUTES: z.preprocess(
-    (value) => blankIsUnset(value) ?? '30',
+  ABANDON_AFTER_MINUTES: setting(
     z.coerce
       .number()
       .int()
       .min(1)
-      .max(24 * 60),
+      .max(24 * 60)
+      .default(30),
   ),
-  FEEDBACK_COMMENTS: z.preprocess(
-    (value) => blankIsUnset(value) ?? 'on',
-    z.enum(['on', 'off'], 'must be on or off'),
-  ),
-  EVENTS_NOT_UNDERSTOOD_TEXT: z.preprocess(
-    (value) => blankIsUnset(value) ?? 'on',
-    z.enum(['on', 'off'], 'must be on or off'),
-  ),
-  LOG_LEVEL: z.preprocess(
-    (value) => blankIsUnset(value) ?? 'info',
-    z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
-  ),
+  FEEDBACK_COMMENTS: onOff('on'),
+  EVENTS_NOT_UNDERSTOOD_TEXT: onOff('on'),
+  LOG_LEVEL: setting(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info')),
 });
 
 /** Everything the bot reads from its environment, checked, in the shape each part takes. */
@@ -155,14 +126,14 @@ export interface Settings {
   bot: BotConfig;
   /** HOST: the interface to listen on (listenHost decides the default). */
   host?: string;
-  /** MAX_BODY_BYTES, ALLOWED_SERVICE_HOSTS, ALLOWED_TENANT_IDS, ALLOW_UNAUTHENTICATED_REMOTE, and the app id. */
-  security: SecurityOptions;
+  /** MAX_BODY_BYTES, ALLOWED_SERVICE_HOSTS, ALLOWED_TENANT_IDS, ALLOW_UNAUTHENTICATED_REMOTE (the app id: `bot`). */
+  security: Omit<SecurityOptions, 'appId'>;
   /** STORAGE_*, MEMORY_STATE_*. */
   storage: StorageSettings;
   /** TRANSCRIPTS_DIR. */
   transcriptsDir?: string;
-  /** DIRECT_LINE_SECRET, DIRECT_LINE_DOMAIN (and the app id). */
-  directLine: Pick<DirectLineOptions, 'secret' | 'azureDomain' | 'botAppId'>;
+  /** DIRECT_LINE_SECRET, DIRECT_LINE_DOMAIN. */
+  directLine: Pick<DirectLineOptions, 'secret' | 'azureDomain'>;
   /** WEBCHAT_FRAME_ANCESTORS, and Azure's Direct Line origin when a secret is set. */
   webChat: WebChatOptions;
   /** APPLICATIONINSIGHTS_CONNECTION_STRING, TELEMETRY_LOG_PERSONAL_INFORMATION. */
@@ -172,7 +143,7 @@ export interface Settings {
   /** EVENTS_NOT_UNDERSTOOD_TEXT, ABANDON_AFTER_MINUTES: the trainers' events (src/insights/events.ts). */
   events: EventOptions;
   /** SUPPORT_DESK_WEBHOOK_URL: where a hand-off to a person is posted (src/handoff/webhook.ts); none: not offered. */
-  handoff: { url?: string; attempts: number; backoffMs: number; timeoutMs: number };
+  handoff: { url?: string };
   /** FEEDBACK_COMMENTS: whether "no" offers a comment box (the only free text of the partner's that is stored). */
   feedback: FeedbackOptions;
 }
@@ -183,41 +154,31 @@ export interface Settings {
  */
 export function loadSettings(env: Env = process.env): Settings {
   const bot = loadConfig(env);
-  const security = { ...securityOptionsFromEnv(env), appId: bot.auth.MicrosoftAppId };
+  const security = securityOptionsFromEnv(env);
   const storage = loadStorageSettings(env);
-  const parsed = OtherEnvironment.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-      .join('; ');
-    throw new ConfigError(`Invalid configuration (see .env.example): ${problems}`);
-  }
-  const other = parsed.data;
-  const checked = {
-    DIRECT_LINE_SECRET: other.DIRECT_LINE_SECRET,
-    DIRECT_LINE_DOMAIN: other.DIRECT_LINE_DOMAIN,
-    WEBCHAT_FRAME_ANCESTORS: other.WEBCHAT_FRAME_ANCESTORS,
-    MicrosoftAppId: bot.auth.MicrosoftAppId,
-  };
+  const other = parseEnvironment(OtherEnvironment, env, invalid);
   return {
     bot,
     host: other.HOST,
     security,
     storage,
     transcriptsDir: other.TRANSCRIPTS_DIR,
-    directLine: directLineSettings(checked),
-    webChat: webChatSettings(checked),
+    directLine: { secret: other.DIRECT_LINE_SECRET, azureDomain: other.DIRECT_LINE_DOMAIN },
+    // the page may connect to Azure's Direct Line only when a secret is set
+    webChat: {
+      azureDomain: other.DIRECT_LINE_SECRET ? (other.DIRECT_LINE_DOMAIN ?? AZURE_DIRECT_LINE) : undefined,
+      frameAncestors: other.WEBCHAT_FRAME_ANCESTORS,
+    },
     telemetry: {
       connectionString: other.APPLICATIONINSIGHTS_CONNECTION_STRING,
       logPersonalInformation: other.TELEMETRY_LOG_PERSONAL_INFORMATION,
     },
     logLevel: other.LOG_LEVEL,
     events: {
-      notUnderstoodText: other.EVENTS_NOT_UNDERSTOOD_TEXT === 'on',
+      notUnderstoodText: other.EVENTS_NOT_UNDERSTOOD_TEXT,
       abandonAfterMinutes: other.ABANDON_AFTER_MINUTES,
     },
-    // Three tries within about 18 s: a partner waits for the answer in the same turn.
-    handoff: { url: other.SUPPORT_DESK_WEBHOOK_URL, attempts: 3, backoffMs: 1000, timeoutMs: 5000 },
-    feedback: { comments: other.FEEDBACK_COMMENTS === 'on' },
+    handoff: { url: other.SUPPORT_DESK_WEBHOOK_URL },
+    feedback: { comments: other.FEEDBACK_COMMENTS },
   };
 }

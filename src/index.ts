@@ -154,6 +154,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   const config = options.config ?? settings.bot;
   const log = options.log ?? createLogger({ level: settings.logLevel });
   registerSecrets(config.auth.MicrosoftAppPassword, settings.handoff.url);
+  // the app id is read once (config.auth); everything that depends on it takes it from here
   const security = { ...settings.security, appId: config.auth.MicrosoftAppId };
 
   const store = options.storage ? createStateStore(options.storage) : await openStateStore(settings.storage);
@@ -167,9 +168,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     allowedTenantIds: security.allowedTenantIds,
     events,
     feedback: new FeedbackStore(store.createFeedbackStorage(), settings.feedback),
-    handoff: settings.handoff.url
-      ? new HandoffWebhook({ ...settings.handoff, url: settings.handoff.url, log })
-      : undefined,
+    handoff: settings.handoff.url ? new HandoffWebhook({ url: settings.handoff.url, log }) : undefined,
   });
 
   const adapter = new CloudAdapter(botFrameworkAuthentication(config.auth));
@@ -202,7 +201,13 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
     extend: async (server) => {
       hardening.extend(server);
       if (options.webChat) {
-        registerDirectLine(server, { adapter, bot: pipeline, log, ...settings.directLine });
+        registerDirectLine(server, {
+          adapter,
+          bot: pipeline,
+          log,
+          ...settings.directLine,
+          botAppId: security.appId,
+        });
         registerWebChat(server, settings.webChat);
       }
       await options.extend?.(server);

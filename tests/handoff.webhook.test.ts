@@ -73,6 +73,20 @@ describe('hand-off to the support desk webhook', () => {
     expect(refused.desk.received).toHaveLength(1);
   });
 
+  it('by default tries three times, 1 s then 2 s apart, while the partner waits in the turn', async () => {
+    const desk = await receiver([503, 503, 503, 503]);
+    servers.push(desk.server);
+    const webhook = new HandoffWebhook({ url: desk.url, log: pino({ level: 'silent' }) });
+    const started = Date.now();
+    expect(await webhook.deliver('turn-6', summary)).toEqual({
+      delivered: false,
+      attempts: 3,
+      reason: 'HTTP 503',
+    });
+    expect(desk.received).toHaveLength(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);
+  });
+
   it('retries when nobody listens at the address', async () => {
     const webhook = new HandoffWebhook({
       url: 'http://127.0.0.1:9/hook',

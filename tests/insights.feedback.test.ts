@@ -27,7 +27,7 @@ async function atAnswerCard(lang: Lang, options: { comments?: boolean } = {}) {
   await chat.say(label('program', 'cspDirect', lang));
   const card = await chat.say(label('purchasedPlan', 'none', lang));
   expect(chat.log.routeIds()).toEqual([ROUTE]);
-  const stored = async () => feedback.read([today()]);
+  const stored = async () => (await feedback.read([today()])).records;
   return { chat, card, stored };
 }
 
@@ -106,7 +106,7 @@ describe('feedback, more', () => {
     const { chat, stored } = await (async () => {
       const feedback = new FeedbackStore(new ConditionalMemoryStorage());
       const sms = new TestChat(client('webchat', 'en-US'), { feedback });
-      return { chat: sms, stored: () => feedback.read([today()]) };
+      return { chat: sms, stored: async () => (await feedback.read([today()])).records };
     })();
     const say = (typed: string) => chat.send({ ...says(chat.client, typed), channelId: 'sms' });
     await say('Azure');
@@ -159,11 +159,38 @@ async function concurrentAdds(shared: ConditionalStorage) {
     lang: 'en',
   }));
   await Promise.all(records.map((record, index) => instances[index % 2].add(record)));
-  const kept = await instances[0].read([at.slice(0, 10)]);
+  const { records: kept } = await instances[0].read([at.slice(0, 10)]);
   expect(kept.map((record) => record.vote).sort()).toEqual(records.map((record) => record.vote).sort());
 }
 
 describe('the feedback store (eTag-safe, like conversation state)', () => {
+  test("keeps a day's first votes up to its limit, counts the later ones, and still takes the reason of a kept vote", async () => {
+    const storage = new ConditionalMemoryStorage();
+    const store = new FeedbackStore(storage, { maxRecordsPerDay: 3 });
+    const at = '2026-12-01T10:00:00.000Z';
+    const vote = (index: number, change: Partial<FeedbackRecord> = {}): FeedbackRecord => ({
+      at,
+      vote: `vote-${index}`,
+      routeId: ROUTE,
+      helpful: true,
+      answers: {},
+      lang: 'en',
+      ...change,
+    });
+    for (const index of [1, 2, 3, 4, 5]) await store.add(vote(index));
+    await store.add(vote(2, { helpful: false, reason: 'unclearSteps', comment: 'step 3 has no link' }));
+    const day = await store.read(['2026-12-01']);
+    expect(day.records.map((record) => record.vote)).toEqual(['vote-1', 'vote-2', 'vote-3']);
+    expect(day.records[1]).toMatchObject({ helpful: false, comment: 'step 3 has no link' });
+    expect(day.dropped).toBe(2);
+    // the item itself stays at three records: the reason replaced the vote's first record
+    const item = (await storage.read(['feedback-2026-12-01']))['feedback-2026-12-01'] as {
+      records: unknown[];
+    };
+    expect(item.records).toHaveLength(3);
+    expect(await store.read(['2026-12-02'])).toEqual({ records: [], dropped: 0 });
+  });
+
   test('in memory: records written at once by two instances are all kept', async () => {
     const shared = new ConditionalMemoryStorage();
     await concurrentAdds(shared);

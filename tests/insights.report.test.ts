@@ -1,8 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, inject, it } from 'vitest';
 import { chromium } from 'playwright-core';
-import { readEvents, reportHtml, reportMarkdown, sinceOf, summarise } from '../src/insights/report';
+import { FeedbackStore, type FeedbackRecord } from '../src/insights/feedback';
+import { daysOf, readEvents, reportHtml, reportMarkdown, sinceOf, summarise } from '../src/insights/report';
+import { loadStorageSettings, openStateStore } from '../src/storage';
 
 const NOW = new Date('2026-11-20T13:00:00Z');
 const log = readFileSync('tests/fixtures/insights/events.jsonl', 'utf8');
@@ -108,6 +115,92 @@ describe("trainers' report figures (tests/fixtures/insights/events.jsonl)", () =
       expect(size?.width).toBeGreaterThan(300);
     } finally {
       await browser.close();
+    }
+  });
+});
+
+const comment = (
+  at: string,
+  text: string,
+  reason: FeedbackRecord['reason'] = 'unclearSteps',
+): FeedbackRecord => ({
+  at,
+  vote: randomUUID(),
+  routeId: 'azure/cloudSolutionProvider',
+  helpful: false,
+  reason,
+  comment: text,
+  answers: { family: 'azure' },
+  lang: 'en',
+});
+
+describe('comments typed after "no" (the feedback store)', () => {
+  it('lists them newest first, one line each, with the votes a full day did not keep', () => {
+    const stored = {
+      records: [
+        comment('2026-11-19T10:00:00.000Z', 'older one'),
+        { ...comment('2026-11-19T11:00:00.000Z', ''), comment: undefined, helpful: true },
+        comment('2026-11-20T09:30:00.000Z', 'step 3 | has no link\nat all', 'missingInformation'),
+      ],
+      dropped: 4,
+    };
+    const en = reportMarkdown(summary, { lang: 'en', to: NOW, stored });
+    expect(en).toContain('## Comments after "no" (newest first)');
+    const rows = en.split('\n').filter((line) => line.startsWith('| 2026-11-'));
+    expect(rows).toEqual([
+      '| 2026-11-20 09:30 | azure/cloudSolutionProvider | missingInformation | step 3 \\| has no link at all |',
+      '| 2026-11-19 10:00 | azure/cloudSolutionProvider | unclearSteps | older one |',
+    ]);
+    expect(en).toContain("4 more votes were not kept: their day had reached the store's limit.");
+    const ja = reportMarkdown(summary, { lang: 'ja', to: NOW, stored: { records: [], dropped: 0 } });
+    expect(ja).toContain('「いいえ」のあとのコメント (新しい順)\n\nデータなし');
+  });
+
+  it('says where the comments are when the store was not read (in-memory state)', () => {
+    expect(reportMarkdown(summary, { lang: 'en', to: NOW })).toContain(
+      "The comments are in the bot's feedback store: make the report with the Blob storage settings",
+    );
+  });
+
+  it('reads the days of the period, UTC, the last day included', () => {
+    expect(daysOf(new Date('2026-11-29T23:30:00Z'), new Date('2026-12-01T00:10:00Z'))).toEqual([
+      '2026-11-29',
+      '2026-11-30',
+      '2026-12-01',
+    ]);
+    expect(daysOf(new Date('2020-01-01T00:00:00Z'), NOW)).toHaveLength(366);
+  });
+
+  it('npm run report, with the Blob storage settings of the bot, lists the comments of its feedback store', async () => {
+    const env = {
+      STORAGE_CONNECTION_STRING: inject('storageConnectionString'),
+      STORAGE_CONTAINER: `report-${randomUUID().slice(0, 8)}`,
+    };
+    const state = await openStateStore(loadStorageSettings(env));
+    const feedback = new FeedbackStore(state.createFeedbackStorage());
+    await feedback.add(comment(new Date().toISOString(), 'the portal link is gone'));
+    const out = mkdtempSync(join(tmpdir(), 'report-'));
+    try {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'src/cli/report.ts',
+          '--from',
+          'tests/fixtures/insights/events.jsonl',
+          '--out',
+          out,
+        ],
+        { encoding: 'utf8', env: { ...process.env, ...env } },
+      );
+      expect(stdout).toContain('events, 1 comment: wrote');
+      expect(readFileSync(join(out, 'report.en.md'), 'utf8')).toContain(
+        '| azure/cloudSolutionProvider | unclearSteps | the portal link is gone |',
+      );
+      expect(readFileSync(join(out, 'report.en.html'), 'utf8')).toContain('<td>the portal link is gone</td>');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 });

@@ -11,7 +11,7 @@ import {
 
 export { AZURE_DIRECT_LINE, DIRECT_LINE_PATH, TOKEN_PATH } from './paths';
 export { registerLocalDirectLine } from './localDirectLine';
-export { registerWebChat, webChatSettings, webChatBundlePath, type WebChatOptions } from './webChat';
+export { registerWebChat, webChatBundlePath, type WebChatOptions } from './webChat';
 export type { BotLogic, LocalDirectLine, LocalDirectLineOptions } from './localDirectLine';
 export { defaultLimits, type DirectLineLimits } from './conversations';
 
@@ -40,18 +40,6 @@ export interface DirectLineOptions extends LocalDirectLineOptions {
 
 export type DirectLineChannel =
   { mode: 'azure' } | { mode: 'local'; local: LocalDirectLine } | { mode: 'unavailable'; reason: string };
-
-/** DIRECT_LINE_SECRET, DIRECT_LINE_DOMAIN and MicrosoftAppId from the environment (blank means unset). */
-export function directLineSettings(
-  env: Record<string, string | undefined>,
-): Pick<DirectLineOptions, 'secret' | 'azureDomain' | 'botAppId'> {
-  const value = (name: string) => env[name]?.trim() || undefined;
-  return {
-    secret: value('DIRECT_LINE_SECRET'),
-    azureDomain: value('DIRECT_LINE_DOMAIN'),
-    botAppId: value('MicrosoftAppId'),
-  };
-}
 
 /**
  * Direct Line for the web chat page.

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Request, Response, Server } from 'restify';
 import { webChatStrings } from '../messages/channels';
-import { AZURE_DIRECT_LINE, TOKEN_PATH } from './paths';
+import { TOKEN_PATH } from './paths';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const webDir = path.join(root, 'web');
@@ -29,15 +29,6 @@ export interface WebChatOptions {
   frameAncestors?: string;
   /** How often the page polls for the bot's replies. */
   pollingIntervalMs?: number;
-}
-
-/** The page's settings from the environment: Azure's Direct Line only when a secret is configured. */
-export function webChatSettings(env: Record<string, string | undefined>): WebChatOptions {
-  const value = (name: string) => env[name]?.trim() || undefined;
-  return {
-    azureDomain: value('DIRECT_LINE_SECRET') ? (value('DIRECT_LINE_DOMAIN') ?? AZURE_DIRECT_LINE) : undefined,
-    frameAncestors: value('WEBCHAT_FRAME_ANCESTORS'),
-  };
 }
 
 interface Asset {

@@ -64,13 +64,16 @@ export function handoffPayload(summary: HandoffSummary): Record<string, unknown>
 export interface WebhookOptions {
   url: string;
   log: Logger;
-  /** Attempts in all, the first included (default 4). */
+  /** Attempts in all, the first included. */
   attempts?: number;
-  /** Wait before the 2nd attempt; doubled each time after (default 1 s). A 429's Retry-After wins when longer. */
+  /** Wait before the 2nd attempt; doubled each time after. A 429's Retry-After wins when longer. */
   backoffMs?: number;
-  /** Per attempt (default 10 s). */
+  /** Per attempt. */
   timeoutMs?: number;
 }
+
+/** Three tries within about 18 s (5 s each, 1 s then 2 s apart): the partner waits for the answer in the same turn. */
+const RETRIES = { attempts: 3, backoffMs: 1000, timeoutMs: 5000 };
 
 export type Delivery =
   { delivered: true; attempts: number } | { delivered: false; attempts: number; reason: string };
@@ -102,7 +105,13 @@ export class HandoffWebhook {
   }
 
   private async post(key: string, summary: HandoffSummary): Promise<Delivery> {
-    const { url, log, attempts = 4, backoffMs = 1000, timeoutMs = 10_000 } = this.options;
+    const {
+      url,
+      log,
+      attempts = RETRIES.attempts,
+      backoffMs = RETRIES.backoffMs,
+      timeoutMs = RETRIES.timeoutMs,
+    } = this.options;
     const body = JSON.stringify(handoffPayload(summary));
     const host = new URL(url).host; // never the path or query: they carry the webhook's signature
     let reason = '';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../config';
+import { ConfigError, flag, parseEnvironment, setting, type Env } from '../settings/environment';
 
 /** Bot Framework caps an activity at 256 KB; anything bigger is not a real channel message. */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -34,9 +34,7 @@ const commaList = <T extends z.ZodType<string>>(item: T) =>
   );
 
 const SecurityEnvironment = z.object({
-  MicrosoftAppId: z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().optional()),
-  MAX_BODY_BYTES: z.preprocess(
-    (value) => (value === '' ? undefined : value),
+  MAX_BODY_BYTES: setting(
     z.coerce
       .number()
       .int()
@@ -50,33 +48,24 @@ const SecurityEnvironment = z.object({
       .regex(/^(botframework|(\*\.)?[a-z0-9.-]+)$/i, 'must be a host name, *.domain or "botframework"'),
   ),
   ALLOWED_TENANT_IDS: commaList(z.guid('must be an Azure AD tenant id (a GUID)')),
-  ALLOW_UNAUTHENTICATED_REMOTE: z.preprocess(
-    (value) => (value === '' || value === undefined ? 'false' : value),
-    z.enum(['true', 'false'], 'must be true or false'),
-  ),
+  ALLOW_UNAUTHENTICATED_REMOTE: flag,
 });
 
-/** Reads and checks the security settings (names documented in .env.example); throws ConfigError naming each bad one. */
-export function securityOptionsFromEnv(env: Record<string, string | undefined>): SecurityOptions {
-  const parsed = SecurityEnvironment.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-      .join('; ');
-    throw new ConfigError(`Invalid security configuration (see .env.example): ${problems}`);
-  }
-  const {
-    MicrosoftAppId,
-    MAX_BODY_BYTES,
-    ALLOWED_SERVICE_HOSTS,
-    ALLOWED_TENANT_IDS,
-    ALLOW_UNAUTHENTICATED_REMOTE,
-  } = parsed.data;
+/**
+ * Reads and checks the security settings (names documented in .env.example); throws ConfigError naming each bad one.
+ * The app id is the Azure Bot's setting (src/config.ts): the composition root adds it.
+ */
+export function securityOptionsFromEnv(env: Env): Omit<SecurityOptions, 'appId'> {
+  const { MAX_BODY_BYTES, ALLOWED_SERVICE_HOSTS, ALLOWED_TENANT_IDS, ALLOW_UNAUTHENTICATED_REMOTE } =
+    parseEnvironment(
+      SecurityEnvironment,
+      env,
+      (problems) => new ConfigError(`Invalid security configuration (see .env.example): ${problems}`),
+    );
   return {
-    appId: MicrosoftAppId || undefined,
     maxBodyBytes: MAX_BODY_BYTES,
     allowedServiceHosts: ALLOWED_SERVICE_HOSTS,
     allowedTenantIds: ALLOWED_TENANT_IDS,
-    allowUnauthenticatedRemote: ALLOW_UNAUTHENTICATED_REMOTE === 'true',
+    allowUnauthenticatedRemote: ALLOW_UNAUTHENTICATED_REMOTE,
   };
 }

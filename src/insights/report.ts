@@ -1,6 +1,7 @@
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { parse, View } from 'vega';
 import type { Lang } from '../knowledge/schema';
+import type { StoredFeedback } from './feedback';
 
 /** One log line the report reads: any pino line with an `event` field. */
 export interface LoggedEvent {
@@ -33,6 +34,15 @@ export function sinceOf(window: string, now = new Date()): Date {
   if (!match) throw new Error(`--since ${window}: a number of days, hours or minutes, e.g. 7d, 24h, 30m`);
   const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[match[2] as 'd' | 'h' | 'm'];
   return new Date(now.getTime() - Number(match[1]) * unit);
+}
+
+/** The UTC days ("2026-12-01") from `from` to `to`, both included; the latest 366 at most. */
+export function daysOf(from: Date, to: Date): string[] {
+  const days: string[] = [];
+  const first = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+  for (let day = to.getTime(); day >= first && days.length < 366; day -= 86_400_000)
+    days.unshift(new Date(day).toISOString().slice(0, 10));
+  return days;
 }
 
 export interface FunnelStep {
@@ -236,6 +246,15 @@ const TEXT = {
     no: 'いいえ',
     reasons: '「いいえ」の理由',
     none: 'データなし',
+    comments: '「いいえ」のあとのコメント (新しい順)',
+    at: '日時 (UTC)',
+    reason: '理由',
+    comment: 'コメント',
+    commentsNotRead:
+      'コメントはボットのフィードバック ストアにあります。Blob ストレージの設定 (STORAGE_CONNECTION_STRING、STORAGE_CONTAINER) を付けてレポートを作ると一覧になります。',
+    dropped: (votes: number) =>
+      `ほかに ${votes} 件の評価は、その日の保存上限に達していたため保存されていません。`,
+    moreComments: (more: number) => `ほか ${more} 件 (古いもの) は省略しました。`,
   },
   en: {
     title: "Trainers' report",
@@ -264,6 +283,14 @@ const TEXT = {
     no: 'No',
     reasons: '"No" reasons',
     none: 'No data',
+    comments: 'Comments after "no" (newest first)',
+    at: 'When (UTC)',
+    reason: 'Reason',
+    comment: 'Comment',
+    commentsNotRead:
+      "The comments are in the bot's feedback store: make the report with the Blob storage settings (STORAGE_CONNECTION_STRING, STORAGE_CONTAINER) to list them.",
+    dropped: (votes: number) => `${votes} more votes were not kept: their day had reached the store's limit.`,
+    moreComments: (more: number) => `${more} older comments left out.`,
   },
 } satisfies Record<Lang, unknown>;
 
@@ -272,6 +299,36 @@ export interface ReportOptions {
   /** The period read, shown in the heading. */
   from?: Date;
   to?: Date;
+  /** The feedback store's records of the period, for the comments; absent: the store was not read. */
+  stored?: StoredFeedback;
+}
+
+/** Comments listed, newest first; a trainer reads them, and a busy month should not make the page endless. */
+const MAX_COMMENTS = 200;
+
+/** The comments partners typed after "no", newest first (at most MAX_COMMENTS), each on one line. */
+function commentRows(stored: StoredFeedback): string[][] {
+  return stored.records
+    .filter((record) => record.comment)
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .map((record) => [
+      record.at.slice(0, 16).replace('T', ' '),
+      record.routeId,
+      record.reason ?? '',
+      (record.comment ?? '').replace(/\s+/g, ' '),
+    ]);
+}
+
+/** The comments section's parts: the table's rows (or none), and the notes under it. */
+function commentsSection(options: ReportOptions): { head: string[]; rows: string[][]; notes: string[] } {
+  const t = TEXT[options.lang];
+  const head = [t.at, t.route, t.reason, t.comment];
+  if (!options.stored) return { head, rows: [], notes: [t.commentsNotRead] };
+  const rows = commentRows(options.stored);
+  const notes = rows.length ? [] : [t.none];
+  if (rows.length > MAX_COMMENTS) notes.push(t.moreComments(rows.length - MAX_COMMENTS));
+  if (options.stored.dropped) notes.push(t.dropped(options.stored.dropped));
+  return { head, rows: rows.slice(0, MAX_COMMENTS), notes };
 }
 
 const percent = (part: number, whole: number) => (whole === 0 ? '—' : `${Math.round((part / whole) * 100)}%`);
@@ -367,6 +424,10 @@ export function reportMarkdown(summary: Summary, options: ReportOptions): string
     ...table([t.route, t.cases, t.rate, t.yes, t.no, t.reasons], feedbackRows(summary)),
     '',
   );
+  const comments = commentsSection(options);
+  out.push(`## ${t.comments}`, '');
+  if (comments.rows.length) out.push(...table(comments.head, comments.rows), '');
+  for (const note of comments.notes) out.push(note, '');
   return out.join('\n');
 }
 
@@ -504,6 +565,12 @@ export async function reportHtml(summary: Summary, options: ReportOptions): Prom
       summary.feedback.some((f) => f.answered) ? 1 : 0,
     ),
     htmlTable([t.route, t.cases, t.rate, t.yes, t.no, t.reasons], feedbackRows(summary)),
+  );
+  const comments = commentsSection(options);
+  section(
+    t.comments,
+    ...(comments.rows.length ? [htmlTable(comments.head, comments.rows)] : []),
+    ...comments.notes.map((note) => `<p>${escapeHtml(note)}</p>`),
   );
   return `<!doctype html>
 <html lang="${options.lang}">

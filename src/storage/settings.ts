@@ -1,8 +1,6 @@
 import { z } from 'zod';
+import { parseEnvironment, setting, type Env } from '../settings/environment';
 import { DEFAULT_MEMORY_LIMITS, type MemoryLimits } from './memory';
-
-/** A blank line in .env (`STORAGE_CONTAINER=`) means "not set", as for the bot's other settings. */
-const blankIsUnset = (value: unknown) => (value === '' ? undefined : value);
 
 /** Azure's container naming rule: 3–63 lower-case letters, digits and single hyphens, no hyphen at either end. */
 const containerName = z
@@ -25,19 +23,12 @@ const connectionString = z
 
 const StorageEnvironment = z
   .object({
-    STORAGE_CONNECTION_STRING: z.preprocess(blankIsUnset, connectionString.optional()),
-    STORAGE_CONTAINER: z.preprocess(blankIsUnset, containerName.optional()),
-    STORAGE_TRANSCRIPT_CONTAINER: z.preprocess(blankIsUnset, containerName.optional()),
-    STORAGE_TIMEOUT_MS: z.preprocess(
-      blankIsUnset,
-      z.coerce.number().int().min(100).max(60_000).default(5_000),
-    ),
-    MEMORY_STATE_MAX_CONVERSATIONS: z.preprocess(
-      blankIsUnset,
-      z.coerce.number().int().min(100).max(10_000_000).optional(),
-    ),
-    MEMORY_STATE_IDLE_MINUTES: z.preprocess(
-      blankIsUnset,
+    STORAGE_CONNECTION_STRING: setting(connectionString.optional()),
+    STORAGE_CONTAINER: setting(containerName.optional()),
+    STORAGE_TRANSCRIPT_CONTAINER: setting(containerName.optional()),
+    STORAGE_TIMEOUT_MS: setting(z.coerce.number().int().min(100).max(60_000).default(5_000)),
+    MEMORY_STATE_MAX_CONVERSATIONS: setting(z.coerce.number().int().min(100).max(10_000_000).optional()),
+    MEMORY_STATE_IDLE_MINUTES: setting(
       z.coerce
         .number()
         .int()
@@ -92,17 +83,15 @@ export class StorageError extends Error {
   override name = 'StorageError';
 }
 
-export function loadStorageSettings(env: Record<string, string | undefined>): StorageSettings {
-  const parsed = StorageEnvironment.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-      .join('; ');
-    throw new StorageError(`Invalid storage configuration (see .env.example): ${problems}`);
-  }
+export function loadStorageSettings(env: Env): StorageSettings {
+  const parsed = parseEnvironment(
+    StorageEnvironment,
+    env,
+    (problems) => new StorageError(`Invalid storage configuration (see .env.example): ${problems}`),
+  );
   const { STORAGE_CONNECTION_STRING, STORAGE_CONTAINER, STORAGE_TRANSCRIPT_CONTAINER, STORAGE_TIMEOUT_MS } =
-    parsed.data;
-  const { MEMORY_STATE_MAX_CONVERSATIONS: maxItems, MEMORY_STATE_IDLE_MINUTES: idleMinutes } = parsed.data;
+    parsed;
+  const { MEMORY_STATE_MAX_CONVERSATIONS: maxItems, MEMORY_STATE_IDLE_MINUTES: idleMinutes } = parsed;
   if (!STORAGE_CONNECTION_STRING || !STORAGE_CONTAINER) {
     if (maxItems === undefined && idleMinutes === undefined) return { kind: 'memory' };
     const limits = {
