@@ -85,12 +85,16 @@ interface Mention extends Span, Term {
   questioned: boolean;
   /** Named after "I mean" / "いや" in place of an answer named before it. */
   replaces: boolean;
+  /** Named in a supposition ("if we have Premier"): never an answer. */
+  supposed: boolean;
 }
 
 interface Clause extends Span {
   question: boolean;
   /** The question is about an option itself ("what's PSfP?"), not a request naming one. */
   aboutOption: boolean;
+  /** Where the clause supposes ("if we have Premier"): what it names there is never the partner's answer. */
+  supposes?: Span;
 }
 
 /**
@@ -132,11 +136,12 @@ export function interpret(
   const taken = mentions.filter(
     (mention) =>
       !mention.negated &&
+      !mention.supposed &&
       (!asksAbout || !mention.questioned) &&
       !spans.some((span) => within(mention, span)) &&
       !(intent.kind === 'notSure' && mention.slot === context.asking),
   );
-  const decided = decide(taken, mentions, expected, knowledge, normalised, phrases);
+  const decided = decide(taken, mentions, expected, knowledge, normalised);
   // A different answer corrects an earlier one only when the message says so ("actually", "sorry", "でした") or
   // denies the earlier one ("not Silver", "Azure じゃなくて"): otherwise it may be a new case.
   const corrections: Partial<Answers> = {};
@@ -193,16 +198,24 @@ function clausesOf(text: Normalised, phrases: CompiledPhrases): Clause[] {
   const anywhere = foundAll(text, questions.anywhere);
   const about = foundAll(text, questions.about);
   const conditionOpening = foundAll(text, questions.conditions.starts);
+  const supposingOpening = foundAll(text, questions.supposing.starts);
   const clauses: Clause[] = starts.map((start, index) => {
     const end = starts[index + 1] ?? text.compact.length;
     const words = text.compact.slice(start, end);
     const inside = (spans: Span[]) => spans.some((span) => within(span, { start, end }));
+    // "If we have Premier do we…": the supposition reaches the question's first word, else the clause's end.
+    const supposesFrom = supposingOpening.some((span) => span.start === start);
+    const questionWord = opening.find((span) => span.start > start && span.end < end);
+    const supposes =
+      supposesFrom || questions.supposing.ends.some((ending) => words.endsWith(ending))
+        ? { start, end: (supposesFrom && questionWord?.start) || end }
+        : undefined;
     const question =
       QUESTION_MARK.test(text.separators[end]) ||
       opening.some((span) => span.start === start) ||
       questions.ends.some((ending) => words.endsWith(ending)) ||
       inside(anywhere);
-    return { start, end, question, aboutOption: question && inside(about) };
+    return { start, end, question, aboutOption: question && inside(about), supposes };
   });
   // A clause that only sets a condition ("PSfP の場合、", "with ASfP,") belongs to the question after it.
   for (let index = clauses.length - 2; index >= 0; index -= 1) {
@@ -286,11 +299,13 @@ function mentionsIn(
       (cue) =>
         cue.end <= term.start && cue.start >= clause.start && wordsBetween(text, cue.end, term.start) <= 1,
     );
+    const supposed = clause.supposes !== undefined && within(term, clause.supposes);
     return {
       ...term,
       negated: deniedBefore || deniedAfter,
-      questioned: clause.question && !ownedHere,
+      questioned: (clause.question && !ownedHere) || supposed,
       replaces: false,
+      supposed,
     };
   });
 
@@ -330,7 +345,6 @@ function decide(
   expected: Set<QuestionId>,
   knowledge: Knowledge,
   text: Normalised,
-  phrases: CompiledPhrases,
 ): Decided {
   const negated: Partial<Record<Slot, string[]>> = {};
   const ownWords = new Set(
@@ -374,7 +388,7 @@ function decide(
   const product = knowledge.questions.product.options.find((option) => option.id === answers.product);
   // A product belongs to one family; it is more precise than any family word found beside it.
   if (product) answers.family = product.family;
-  const name = product && productNameOf(product.id, taken, text, knowledge, phrases);
+  const name = product && productNameOf(product.id, taken, text);
   if (name) answers.productName = name;
   for (const slot of Object.keys(negated) as Slot[]) {
     negated[slot] = negated[slot]!.filter((option) => answers[slot] !== option);
@@ -387,29 +401,12 @@ function decide(
 /**
  * The product as the partner named it, when more precise than the option ("SQL Server 2019", "Dynamics 365 Sales",
  * "Exchange Online"): the knowledge's spelling of the words they typed, with the version number that follows.
+ * Family words ("on-premises") and katakana spellings ("インチューン") name the option itself: the card keeps its
+ * label unless a more precise name stands beside them ("SQL Server 2012 on-premises").
  */
-function productNameOf(
-  product: string,
-  taken: Mention[],
-  text: Normalised,
-  knowledge: Knowledge,
-  phrases: CompiledPhrases,
-): string | undefined {
-  const option = knowledge.questions.product.options.find((entry) => entry.id === product)!;
-  const plain = [option.label.ja, option.label.en, ...phrases.notProductNames].map(
-    (word) => normalise(word).compact,
-  );
-  // Family words ("on-premises") and katakana spellings ("インチューン") name the option itself: the card keeps its
-  // label unless a more precise name stands beside them ("SQL Server 2012 on-premises").
+function productNameOf(product: string, taken: Mention[], text: Normalised): string | undefined {
   const named = taken
-    .filter(
-      (mention) =>
-        mention.slot === 'product' &&
-        mention.kind === 'option' &&
-        mention.options[0] === product &&
-        !plain.includes(mention.needle) &&
-        /\p{Script=Latin}/u.test(mention.written),
-    )
+    .filter((mention) => mention.namesProduct && mention.options[0] === product)
     .sort((a, b) => b.end - b.start - (a.end - a.start))[0];
   if (!named) return undefined;
   const version = /^(\d+)(r2)?/.exec(text.compact.slice(named.end));
@@ -504,14 +501,15 @@ function intentOf(
   }
   if (text.compact.length === 0) return intent({ kind: 'none' });
   if (phrases.smallTalk.greeting.has(text.compact)) return intent({ kind: 'greeting' });
-  if (phrases.smallTalk.thanks.has(text.compact)) return intent({ kind: 'thanks' });
+  if (isThanks(text, clauses, phrases)) return intent({ kind: 'thanks' });
   if (foundAll(text, phrases.handoff).length > 0) return intent({ kind: 'handoff' });
 
   // Pattern words that are the partner's own answers ("Gold cloud competency", "a non-cloud competency") are not
   // a question about them; options only asked about ("is Security a cloud competency?") do not hide a pattern.
   const answerSpans = mentions.filter((mention) => mention.kind === 'option' && !mention.questioned);
   const knownError = bestEntry(text, knowledge.knownErrors, answerSpans);
-  if (knownError) return intent({ kind: 'knownError', id: knownError.id });
+  // Answer words of the error's own pattern ("with my work account") describe the error, not the case.
+  if (knownError) return intent({ kind: 'knownError', id: knownError.id }, knownError.spans);
 
   const isQuestion = clauses.some((clause) => clause.question);
   // "Which severity?", "what does Sev C mean?"; but "Sev B?" states a level.
@@ -562,6 +560,25 @@ function intentOf(
       ),
   );
   return intent(aboutOption ? { kind: 'help' } : { kind: 'none' });
+}
+
+/**
+ * A thank-you in every clause ("ありがとうございました、助かりました"), each maybe with words around it ("thank you
+ * very much for your help", "本当にありがとうございました").
+ */
+function isThanks(text: Normalised, clauses: Clause[], phrases: CompiledPhrases): boolean {
+  const { thanks, thanksAround } = phrases.smallTalk;
+  const trim = (words: string) => {
+    const before = thanksAround.before.find((cue) => words.startsWith(cue) && words.length > cue.length);
+    const rest = before ? words.slice(before.length) : words;
+    const after = thanksAround.after.find((cue) => rest.endsWith(cue) && rest.length > cue.length);
+    return after ? rest.slice(0, -after.length) : rest;
+  };
+  const parts = clauses
+    .map((clause) => text.compact.slice(clause.start, clause.end))
+    .filter((words) => words.length > 0);
+  if (thanks.has(text.compact)) return true;
+  return parts.length > 0 && parts.every((words) => thanks.has(words) || thanks.has(trim(words)));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -18,6 +18,11 @@ export interface Term {
   lastWord: number;
   /** Too common to mean an answer unless its question is being asked ("no", "latest", "フロー"). */
   answerOnly: boolean;
+  /**
+   * A product's name more precise than its option ("SQL Server", "Exchange Online"), for the card to show: not the
+   * option's own label, a word for a family or kind (phrases' notProductNames) nor a katakana spelling.
+   */
+  namesProduct: boolean;
 }
 
 /** What the knowledge and phrase files let the bot recognise, built once per pair of files. */
@@ -51,10 +56,16 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
   const answerWords = new Set<string>();
   const add = (term: Omit<Term, 'answerOnly'>) =>
     terms.push({ ...term, answerOnly: phrases.answerOnly.has(term.needle) });
+  const notProductNames = phrases.notProductNames.map((word) => normalise(word).compact);
 
   for (const slot of QuestionId.options) {
     for (const option of knowledge.questions[slot].options) {
       const words = [option.label.ja, option.label.en, ...option.synonyms.ja, ...option.synonyms.en];
+      const plain = new Set([
+        ...notProductNames,
+        normalise(option.label.ja).compact,
+        normalise(option.label.en).compact,
+      ]);
       const seen = new Set<string>();
       for (const word of words) {
         for (const latin of word.toLowerCase().match(LATIN_WORDS) ?? []) answerWords.add(latin);
@@ -68,6 +79,7 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
           needle: phrase.compact,
           written: word,
           lastWord: lastWordLength(phrase),
+          namesProduct: slot === 'product' && !plain.has(phrase.compact) && /\p{Script=Latin}/u.test(word),
         });
       }
     }
@@ -82,6 +94,7 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
         ...word,
         written: word.needle,
         answerOnly: !group.stated,
+        namesProduct: false,
       });
     }
   }
