@@ -247,6 +247,14 @@ describe('web chat page in Chromium, against the real bot', () => {
         expect(opened).toMatchObject({ expanded: 'true', drawn: true, line: true });
         expect(opened.transform).not.toBe(closed.transform);
         // the route's steps, in order, in the page's language
+        // numbered 1, 2, 3… as the card numbers them (Web Chat renders a bare "2." as a new list, numbered 1)
+        const numbers = await resultCard
+          .last()
+          .locator('.ac-fact-title')
+          .evaluateAll((titles) => titles.map((title) => (title as HTMLElement).innerText.trim()));
+        expect(numbers.filter((title) => /^\d+\.$/.test(title))).toEqual(
+          expected.steps.map((_, index) => `${index + 1}.`),
+        );
         const shownText = readable(await resultCard.last().innerText());
         const missing = expected.steps.filter((step) => !shownText.includes(readable(step.text)));
         expect(missing.map((step) => step.text)).toEqual([]);
