@@ -4,8 +4,8 @@ import { bestEntry, intentOfCommand } from './intent';
 import {
   longestFirst,
   MAX_UNDERSTOOD_LENGTH,
+  foundIn,
   normalise,
-  occurrences,
   overlaps,
   type Normalised,
   type Span,
@@ -110,10 +110,10 @@ export function interpret(
 ): Interpretation {
   const vocabulary = vocabularyOf(knowledge, phrases);
   const message = correctTypos(text.slice(0, MAX_UNDERSTOOD_LENGTH), vocabulary);
-  const normalised = normalise(message);
+  const normalised = vocabulary.dictionary.scan(normalise(message));
   const clauses = clausesOf(normalised, phrases);
 
-  const correcting = phrases.corrections.signals.some((cue) => found(normalised, cue).length > 0);
+  const correcting = foundIn(normalised, phrases.corrections.signals).length > 0;
   const expected = new Set<QuestionId>(expectedBy(context.asking));
   if (correcting) for (const slot of Object.keys(context.answers ?? {})) expected.add(slot as QuestionId);
   const mentions = mentionsIn(normalised, clauses, vocabulary, expected, phrases);
@@ -185,24 +185,21 @@ export function interpret(
 const CLAUSE_BREAK = /[,;:!?、。，；：！？…]|\.\s|\.\./u;
 const QUESTION_MARK = /[?？]/u;
 
-const found = (text: Normalised, cue: Needle) => occurrences(text, cue.needle, cue.lastWord);
-const foundAll = (text: Normalised, cues: Needle[]) => cues.flatMap((cue) => found(text, cue));
-
 function clausesOf(text: Normalised, phrases: CompiledPhrases): Clause[] {
   const starts = [0];
   for (let at = 1; at < text.compact.length; at += 1) {
     if (CLAUSE_BREAK.test(text.separators[at])) starts.push(at);
   }
   const { questions } = phrases;
-  const opening = foundAll(text, questions.starts);
-  const anywhere = foundAll(text, questions.anywhere);
-  const about = foundAll(text, questions.about);
-  const conditionOpening = foundAll(text, questions.conditions.starts);
-  const supposingOpening = foundAll(text, questions.supposing.starts);
+  const opening = foundIn(text, questions.starts);
+  const anywhere = foundIn(text, questions.anywhere);
+  const about = foundIn(text, questions.about);
+  const conditionOpening = foundIn(text, questions.conditions.starts);
+  const supposingOpening = foundIn(text, questions.supposing.starts);
   const clauses: Clause[] = starts.map((start, index) => {
     const end = starts[index + 1] ?? text.compact.length;
     const words = text.compact.slice(start, end);
-    const inside = (spans: Span[]) => spans.some((span) => within(span, { start, end }));
+    const inside = (spans: readonly Span[]) => spans.some((span) => within(span, { start, end }));
     // "If we have Premier do we…": the supposition reaches the question's first word, else the clause's end.
     const supposesFrom = supposingOpening.some((span) => span.start === start);
     const questionWord = opening.find((span) => span.start > start && span.end < end);
@@ -261,21 +258,21 @@ function mentionsIn(
   phrases: CompiledPhrases,
 ): Mention[] {
   const matches: (Span & Term)[] = [];
-  for (const term of vocabulary.terms) {
-    if (term.answerOnly && !expected.has(term.slot)) continue;
-    for (const span of occurrences(text, term.needle, term.lastWord)) matches.push({ ...span, ...term });
+  for (const { start, end, item } of foundIn(text, vocabulary.terms)) {
+    const term = item as Term;
+    if (!term.answerOnly || expected.has(term.slot)) matches.push({ start, end, ...term });
   }
-  const masked = foundAll(text, phrases.notAnswers);
+  const masked = foundIn(text, phrases.notAnswers);
   const terms = longestFirst(matches)
     .filter((term) => !masked.some((mask) => overlaps(mask, term)))
     .sort((a, b) => a.start - b.start);
 
-  const before = foundAll(text, phrases.negation.before);
-  const after = foundAll(text, phrases.negation.after);
-  const adjacentAfter = foundAll(text, phrases.negation.adjacentAfter);
-  const scopeEnds = foundAll(text, phrases.negation.scopeEnds);
-  const owned = foundAll(text, phrases.questions.owned);
-  const instead = foundAll(text, phrases.corrections.instead);
+  const before = foundIn(text, phrases.negation.before);
+  const after = foundIn(text, phrases.negation.after);
+  const adjacentAfter = foundIn(text, phrases.negation.adjacentAfter);
+  const scopeEnds = foundIn(text, phrases.negation.scopeEnds);
+  const owned = foundIn(text, phrases.questions.owned);
+  const instead = foundIn(text, phrases.corrections.instead);
 
   const mentions = terms.map((term): Mention => {
     const clause = clauseAt(clauses, term.start);
@@ -489,7 +486,7 @@ function intentOf(
   phrases: CompiledPhrases,
 ): { intent: Intent; spans: Span[] } {
   const intent = (found: Intent, spans: Span[] = []) => ({ intent: found, spans });
-  const core = messageCore(message, phrases);
+  const core = messageCore(text, phrases);
   const command = intentOfCommand(core, phrases);
   if (command) return intent(command);
   // "日本語でお願いします。Azure の件です": a language switch in a clause of its own.
@@ -502,7 +499,7 @@ function intentOf(
   if (text.compact.length === 0) return intent({ kind: 'none' });
   if (phrases.smallTalk.greeting.has(text.compact)) return intent({ kind: 'greeting' });
   if (isThanks(text, clauses, phrases)) return intent({ kind: 'thanks' });
-  if (foundAll(text, phrases.handoff).length > 0) return intent({ kind: 'handoff' });
+  if (foundIn(text, phrases.handoff).length > 0) return intent({ kind: 'handoff' });
 
   // Pattern words that are the partner's own answers ("Gold cloud competency", "a non-cloud competency") are not
   // a question about them; options only asked about ("is Security a cloud competency?") do not hide a pattern.
@@ -513,7 +510,7 @@ function intentOf(
 
   const isQuestion = clauses.some((clause) => clause.question);
   // "Which severity?", "what does Sev C mean?"; but "Sev B?" states a level.
-  const aboutSeverity = foundAll(text, phrases.severityHelp).length > 0;
+  const aboutSeverity = foundIn(text, phrases.severityHelp).length > 0;
   // Only read here when the message is about severity: interpret() reads the stated severity once for its result.
   const levelStated = aboutSeverity && severityIn(text, clauses, phrases)?.level !== undefined;
   const aboutLevels = clauses.some((clause) => clause.question && clause.aboutOption);
@@ -521,7 +518,7 @@ function intentOf(
     return intent({ kind: 'severityHelp' });
   }
 
-  const notSure = foundAll(text, phrases.notSure);
+  const notSure = foundIn(text, phrases.notSure);
   const onlyNotSure = phrases.notSure.some((cue) => core === cue.needle);
   if (notSure.length > 0 && (context.asking !== undefined || onlyNotSure)) {
     const insideFact = bestEntry(text, knowledge.facts, answerSpans);
@@ -530,7 +527,7 @@ function intentOf(
     }
   }
 
-  const namesProduct = (spans: Span[]) =>
+  const namesProduct = (spans: readonly Span[]) =>
     stated.some(
       (mention) =>
         (mention.slot === 'family' || mention.slot === 'product') &&
@@ -538,7 +535,7 @@ function intentOf(
     );
   const redirect = bestEntry(text, knowledge.redirects, answerSpans);
   if (redirect) {
-    const problem = foundAll(text, phrases.problems).length > 0;
+    const problem = foundIn(text, phrases.problems).length > 0;
     if (!(problem && namesProduct(redirect.spans)))
       return intent({ kind: 'redirect', id: redirect.id }, redirect.spans);
   }
@@ -599,23 +596,23 @@ function severityIn(
 ): Interpretation['severity'] {
   const { severity } = phrases;
   let level: SeverityLevel | undefined;
-  for (const span of foundAll(text, severity.levels)) {
+  for (const span of foundIn(text, severity.levels)) {
     const letter = text.compact[span.end];
     if (letter && LEVEL.test(letter) && text.boundary[span.end] && text.boundary[span.end + 1]) {
       level = letter.toUpperCase() as SeverityLevel;
       break;
     }
   }
-  const yes = foundAll(text, severity.aroundTheClock.yes).length > 0;
-  const no = foundAll(text, severity.aroundTheClock.no).length > 0;
+  const yes = foundIn(text, severity.aroundTheClock.yes).length > 0;
+  const no = foundIn(text, severity.aroundTheClock.no).length > 0;
   const aroundTheClock = yes === no ? undefined : yes;
-  const has = (cues: Needle[]) => foundAll(text, cues).length > 0;
+  const has = (cues: Needle[]) => foundIn(text, cues).length > 0;
   // A critical production system down is half of the seed's severity A; the other half is 24x7 readiness.
   const { production } = severity.impact;
-  const downs = foundAll(text, production.down);
+  const downs = foundIn(text, production.down);
   // The system first, its state a few words on, in the same clause ("production is completely down"; not "we
   // stopped using production slots").
-  const productionDown = foundAll(text, production.systems).some((system) =>
+  const productionDown = foundIn(text, production.systems).some((system) =>
     downs.some(
       (down) =>
         down.start >= system.end &&
@@ -639,9 +636,11 @@ function severityIn(
 
 /** Names the knowledge does not decide, unless they are part of an answer ("Defender for Cloud Apps"). */
 function unrecognisedIn(text: Normalised, mentions: Mention[], phrases: CompiledPhrases): string[] {
-  const names = phrases.unrecognisedNames.flatMap((name) =>
-    found(text, name).map((span) => ({ ...span, name: name.name })),
-  );
+  const names = foundIn(text, phrases.unrecognisedNames).map(({ start, end, item }) => ({
+    start,
+    end,
+    name: (item as (typeof phrases.unrecognisedNames)[number]).name,
+  }));
   return longestFirst(names)
     .filter((name) => !mentions.some((mention) => overlaps(mention, name)))
     .sort((a, b) => a.start - b.start)

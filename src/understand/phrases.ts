@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { QuestionId } from '../knowledge/schema';
-import { lastWordLength, normalise } from './normalise';
+import { lastWordLength, normalise, type Normalised } from './normalise';
 
 /** Phrases per language; both lists are matched whatever the UI language. */
 const PhraseList = z
@@ -283,8 +283,8 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
 }
 
 /** The message without the polite words around it: "help please" → "help", "日本語でお願いします" → "日本語". */
-export function messageCore(text: string, phrases: CompiledPhrases): string {
-  const { compact: whole, boundary } = normalise(text);
+export function messageCore(text: string | Normalised, phrases: CompiledPhrases): string {
+  const { compact: whole, boundary } = typeof text === 'string' ? normalise(text) : text;
   let start = 0;
   let end = whole.length;
   for (let changed = true; changed && start < end;) {

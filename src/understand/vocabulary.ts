@@ -1,7 +1,8 @@
 import { distance } from 'fastest-levenshtein';
 import { QuestionId, type Knowledge } from '../knowledge/schema';
-import { lastWordLength, normalise } from './normalise';
+import { lastWordLength, NeedleDictionary, normalise, type NeedleList } from './normalise';
 import type { CompiledPhrases } from './phrases';
+import { wholePatterns } from './intent';
 
 /**
  * One way of naming answers: an option's label or synonym, or a word naming several options ("yes" to "ASfP or
@@ -36,6 +37,8 @@ export interface Vocabulary {
   knownWords: Set<string>;
   /** Answer names of two Latin words or more ("action pack"), as lower-case words, by each of their words. */
   namesByWord: Map<string, string[][]>;
+  /** The answer terms and every needle list of the phrase file, to scan each message for once. */
+  dictionary: NeedleDictionary;
 }
 
 const LATIN_WORDS = /\p{Script=Latin}+/gu;
@@ -113,7 +116,24 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
       namesByWord.set(word, names);
     }
   }
-  return { terms, answerWords, typoTargets, knownWords, namesByWord };
+  const dictionary = new NeedleDictionary([
+    terms,
+    ...needleListsIn(phrases),
+    ...[knowledge.knownErrors, knowledge.facts, knowledge.redirects].map(wholePatterns),
+  ]);
+  return { terms, answerWords, typoTargets, knownWords, namesByWord, dictionary };
+}
+
+/** Every list of needles in the compiled phrases (each cue list is an array of `{ needle, lastWord }`). */
+function needleListsIn(value: unknown): NeedleList[] {
+  if (Array.isArray(value)) {
+    const isList =
+      value.length > 0 && value.every((item) => typeof (item as Partial<Term>)?.needle === 'string');
+    return isList ? [value as NeedleList] : value.flatMap(needleListsIn);
+  }
+  if (value instanceof Map) return [...value.values()].flatMap(needleListsIn);
+  if (typeof value !== 'object' || value === null || value instanceof Set) return [];
+  return Object.values(value).flatMap(needleListsIn);
 }
 
 /** Endings that make another word, not a typo: "teams" is not a misspelt "team", nor "offices" of "office". */
