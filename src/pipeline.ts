@@ -36,8 +36,12 @@ const LAST_MESSAGE_PROPERTY = 'lastMessage';
 
 interface LastMessage {
   fingerprint: string;
-  /** The conversation state as it was before this message: running the message on it again gives its replies. */
-  before: Record<string, unknown>;
+  /**
+   * The conversation state as it was before this message, as JSON: running the message on it again gives its
+   * replies. A string, not an object: it is written once per turn and only read back on a redelivery, so the
+   * state's change checks and saves pass over it as one value instead of walking a second copy of the state.
+   */
+  before: string;
 }
 
 /** What runs one turn's dialogs (the SupportBot, an ActivityHandler); it sends its replies and never saves. */
@@ -226,7 +230,8 @@ export class TurnPipeline {
           state[STATE_VERSION_PROPERTY] = this.options.stateVersion;
           if (fingerprint && before)
             state[LAST_MESSAGE_PROPERTY] = { fingerprint, before } satisfies LastMessage;
-          await conversationState.saveChanges(context);
+          // A message always changes the state (its fingerprint): no need to compare before saving.
+          await conversationState.saveChanges(context, fingerprint !== undefined);
         }
         await replies.release(context);
         return;
@@ -270,7 +275,8 @@ export class TurnPipeline {
     this.stats.redelivered++;
     this.options.log?.info({ event: 'messageRedelivered', ...where(context) }, 'message already taken in');
     for (const property of Object.keys(state)) if (property !== 'eTag') delete state[property];
-    Object.assign(state, structuredClone(last.before));
+    const before: unknown = last.before; // an object in states saved before it was kept as JSON
+    Object.assign(state, typeof before === 'string' ? JSON.parse(before) : before);
     context.turnState.set(REPLAY, true);
     await this.options.bot.run(context);
   }
@@ -300,11 +306,11 @@ export class TurnPipeline {
 }
 
 /** The state to replay a redelivered message on: everything but the store's eTag and the previous snapshot. */
-function stateBefore(state: Record<string, unknown>): Record<string, unknown> {
-  const before = structuredClone(state);
+function stateBefore(state: Record<string, unknown>): string {
+  const before = { ...state };
   delete before.eTag;
   delete before[LAST_MESSAGE_PROPERTY];
-  return before;
+  return JSON.stringify(before);
 }
 
 /** A redelivery repeats the channel's id, text, value and timestamp; ids alone may repeat after a channel restart. */

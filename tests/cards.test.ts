@@ -71,8 +71,8 @@ const ELEMENTS_UP_TO_1_2 = new Set([
 /** The Adaptive Cards SDK's default host config; Teams shows six. */
 const MAX_ACTIONS = 5;
 
-/** A line markdown renders as a list item. */
-const MARKDOWN_LIST = /^\s*(\d+[.)]|[-*+])[ \t]/m;
+/** A line markdown renders as a list item, an empty one ("2." alone) included. */
+const MARKDOWN_LIST = /^\s*(\d+[.)]|[-*+])([ \t]|$)/m;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -253,6 +253,7 @@ function expectSendable(card: RenderedCard, lang: Lang): void {
       expect((node.facts as JsonObject[]).length).toBeGreaterThan(0);
       for (const fact of node.facts as JsonObject[]) {
         expect(String(fact.title).trim()).not.toBe('');
+        expect(String(fact.title), 'markdown would make this a list').not.toMatch(MARKDOWN_LIST);
         expect(String(fact.value).trim()).not.toBe('');
         expect(String(fact.value), 'markdown would make this a list').not.toMatch(MARKDOWN_LIST);
       }
@@ -350,7 +351,7 @@ describe.each(LANGS)('every outcome the engine can decide (%s)', (lang) => {
       const more = [...nodes(content(card))].find((node) => node.id === 'moreSteps');
       const facts = [first, ...(more ? [...nodes(more)].filter((node) => node.type === 'FactSet') : [])]
         .flatMap((set) => set.facts as JsonObject[])
-        .map((fact) => ({ title: fact.title, value: readAs(String(fact.value)) }));
+        .map((fact) => ({ title: readAs(String(fact.title)).trim(), value: readAs(String(fact.value)) }));
       expect(facts).toEqual(outcome.steps.map((step, i) => ({ title: `${i + 1}.`, value: step.text })));
       if (more) {
         // behind "All N steps", so the first screen stays short
@@ -618,7 +619,7 @@ function readInOrder(value: Json, opened: boolean, form = false): string[] {
     case 'FactSet':
       // "•" marks a list item, which the plain text writes "-"
       return (value.facts as JsonObject[]).flatMap((fact) =>
-        [String(fact.title), readAs(String(fact.value))].filter((shown) => shown !== '•'),
+        [readAs(String(fact.title)).trim(), readAs(String(fact.value))].filter((shown) => shown !== '•'),
       );
     case 'Input.Text':
       return typeof value.value === 'string' ? [value.value] : [];

@@ -84,6 +84,13 @@ function countingBot() {
       const key = `test/conversations/${conversationId}/`;
       return ((await store.storage.read([key]))[key] as { taken?: string[] } | undefined)?.taken;
     },
+    /** Changes the conversation's saved state in place, as another version of the bot might have saved it. */
+    async rewrite(conversationId: string, change: (state: Record<string, unknown>) => void): Promise<void> {
+      const key = `test/conversations/${conversationId}/`;
+      const items = await store.storage.read([key]);
+      change(items[key] as Record<string, unknown>);
+      await store.storage.write(items);
+    },
     replies: () => adapter.activeQueue.splice(0).map((reply) => reply.text),
   };
 }
@@ -96,6 +103,19 @@ describe('turn pipeline (one process)', () => {
     await bot.adapter.processActivity(message('c1', 'a2', 'cspDirect'));
     expect(await bot.stored('c1')).toEqual(['azure', 'cspDirect']);
     expect(bot.replies()).toEqual(['took answer 1', 'took answer 1', 'took answer 2']);
+  });
+
+  it('answers a redelivery the previous version took in (it kept the state before it as an object)', async () => {
+    const bot = countingBot();
+    await bot.adapter.processActivity(message('c1', 'a1', 'azure'));
+    await bot.rewrite('c1', (state) => {
+      const last = state.lastMessage as { before: unknown };
+      expect(typeof last.before).toBe('string');
+      last.before = JSON.parse(last.before as string);
+    });
+    await bot.adapter.processActivity(message('c1', 'a1', 'azure'));
+    expect(await bot.stored('c1')).toEqual(['azure']);
+    expect(bot.replies()).toEqual(['took answer 1', 'took answer 1']);
   });
 
   it('runs a redelivery again when the first delivery failed, after apologising for it', async () => {

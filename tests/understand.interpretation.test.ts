@@ -112,6 +112,26 @@ describe('questions: an option asked about is never taken', () => {
     expect(result.askedAbout).toEqual(expect.arrayContaining([...asked]));
   });
 
+  it('takes an option the partner only supposes ("if we have Premier") as a question, never as their plan', () => {
+    for (const [text, option] of [
+      ['If we have Premier, do we need a contract ID?', 'psfp'],
+      ['if we had ASfP would we need an access ID?', 'asfp'],
+      ['仮に ASfP を持っている場合、アクセス ID は必要ですか?', 'asfp'],
+    ] as const) {
+      const result = read(text);
+      expect(result.intent, text).toMatchObject({ kind: 'fact', id: 'whenIdsAreNeeded' });
+      expect(result.answers, text).toEqual({});
+      expect(result.askedAbout, text).toEqual([{ slot: 'purchasedPlan', option }]);
+    }
+    // Stated, not supposed: the partner's own plan.
+    expect(read('We have Premier, do we need a contract ID?').answers).toEqual({ purchasedPlan: 'psfp' });
+    // The supposition ends where the question starts: the product asked about after it is the partner's own.
+    expect(read('If we have ASfP how do I open an Azure case?').answers).toEqual({
+      family: 'azure',
+      product: 'azure',
+    });
+  });
+
   it('answers a fact that names a product, keeping what the partner said of their own case', () => {
     const asked = read('Is a contract needed for Office 365 tickets?');
     expect(asked.intent).toMatchObject({ kind: 'fact', id: 'whenIdsAreNeeded' });
@@ -213,8 +233,22 @@ describe('known errors and redirects in natural wording', () => {
     ['ライセンスの有効化ができない', 'redirect', 'programSupport'],
     ["prices in USD, we're in France", 'knownError', 'wrongCurrency'],
     ['ドル表示になる', 'knownError', 'wrongCurrency'],
+    ['The price shows in dollars, it should be in pounds', 'knownError', 'wrongCurrency'],
+    ['円のはずがドルで表示されています', 'knownError', 'wrongCurrency'],
+    ['We tried to buy PPI but it fails with our work account', 'knownError', 'payPerIncidentWithWorkAccount'],
+    [
+      '職場アカウントでサインインするとインシデントが購入できません',
+      'knownError',
+      'payPerIncidentWithWorkAccount',
+    ],
   ] as const)('%s', (text, kind, id) => {
     expect(read(text).intent).toMatchObject({ kind, id });
+  });
+
+  it("takes the words of an error's own pattern for the error, not for answers", () => {
+    // "work account" is the error here, not the partner's answer to the sign-in question.
+    const result = read('We tried to buy PPI but it fails with our work account');
+    expect(result.answers).toEqual({});
   });
 
   it('keeps a real technical problem a case though it sounds like a redirect', () => {
@@ -224,6 +258,27 @@ describe('known errors and redirects in natural wording', () => {
     expect(read('Office 365 でお客様ユーザーへのライセンス割り当てがエラーになります').intent).toEqual({
       kind: 'none',
     });
+  });
+});
+
+describe('commands, thanks and language switches said with more words', () => {
+  it.each([
+    ['go back a step please', { kind: 'back' }],
+    ['undo one step', { kind: 'back' }],
+    ['一つ前に戻らせてください', { kind: 'back' }],
+    ['はじめからやり直させてください', { kind: 'startOver' }],
+    ['start over from the beginning', { kind: 'startOver' }],
+    ['Thanks a lot for your help!', { kind: 'thanks' }],
+    ['本当に助かりました、ありがとうございます', { kind: 'thanks' }],
+    ['英語で書いてください', { kind: 'switchLanguage', lang: 'en' }],
+    ['Can you speak in Japanese?', { kind: 'switchLanguage', lang: 'ja' }],
+  ] as const)('%s', (text, intent) => {
+    expect(read(text).intent).toEqual(intent);
+  });
+
+  it('keeps a message that thanks and then asks something a question', () => {
+    expect(read('thanks, how do I open an Azure case?').intent).toEqual({ kind: 'none' });
+    expect(read('go back to the Azure portal and the plan is missing').intent).toEqual({ kind: 'none' });
   });
 });
 

@@ -226,10 +226,35 @@ describe('web chat page in Chromium, against the real bot', () => {
         });
         expect(top).toBeGreaterThanOrEqual(-1);
 
-        // the result card opens on the first steps; "All N steps", pressed from the keyboard, shows the rest
+        // the result card opens on the first steps; "All N steps", pressed from the keyboard, shows the rest. It
+        // ends in a chevron that says it opens (drawn with borders: the page loads no icon font), pointing down
+        // while closed and up once open
         const allSteps = cardText('allSteps', scenario.lang, { count: expected.steps.length });
+        const chevron = () =>
+          buttonLabelled(page, allSteps).evaluate((button) => {
+            const after = getComputedStyle(button, '::after');
+            return {
+              expanded: button.getAttribute('aria-expanded'),
+              drawn: after.content === '""' && parseFloat(after.width) > 0 && parseFloat(after.height) > 0,
+              line: parseFloat(after.borderBottomWidth) > 0 && parseFloat(after.borderRightWidth) > 0,
+              transform: after.transform,
+            };
+          });
+        const closed = await chevron();
+        expect(closed).toMatchObject({ expanded: 'false', drawn: true, line: true });
         await buttonLabelled(page, allSteps).press('Enter');
+        const opened = await chevron();
+        expect(opened).toMatchObject({ expanded: 'true', drawn: true, line: true });
+        expect(opened.transform).not.toBe(closed.transform);
         // the route's steps, in order, in the page's language
+        // numbered 1, 2, 3… as the card numbers them (Web Chat renders a bare "2." as a new list, numbered 1)
+        const numbers = await resultCard
+          .last()
+          .locator('.ac-fact-title')
+          .evaluateAll((titles) => titles.map((title) => (title as HTMLElement).innerText.trim()));
+        expect(numbers.filter((title) => /^\d+\.$/.test(title))).toEqual(
+          expected.steps.map((_, index) => `${index + 1}.`),
+        );
         const shownText = readable(await resultCard.last().innerText());
         const missing = expected.steps.filter((step) => !shownText.includes(readable(step.text)));
         expect(missing.map((step) => step.text)).toEqual([]);

@@ -108,7 +108,7 @@ class Reader {
         break;
       case 'FactSet':
         for (const fact of nodes(element.facts)) {
-          const title = text(fact.title);
+          const title = text(fact.title).replace(NOT_A_LIST, '$1');
           const value = this.inline(text(fact.value));
           // "1." and "•" mark a list; any other title names the value.
           if (/^\d+\.$/.test(title)) this.lines.push(`${title} ${value}`);

@@ -76,8 +76,11 @@ function checked<T>(card: CardName, shape: z.ZodType<T>, data: unknown): T {
   return parsed.data;
 }
 
-/** A line starting like a markdown list ("2. Problem details", the portal's own step names). */
-const LIST_MARKER = /^(\s*(?:\d+[.)]|[-*+]))[ \t]+/gm;
+/**
+ * A line starting like a markdown list ("2. Problem details", the portal's own step names), or only a marker (a
+ * step's number "2." on its own: Web Chat renders it as a list of its own, numbered 1).
+ */
+const LIST_MARKER = /^(\s*(?:\d+[.)]|[-*+]))(?:[ \t]+|$)/gm;
 
 /**
  * Card text is markdown: a line starting with a list marker would render as a nested list. A no-break space

@@ -1,5 +1,6 @@
 import type { Intent } from './interpretation';
 import {
+  foundIn,
   lastWordLength,
   longestFirst,
   normalise,
@@ -37,13 +38,26 @@ interface Needle {
 
 const GAP = '…';
 
-/** Patterns normalised once per knowledge list, not on every message. */
-const needlesByEntries = new WeakMap<PatternEntry[], Needle[]>();
+/** A pattern of one part, as a needle list item (see NeedleDictionary), with its place among the list's patterns. */
+interface WholePattern {
+  needle: string;
+  lastWord: number;
+  id: string;
+  index: number;
+}
 
-function needlesOf(entries: PatternEntry[]): Needle[] {
-  let needles = needlesByEntries.get(entries);
-  if (!needles) {
-    needles = entries.flatMap((entry) =>
+/** A list's patterns, normalised once: those of one part (searched with the message's scan) and the others. */
+interface CompiledPatterns {
+  whole: WholePattern[];
+  split: (Needle & { index: number })[];
+}
+
+const compiledByEntries = new WeakMap<PatternEntry[], CompiledPatterns>();
+
+function patternsOf(entries: PatternEntry[]): CompiledPatterns {
+  let compiled = compiledByEntries.get(entries);
+  if (!compiled) {
+    const needles: Needle[] = entries.flatMap((entry) =>
       [...entry.patterns.ja, ...entry.patterns.en].map((pattern) => ({
         id: entry.id,
         parts: pattern.split(GAP).map((part) => {
@@ -52,9 +66,20 @@ function needlesOf(entries: PatternEntry[]): Needle[] {
         }),
       })),
     );
-    needlesByEntries.set(entries, needles);
+    compiled = {
+      whole: needles.flatMap(({ id, parts }, index) =>
+        parts.length === 1 ? [{ ...parts[0], id, index }] : [],
+      ),
+      split: needles.flatMap((needle, index) => (needle.parts.length > 1 ? [{ ...needle, index }] : [])),
+    };
+    compiledByEntries.set(entries, compiled);
   }
-  return needles;
+  return compiled;
+}
+
+/** The one-part patterns of a list, to put in the NeedleDictionary every message is scanned with. */
+export function wholePatterns(entries: PatternEntry[]): readonly WholePattern[] {
+  return patternsOf(entries).whole;
 }
 
 const within = (inner: Span, outer: Span) => outer.start <= inner.start && inner.end <= outer.end;
@@ -83,19 +108,20 @@ export function bestEntry(
   entries: PatternEntry[],
   answers: Span[],
 ): { id: string; spans: Span[] } | undefined {
-  const matches: (Span & { id: string })[] = [];
-  for (const { id, parts } of needlesOf(entries)) {
-    if (parts.length === 1) {
-      for (const span of occurrences(text, parts[0].needle, parts[0].lastWord)) {
-        if (!answers.some((answer) => within(span, answer))) matches.push({ ...span, id });
-      }
-      continue;
-    }
+  const { whole, split } = patternsOf(entries);
+  const matches: (Span & { id: string; index: number })[] = [];
+  for (const { start, end, item } of foundIn(text, whole)) {
+    const { id, index } = item as WholePattern;
+    if (!answers.some((answer) => within({ start, end }, answer))) matches.push({ start, end, id, index });
+  }
+  for (const { id, parts, index } of split) {
     const spans = partsIn(text, parts);
     if (spans && !spans.every((span) => answers.some((answer) => within(span, answer)))) {
-      for (const span of spans) matches.push({ ...span, id });
+      for (const span of spans) matches.push({ ...span, id, index });
     }
   }
+  // in the order of the patterns, as when they were searched for one by one: ties go to the earlier pattern
+  matches.sort((a, b) => a.index - b.index || a.start - b.start);
   const kept = longestFirst(matches);
   const covered = new Map<string, number>();
   for (const match of kept) {

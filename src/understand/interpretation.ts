@@ -4,8 +4,8 @@ import { bestEntry, intentOfCommand } from './intent';
 import {
   longestFirst,
   MAX_UNDERSTOOD_LENGTH,
+  foundIn,
   normalise,
-  occurrences,
   overlaps,
   type Normalised,
   type Span,
@@ -85,12 +85,16 @@ interface Mention extends Span, Term {
   questioned: boolean;
   /** Named after "I mean" / "いや" in place of an answer named before it. */
   replaces: boolean;
+  /** Named in a supposition ("if we have Premier"): never an answer. */
+  supposed: boolean;
 }
 
 interface Clause extends Span {
   question: boolean;
   /** The question is about an option itself ("what's PSfP?"), not a request naming one. */
   aboutOption: boolean;
+  /** Where the clause supposes ("if we have Premier"): what it names there is never the partner's answer. */
+  supposes?: Span;
 }
 
 /**
@@ -106,10 +110,10 @@ export function interpret(
 ): Interpretation {
   const vocabulary = vocabularyOf(knowledge, phrases);
   const message = correctTypos(text.slice(0, MAX_UNDERSTOOD_LENGTH), vocabulary);
-  const normalised = normalise(message);
+  const normalised = vocabulary.dictionary.scan(normalise(message));
   const clauses = clausesOf(normalised, phrases);
 
-  const correcting = phrases.corrections.signals.some((cue) => found(normalised, cue).length > 0);
+  const correcting = foundIn(normalised, phrases.corrections.signals).length > 0;
   const expected = new Set<QuestionId>(expectedBy(context.asking));
   if (correcting) for (const slot of Object.keys(context.answers ?? {})) expected.add(slot as QuestionId);
   const mentions = mentionsIn(normalised, clauses, vocabulary, expected, phrases);
@@ -132,11 +136,12 @@ export function interpret(
   const taken = mentions.filter(
     (mention) =>
       !mention.negated &&
+      !mention.supposed &&
       (!asksAbout || !mention.questioned) &&
       !spans.some((span) => within(mention, span)) &&
       !(intent.kind === 'notSure' && mention.slot === context.asking),
   );
-  const decided = decide(taken, mentions, expected, knowledge, normalised, phrases);
+  const decided = decide(taken, mentions, expected, knowledge, normalised);
   // A different answer corrects an earlier one only when the message says so ("actually", "sorry", "でした") or
   // denies the earlier one ("not Silver", "Azure じゃなくて"): otherwise it may be a new case.
   const corrections: Partial<Answers> = {};
@@ -180,29 +185,34 @@ export function interpret(
 const CLAUSE_BREAK = /[,;:!?、。，；：！？…]|\.\s|\.\./u;
 const QUESTION_MARK = /[?？]/u;
 
-const found = (text: Normalised, cue: Needle) => occurrences(text, cue.needle, cue.lastWord);
-const foundAll = (text: Normalised, cues: Needle[]) => cues.flatMap((cue) => found(text, cue));
-
 function clausesOf(text: Normalised, phrases: CompiledPhrases): Clause[] {
   const starts = [0];
   for (let at = 1; at < text.compact.length; at += 1) {
     if (CLAUSE_BREAK.test(text.separators[at])) starts.push(at);
   }
   const { questions } = phrases;
-  const opening = foundAll(text, questions.starts);
-  const anywhere = foundAll(text, questions.anywhere);
-  const about = foundAll(text, questions.about);
-  const conditionOpening = foundAll(text, questions.conditions.starts);
+  const opening = foundIn(text, questions.starts);
+  const anywhere = foundIn(text, questions.anywhere);
+  const about = foundIn(text, questions.about);
+  const conditionOpening = foundIn(text, questions.conditions.starts);
+  const supposingOpening = foundIn(text, questions.supposing.starts);
   const clauses: Clause[] = starts.map((start, index) => {
     const end = starts[index + 1] ?? text.compact.length;
     const words = text.compact.slice(start, end);
-    const inside = (spans: Span[]) => spans.some((span) => within(span, { start, end }));
+    const inside = (spans: readonly Span[]) => spans.some((span) => within(span, { start, end }));
+    // "If we have Premier do we…": the supposition reaches the question's first word, else the clause's end.
+    const supposesFrom = supposingOpening.some((span) => span.start === start);
+    const questionWord = opening.find((span) => span.start > start && span.end < end);
+    const supposes =
+      supposesFrom || questions.supposing.ends.some((ending) => words.endsWith(ending))
+        ? { start, end: (supposesFrom && questionWord?.start) || end }
+        : undefined;
     const question =
       QUESTION_MARK.test(text.separators[end]) ||
       opening.some((span) => span.start === start) ||
       questions.ends.some((ending) => words.endsWith(ending)) ||
       inside(anywhere);
-    return { start, end, question, aboutOption: question && inside(about) };
+    return { start, end, question, aboutOption: question && inside(about), supposes };
   });
   // A clause that only sets a condition ("PSfP の場合、", "with ASfP,") belongs to the question after it.
   for (let index = clauses.length - 2; index >= 0; index -= 1) {
@@ -248,21 +258,21 @@ function mentionsIn(
   phrases: CompiledPhrases,
 ): Mention[] {
   const matches: (Span & Term)[] = [];
-  for (const term of vocabulary.terms) {
-    if (term.answerOnly && !expected.has(term.slot)) continue;
-    for (const span of occurrences(text, term.needle, term.lastWord)) matches.push({ ...span, ...term });
+  for (const { start, end, item } of foundIn(text, vocabulary.terms)) {
+    const term = item as Term;
+    if (!term.answerOnly || expected.has(term.slot)) matches.push({ start, end, ...term });
   }
-  const masked = foundAll(text, phrases.notAnswers);
+  const masked = foundIn(text, phrases.notAnswers);
   const terms = longestFirst(matches)
     .filter((term) => !masked.some((mask) => overlaps(mask, term)))
     .sort((a, b) => a.start - b.start);
 
-  const before = foundAll(text, phrases.negation.before);
-  const after = foundAll(text, phrases.negation.after);
-  const adjacentAfter = foundAll(text, phrases.negation.adjacentAfter);
-  const scopeEnds = foundAll(text, phrases.negation.scopeEnds);
-  const owned = foundAll(text, phrases.questions.owned);
-  const instead = foundAll(text, phrases.corrections.instead);
+  const before = foundIn(text, phrases.negation.before);
+  const after = foundIn(text, phrases.negation.after);
+  const adjacentAfter = foundIn(text, phrases.negation.adjacentAfter);
+  const scopeEnds = foundIn(text, phrases.negation.scopeEnds);
+  const owned = foundIn(text, phrases.questions.owned);
+  const instead = foundIn(text, phrases.corrections.instead);
 
   const mentions = terms.map((term): Mention => {
     const clause = clauseAt(clauses, term.start);
@@ -286,11 +296,13 @@ function mentionsIn(
       (cue) =>
         cue.end <= term.start && cue.start >= clause.start && wordsBetween(text, cue.end, term.start) <= 1,
     );
+    const supposed = clause.supposes !== undefined && within(term, clause.supposes);
     return {
       ...term,
       negated: deniedBefore || deniedAfter,
-      questioned: clause.question && !ownedHere,
+      questioned: (clause.question && !ownedHere) || supposed,
       replaces: false,
+      supposed,
     };
   });
 
@@ -330,7 +342,6 @@ function decide(
   expected: Set<QuestionId>,
   knowledge: Knowledge,
   text: Normalised,
-  phrases: CompiledPhrases,
 ): Decided {
   const negated: Partial<Record<Slot, string[]>> = {};
   const ownWords = new Set(
@@ -374,7 +385,7 @@ function decide(
   const product = knowledge.questions.product.options.find((option) => option.id === answers.product);
   // A product belongs to one family; it is more precise than any family word found beside it.
   if (product) answers.family = product.family;
-  const name = product && productNameOf(product.id, taken, text, knowledge, phrases);
+  const name = product && productNameOf(product.id, taken, text);
   if (name) answers.productName = name;
   for (const slot of Object.keys(negated) as Slot[]) {
     negated[slot] = negated[slot]!.filter((option) => answers[slot] !== option);
@@ -387,29 +398,12 @@ function decide(
 /**
  * The product as the partner named it, when more precise than the option ("SQL Server 2019", "Dynamics 365 Sales",
  * "Exchange Online"): the knowledge's spelling of the words they typed, with the version number that follows.
+ * Family words ("on-premises") and katakana spellings ("インチューン") name the option itself: the card keeps its
+ * label unless a more precise name stands beside them ("SQL Server 2012 on-premises").
  */
-function productNameOf(
-  product: string,
-  taken: Mention[],
-  text: Normalised,
-  knowledge: Knowledge,
-  phrases: CompiledPhrases,
-): string | undefined {
-  const option = knowledge.questions.product.options.find((entry) => entry.id === product)!;
-  const plain = [option.label.ja, option.label.en, ...phrases.notProductNames].map(
-    (word) => normalise(word).compact,
-  );
-  // Family words ("on-premises") and katakana spellings ("インチューン") name the option itself: the card keeps its
-  // label unless a more precise name stands beside them ("SQL Server 2012 on-premises").
+function productNameOf(product: string, taken: Mention[], text: Normalised): string | undefined {
   const named = taken
-    .filter(
-      (mention) =>
-        mention.slot === 'product' &&
-        mention.kind === 'option' &&
-        mention.options[0] === product &&
-        !plain.includes(mention.needle) &&
-        /\p{Script=Latin}/u.test(mention.written),
-    )
+    .filter((mention) => mention.namesProduct && mention.options[0] === product)
     .sort((a, b) => b.end - b.start - (a.end - a.start))[0];
   if (!named) return undefined;
   const version = /^(\d+)(r2)?/.exec(text.compact.slice(named.end));
@@ -492,7 +486,7 @@ function intentOf(
   phrases: CompiledPhrases,
 ): { intent: Intent; spans: Span[] } {
   const intent = (found: Intent, spans: Span[] = []) => ({ intent: found, spans });
-  const core = messageCore(message, phrases);
+  const core = messageCore(text, phrases);
   const command = intentOfCommand(core, phrases);
   if (command) return intent(command);
   // "日本語でお願いします。Azure の件です": a language switch in a clause of its own.
@@ -504,18 +498,19 @@ function intentOf(
   }
   if (text.compact.length === 0) return intent({ kind: 'none' });
   if (phrases.smallTalk.greeting.has(text.compact)) return intent({ kind: 'greeting' });
-  if (phrases.smallTalk.thanks.has(text.compact)) return intent({ kind: 'thanks' });
-  if (foundAll(text, phrases.handoff).length > 0) return intent({ kind: 'handoff' });
+  if (isThanks(text, clauses, phrases)) return intent({ kind: 'thanks' });
+  if (foundIn(text, phrases.handoff).length > 0) return intent({ kind: 'handoff' });
 
   // Pattern words that are the partner's own answers ("Gold cloud competency", "a non-cloud competency") are not
   // a question about them; options only asked about ("is Security a cloud competency?") do not hide a pattern.
   const answerSpans = mentions.filter((mention) => mention.kind === 'option' && !mention.questioned);
   const knownError = bestEntry(text, knowledge.knownErrors, answerSpans);
-  if (knownError) return intent({ kind: 'knownError', id: knownError.id });
+  // Answer words of the error's own pattern ("with my work account") describe the error, not the case.
+  if (knownError) return intent({ kind: 'knownError', id: knownError.id }, knownError.spans);
 
   const isQuestion = clauses.some((clause) => clause.question);
   // "Which severity?", "what does Sev C mean?"; but "Sev B?" states a level.
-  const aboutSeverity = foundAll(text, phrases.severityHelp).length > 0;
+  const aboutSeverity = foundIn(text, phrases.severityHelp).length > 0;
   // Only read here when the message is about severity: interpret() reads the stated severity once for its result.
   const levelStated = aboutSeverity && severityIn(text, clauses, phrases)?.level !== undefined;
   const aboutLevels = clauses.some((clause) => clause.question && clause.aboutOption);
@@ -523,7 +518,7 @@ function intentOf(
     return intent({ kind: 'severityHelp' });
   }
 
-  const notSure = foundAll(text, phrases.notSure);
+  const notSure = foundIn(text, phrases.notSure);
   const onlyNotSure = phrases.notSure.some((cue) => core === cue.needle);
   if (notSure.length > 0 && (context.asking !== undefined || onlyNotSure)) {
     const insideFact = bestEntry(text, knowledge.facts, answerSpans);
@@ -532,7 +527,7 @@ function intentOf(
     }
   }
 
-  const namesProduct = (spans: Span[]) =>
+  const namesProduct = (spans: readonly Span[]) =>
     stated.some(
       (mention) =>
         (mention.slot === 'family' || mention.slot === 'product') &&
@@ -540,7 +535,7 @@ function intentOf(
     );
   const redirect = bestEntry(text, knowledge.redirects, answerSpans);
   if (redirect) {
-    const problem = foundAll(text, phrases.problems).length > 0;
+    const problem = foundIn(text, phrases.problems).length > 0;
     if (!(problem && namesProduct(redirect.spans)))
       return intent({ kind: 'redirect', id: redirect.id }, redirect.spans);
   }
@@ -564,6 +559,25 @@ function intentOf(
   return intent(aboutOption ? { kind: 'help' } : { kind: 'none' });
 }
 
+/**
+ * A thank-you in every clause ("ありがとうございました、助かりました"), each maybe with words around it ("thank you
+ * very much for your help", "本当にありがとうございました").
+ */
+function isThanks(text: Normalised, clauses: Clause[], phrases: CompiledPhrases): boolean {
+  const { thanks, thanksAround } = phrases.smallTalk;
+  const trim = (words: string) => {
+    const before = thanksAround.before.find((cue) => words.startsWith(cue) && words.length > cue.length);
+    const rest = before ? words.slice(before.length) : words;
+    const after = thanksAround.after.find((cue) => rest.endsWith(cue) && rest.length > cue.length);
+    return after ? rest.slice(0, -after.length) : rest;
+  };
+  const parts = clauses
+    .map((clause) => text.compact.slice(clause.start, clause.end))
+    .filter((words) => words.length > 0);
+  if (thanks.has(text.compact)) return true;
+  return parts.length > 0 && parts.every((words) => thanks.has(words) || thanks.has(trim(words)));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Severity, unrecognised names, language
 // ---------------------------------------------------------------------------------------------------------------
@@ -582,23 +596,23 @@ function severityIn(
 ): Interpretation['severity'] {
   const { severity } = phrases;
   let level: SeverityLevel | undefined;
-  for (const span of foundAll(text, severity.levels)) {
+  for (const span of foundIn(text, severity.levels)) {
     const letter = text.compact[span.end];
     if (letter && LEVEL.test(letter) && text.boundary[span.end] && text.boundary[span.end + 1]) {
       level = letter.toUpperCase() as SeverityLevel;
       break;
     }
   }
-  const yes = foundAll(text, severity.aroundTheClock.yes).length > 0;
-  const no = foundAll(text, severity.aroundTheClock.no).length > 0;
+  const yes = foundIn(text, severity.aroundTheClock.yes).length > 0;
+  const no = foundIn(text, severity.aroundTheClock.no).length > 0;
   const aroundTheClock = yes === no ? undefined : yes;
-  const has = (cues: Needle[]) => foundAll(text, cues).length > 0;
+  const has = (cues: Needle[]) => foundIn(text, cues).length > 0;
   // A critical production system down is half of the seed's severity A; the other half is 24x7 readiness.
   const { production } = severity.impact;
-  const downs = foundAll(text, production.down);
+  const downs = foundIn(text, production.down);
   // The system first, its state a few words on, in the same clause ("production is completely down"; not "we
   // stopped using production slots").
-  const productionDown = foundAll(text, production.systems).some((system) =>
+  const productionDown = foundIn(text, production.systems).some((system) =>
     downs.some(
       (down) =>
         down.start >= system.end &&
@@ -622,9 +636,11 @@ function severityIn(
 
 /** Names the knowledge does not decide, unless they are part of an answer ("Defender for Cloud Apps"). */
 function unrecognisedIn(text: Normalised, mentions: Mention[], phrases: CompiledPhrases): string[] {
-  const names = phrases.unrecognisedNames.flatMap((name) =>
-    found(text, name).map((span) => ({ ...span, name: name.name })),
-  );
+  const names = foundIn(text, phrases.unrecognisedNames).map(({ start, end, item }) => ({
+    start,
+    end,
+    name: (item as (typeof phrases.unrecognisedNames)[number]).name,
+  }));
   return longestFirst(names)
     .filter((name) => !mentions.some((mention) => overlaps(mention, name)))
     .sort((a, b) => a.start - b.start)

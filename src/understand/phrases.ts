@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { QuestionId } from '../knowledge/schema';
-import { lastWordLength, normalise } from './normalise';
+import { lastWordLength, normalise, type Normalised } from './normalise';
 
 /** Phrases per language; both lists are matched whatever the UI language. */
 const PhraseList = z
@@ -43,7 +43,13 @@ export const Phrases = z
       .strict(),
     topics: z.object({ severityHelp: PhraseList }).strict(),
     answerOnly: PhraseList,
-    smallTalk: z.object({ greeting: PhraseList, thanks: PhraseList }).strict(),
+    smallTalk: z
+      .object({
+        greeting: PhraseList,
+        thanks: PhraseList,
+        thanksAround: z.object({ before: SomePhrases, after: SomePhrases }).strict(),
+      })
+      .strict(),
     negation: CuesAround.extend({ adjacentAfter: SomePhrases, scopeEnds: SomePhrases }).strict(),
     notAnswers: SomePhrases,
     corrections: z.object({ earlier: CuesAround, instead: SomePhrases, signals: SomePhrases }).strict(),
@@ -56,6 +62,7 @@ export const Phrases = z
         about: SomePhrases,
         owned: SomePhrases,
         conditions: z.object({ starts: SomePhrases, ends: SomePhrases }).strict(),
+        supposing: z.object({ starts: SomePhrases, ends: SomePhrases }).strict(),
       })
       .strict(),
     optionGroups: z.array(
@@ -101,7 +108,12 @@ export interface CompiledPhrases {
   /** Answer words that count only when their question is being asked. */
   answerOnly: Set<string>;
   /** A greeting or a thank-you that is the whole message (polite words included), compacted. */
-  smallTalk: { greeting: Set<string>; thanks: Set<string> };
+  smallTalk: {
+    greeting: Set<string>;
+    thanks: Set<string>;
+    /** Words around a thank-you that keep it one, compacted, longest first. */
+    thanksAround: { before: string[]; after: string[] };
+  };
   /** Cues of interpret(): see phrases.yaml for what each list means. */
   negation: { before: Needle[]; after: Needle[]; adjacentAfter: Needle[]; scopeEnds: Needle[] };
   notAnswers: Needle[];
@@ -114,6 +126,8 @@ export interface CompiledPhrases {
     about: Needle[];
     owned: Needle[];
     conditions: { starts: Needle[]; ends: string[] };
+    /** A clause that supposes ("if we have Premier"): what it names is never the partner's answer. */
+    supposing: { starts: Needle[]; ends: string[] };
   };
   /** `stated`: the words say something wherever they stand ("we're CSP": which CSP option is asked, never guessed). */
   optionGroups: { slot: QuestionId; options: string[]; words: Needle[]; stated?: boolean }[];
@@ -182,6 +196,10 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
     smallTalk: {
       greeting: new Set(both(phrases.smallTalk.greeting).map(compact)),
       thanks: new Set(both(phrases.smallTalk.thanks).map(compact)),
+      thanksAround: {
+        before: both(phrases.smallTalk.thanksAround.before).map(compact).sort(byLength),
+        after: both(phrases.smallTalk.thanksAround.after).map(compact).sort(byLength),
+      },
     },
     negation: {
       before: needles({
@@ -210,6 +228,10 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
       conditions: {
         starts: needles(phrases.questions.conditions.starts),
         ends: both(phrases.questions.conditions.ends).map(compact),
+      },
+      supposing: {
+        starts: needles(phrases.questions.supposing.starts),
+        ends: both(phrases.questions.supposing.ends).map(compact),
       },
     },
     optionGroups: phrases.optionGroups.map((group) => ({ ...group, words: needles(group.words) })),
@@ -261,8 +283,8 @@ export function compilePhrases(phrases: Phrases, fileName = 'phrases'): Compiled
 }
 
 /** The message without the polite words around it: "help please" → "help", "日本語でお願いします" → "日本語". */
-export function messageCore(text: string, phrases: CompiledPhrases): string {
-  const { compact: whole, boundary } = normalise(text);
+export function messageCore(text: string | Normalised, phrases: CompiledPhrases): string {
+  const { compact: whole, boundary } = typeof text === 'string' ? normalise(text) : text;
   let start = 0;
   let end = whole.length;
   for (let changed = true; changed && start < end;) {

@@ -1,7 +1,8 @@
 import { distance } from 'fastest-levenshtein';
 import { QuestionId, type Knowledge } from '../knowledge/schema';
-import { lastWordLength, normalise } from './normalise';
+import { lastWordLength, NeedleDictionary, normalise, type NeedleList } from './normalise';
 import type { CompiledPhrases } from './phrases';
+import { wholePatterns } from './intent';
 
 /**
  * One way of naming answers: an option's label or synonym, or a word naming several options ("yes" to "ASfP or
@@ -18,6 +19,11 @@ export interface Term {
   lastWord: number;
   /** Too common to mean an answer unless its question is being asked ("no", "latest", "フロー"). */
   answerOnly: boolean;
+  /**
+   * A product's name more precise than its option ("SQL Server", "Exchange Online"), for the card to show: not the
+   * option's own label, a word for a family or kind (phrases' notProductNames) nor a katakana spelling.
+   */
+  namesProduct: boolean;
 }
 
 /** What the knowledge and phrase files let the bot recognise, built once per pair of files. */
@@ -31,6 +37,8 @@ export interface Vocabulary {
   knownWords: Set<string>;
   /** Answer names of two Latin words or more ("action pack"), as lower-case words, by each of their words. */
   namesByWord: Map<string, string[][]>;
+  /** The answer terms and every needle list of the phrase file, to scan each message for once. */
+  dictionary: NeedleDictionary;
 }
 
 const LATIN_WORDS = /\p{Script=Latin}+/gu;
@@ -51,10 +59,16 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
   const answerWords = new Set<string>();
   const add = (term: Omit<Term, 'answerOnly'>) =>
     terms.push({ ...term, answerOnly: phrases.answerOnly.has(term.needle) });
+  const notProductNames = phrases.notProductNames.map((word) => normalise(word).compact);
 
   for (const slot of QuestionId.options) {
     for (const option of knowledge.questions[slot].options) {
       const words = [option.label.ja, option.label.en, ...option.synonyms.ja, ...option.synonyms.en];
+      const plain = new Set([
+        ...notProductNames,
+        normalise(option.label.ja).compact,
+        normalise(option.label.en).compact,
+      ]);
       const seen = new Set<string>();
       for (const word of words) {
         for (const latin of word.toLowerCase().match(LATIN_WORDS) ?? []) answerWords.add(latin);
@@ -68,6 +82,7 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
           needle: phrase.compact,
           written: word,
           lastWord: lastWordLength(phrase),
+          namesProduct: slot === 'product' && !plain.has(phrase.compact) && /\p{Script=Latin}/u.test(word),
         });
       }
     }
@@ -82,6 +97,7 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
         ...word,
         written: word.needle,
         answerOnly: !group.stated,
+        namesProduct: false,
       });
     }
   }
@@ -100,7 +116,24 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
       namesByWord.set(word, names);
     }
   }
-  return { terms, answerWords, typoTargets, knownWords, namesByWord };
+  const dictionary = new NeedleDictionary([
+    terms,
+    ...needleListsIn(phrases),
+    ...[knowledge.knownErrors, knowledge.facts, knowledge.redirects].map(wholePatterns),
+  ]);
+  return { terms, answerWords, typoTargets, knownWords, namesByWord, dictionary };
+}
+
+/** Every list of needles in the compiled phrases (each cue list is an array of `{ needle, lastWord }`). */
+function needleListsIn(value: unknown): NeedleList[] {
+  if (Array.isArray(value)) {
+    const isList =
+      value.length > 0 && value.every((item) => typeof (item as Partial<Term>)?.needle === 'string');
+    return isList ? [value as NeedleList] : value.flatMap(needleListsIn);
+  }
+  if (value instanceof Map) return [...value.values()].flatMap(needleListsIn);
+  if (typeof value !== 'object' || value === null || value instanceof Set) return [];
+  return Object.values(value).flatMap(needleListsIn);
 }
 
 /** Endings that make another word, not a typo: "teams" is not a misspelt "team", nor "offices" of "office". */
