@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import { QuestionId, type Lang } from '../src/knowledge/schema';
 import { Answers, isAnswer, isQuestionId, type Ask } from '../src/engine/types';
-import { nextQuestion, route } from '../src/engine/route';
+import { askFor } from '../src/engine/route';
 import { answersToChange, renderQuestion } from '../src/cards';
 import { questionNames } from '../src/messages/cards';
 import type { Interpretation } from '../src/understand/interpretation';
@@ -111,11 +111,9 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
   }
 
   protected nextQuestion(state: LoopState, lang: Lang): Question | undefined {
-    const answers = this.answersOf(state);
-    // deciding is cheap; describing a whole route (its steps, links, errors) is not, and finish() does it
-    if (!nextQuestion(answers, this.deps.knowledge)) return undefined;
-    const outcome = route(answers, lang, this.deps.knowledge);
-    return outcome.kind === 'ask' ? this.toQuestion(outcome, lang) : undefined;
+    // only the question is described: describing a whole route (its steps, links, errors) is finish()'s job
+    const ask = askFor(this.answersOf(state), lang, this.deps.knowledge);
+    return ask && this.toQuestion(ask, lang);
   }
 
   private toQuestion(ask: Ask, lang: Lang): Question {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getKnowledge } from '../src/knowledge/load';
 import { FamilyId, Lang, ProgramId, QuestionId, TierId } from '../src/knowledge/schema';
-import { nextQuestion, route, severityFor } from '../src/engine/route';
+import { askFor, nextQuestion, route, severityFor } from '../src/engine/route';
 import { everyCombination, everyDecidedCase } from '../src/engine/space';
 import { Answers, type NotEligible, type Outcome, type Route } from '../src/engine/types';
 
@@ -35,6 +35,8 @@ describe('the whole answer space', () => {
     const kinds = new Set<string>();
     for (const answers of everyCombination()) {
       const question = nextQuestion(answers, knowledge);
+      // what the case dialog asks: the same question, described only while one is open
+      expect(askFor(answers, 'en', knowledge)?.question).toBe(question);
       count++;
       if (question === undefined) {
         const outcome = route(answers, 'en', knowledge);

@@ -44,6 +44,12 @@ export function route(answers: Answers, lang: Lang, knowledge: Knowledge): Outco
   }
 }
 
+/** The next question, described as `route` would; undefined when the answers decide the case (it is not described). */
+export function askFor(answers: Answers, lang: Lang, knowledge: Knowledge): Ask | undefined {
+  const decision = decide(answers, knowledge);
+  return decision.kind === 'ask' ? describeAsk(decision.question, answers, lang, knowledge) : undefined;
+}
+
 /** The questions still needed, in the order the bot asks them (empty when the case is decided). */
 export function nextQuestion(answers: Answers, knowledge: Knowledge): QuestionId | undefined {
   const decision = decide(answers, knowledge);
