@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { deepFreeze } from '../src/deepFreeze';
 import { MessageFactory, type TurnContext } from 'botbuilder';
 import { QuestionId, TierId, type Knowledge, type Lang, type Text } from '../src/knowledge/schema';
 import type { Interpretation } from '../src/understand/interpretation';
@@ -118,7 +119,6 @@ export class Replies {
       const outcome = route(answers, lang, this.knowledge);
       if (outcome.kind === 'ask') return undefined;
       const card = outcome.kind === 'route' ? renderRoute(outcome) : renderNotEligible(outcome);
-      // Shared by every conversation with these answers, so frozen: a change in place would throw, not spread.
       decided = { outcome, card: deepFreeze(card) };
       if (this.decided.size >= MAX_DECIDED) this.decided.delete(this.decided.keys().next().value!);
       this.decided.set(key, decided);
@@ -248,14 +248,6 @@ export class Replies {
 interface Decided {
   outcome: Route | NotEligible;
   card: RenderedCard;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /** About 25 KB each: 2,000 cases stay under 50 MB. */

@@ -1,7 +1,8 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import type { Knowledge, QuestionId } from '../src/knowledge/schema';
 import type { Answers } from '../src/engine/types';
-import { interpret, type Interpretation, type InterpretationContext } from '../src/understand/interpretation';
+import type { Interpretation, InterpretationContext } from '../src/understand/interpretation';
+import { interpretWithButtons } from '../src/understand/buttons';
 import { pickFromMenu } from '../src/understand/menu';
 import { parseCardSubmit, type CardSubmit } from '../src/understand/submit';
 import type { ConversationMemory, MenuItem } from './memory';
@@ -87,7 +88,7 @@ export type Interpreter = (
 
 async function understand(
   context: TurnContext,
-  { knowledge, memory, interpret: interpreter = interpret, rememberMessages }: Reader,
+  { knowledge, memory, interpret: interpreter = interpretWithButtons, rememberMessages }: Reader,
   menu: MenuItem[],
   where: ReadingContext,
 ): Promise<Understood> {

@@ -7,6 +7,7 @@ export {
   type Polarity,
   type Slot,
 } from './interpretation';
+export { interpretWithButtons } from './buttons';
 export { languageFromLocale } from './locale';
 export { pickFromMenu } from './menu';
 export { MAX_UNDERSTOOD_LENGTH } from './normalise';
