@@ -255,6 +255,17 @@ describe('web chat page in Chromium, against the real bot', () => {
         expect(numbers.filter((title) => /^\d+\.$/.test(title))).toEqual(
           expected.steps.map((_, index) => `${index + 1}.`),
         );
+        // each number on one line: a title column shrunk to one character showed "1" above "."
+        const wrappedNumbers = await resultCard
+          .last()
+          .locator('.ac-fact-title .ac-textBlock')
+          .evaluateAll((blocks) =>
+            blocks
+              .filter((block) => /^\d+\.$/.test((block as HTMLElement).innerText.trim()))
+              .filter((block) => block.clientHeight > 1.5 * parseFloat(getComputedStyle(block).lineHeight))
+              .map((block) => (block as HTMLElement).innerText.trim()),
+          );
+        expect(wrappedNumbers).toEqual([]);
         const shownText = readable(await resultCard.last().innerText());
         const missing = expected.steps.filter((step) => !shownText.includes(readable(step.text)));
         expect(missing.map((step) => step.text)).toEqual([]);
