@@ -1,4 +1,11 @@
-import type { Knowledge, Lang, QuestionId, Step, Tailored, Text } from '../knowledge/schema';
+import {
+  QuestionId,
+  type Knowledge,
+  type Lang,
+  type Step,
+  type Tailored,
+  type Text,
+} from '../knowledge/schema';
 import {
   describeKnownError,
   describeLinks,
@@ -321,19 +328,19 @@ function summarise(used: Answers, lang: Lang, knowledge: Knowledge): string {
     const option = byId(options, id, 'option');
     return (option.summaryLabel ?? option.label)[lang];
   };
-  const parts = [
+  const named =
     used.productName ??
-      (used.product
-        ? optionLabel(q.product.options, used.product, lang)
-        : used.family && optionLabel(q.family.options, used.family, lang)),
-    used.program && said(q.program.options, used.program),
-    used.purchasedPlan && said(q.purchasedPlan.options, used.purchasedPlan),
-    used.tier && said(q.tier.options, used.tier),
-    used.competency && said(q.competency.options, used.competency),
-    used.version && said(q.version.options, used.version),
-    used.signIn && said(q.signIn.options, used.signIn),
-  ].filter((part): part is string => Boolean(part));
-  return parts.join(' · ');
+    (used.product
+      ? optionLabel(q.product.options, used.product, lang)
+      : used.family && optionLabel(q.family.options, used.family, lang));
+  // the other answers in the answer space's own order (the order the bot asks)
+  const others = QuestionId.options
+    .filter((slot) => slot !== 'family' && slot !== 'product')
+    .map((slot) => {
+      const id = used[slot];
+      return id && said(q[slot].options, id);
+    });
+  return [named, ...others].filter((part): part is string => Boolean(part)).join(' · ');
 }
 
 function optionLabel(options: { id: string; label: Text }[], id: string, lang: Lang): string {
