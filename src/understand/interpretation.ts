@@ -571,10 +571,10 @@ function isThanks(text: Normalised, clauses: Clause[], phrases: CompiledPhrases)
     const after = thanksAround.after.find((cue) => rest.endsWith(cue) && rest.length > cue.length);
     return after ? rest.slice(0, -after.length) : rest;
   };
+  if (thanks.has(text.compact)) return true;
   const parts = clauses
     .map((clause) => text.compact.slice(clause.start, clause.end))
     .filter((words) => words.length > 0);
-  if (thanks.has(text.compact)) return true;
   return parts.length > 0 && parts.every((words) => thanks.has(words) || thanks.has(trim(words)));
 }
 
