@@ -257,14 +257,13 @@ function mentionsIn(
   expected: Set<QuestionId>,
   phrases: CompiledPhrases,
 ): Mention[] {
-  const matches: (Span & Term)[] = [];
-  for (const { start, end, item } of foundIn(text, vocabulary.terms)) {
+  const matches = foundIn(text, vocabulary.terms).filter(({ item }) => {
     const term = item as Term;
-    if (!term.answerOnly || expected.has(term.slot)) matches.push({ start, end, ...term });
-  }
+    return !term.answerOnly || expected.has(term.slot);
+  });
   const masked = foundIn(text, phrases.notAnswers);
-  const terms = longestFirst(matches)
-    .filter((term) => !masked.some((mask) => overlaps(mask, term)))
+  const found = longestFirst(matches)
+    .filter((match) => !masked.some((mask) => overlaps(mask, match)))
     .sort((a, b) => a.start - b.start);
 
   const before = foundIn(text, phrases.negation.before);
@@ -274,31 +273,40 @@ function mentionsIn(
   const owned = foundIn(text, phrases.questions.owned);
   const instead = foundIn(text, phrases.corrections.instead);
 
-  const mentions = terms.map((term): Mention => {
-    const clause = clauseAt(clauses, term.start);
+  const mentions = found.map(({ start, end, item }): Mention => {
+    const term = item as Term;
+    const clause = clauseAt(clauses, start);
     const deniedBefore = before.some((cue) => {
-      if (cue.end > term.start || cue.start < clause.start) return false;
-      if (!isAsciiCue(cue, text)) return cue.end === term.start;
-      if (term.start - cue.end > MAX_CUE_REACH_CHARS) return false;
-      const ended = scopeEnds.some((end) => end.start >= cue.end && end.end <= term.start);
-      return !ended && wordsBetween(text, cue.end, term.start) <= MAX_CUE_REACH;
+      if (cue.end > start || cue.start < clause.start) return false;
+      if (!isAsciiCue(cue, text)) return cue.end === start;
+      if (start - cue.end > MAX_CUE_REACH_CHARS) return false;
+      const ended = scopeEnds.some((scopeEnd) => scopeEnd.start >= cue.end && scopeEnd.end <= start);
+      return !ended && wordsBetween(text, cue.end, start) <= MAX_CUE_REACH;
     });
     // Only the nearest cue after the word denies it, within its clause.
     let nearest: Span | undefined;
-    for (const cue of after)
-      if (cue.start >= term.end && (!nearest || cue.start < nearest.start)) nearest = cue;
+    for (const cue of after) if (cue.start >= end && (!nearest || cue.start < nearest.start)) nearest = cue;
     const deniedAfter =
       (nearest !== undefined &&
         nearest.end <= clause.end &&
-        !scopeEnds.some((end) => end.start >= term.end && end.end <= nearest.start)) ||
-      adjacentAfter.some((cue) => cue.start === term.end);
+        !scopeEnds.some((scopeEnd) => scopeEnd.start >= end && scopeEnd.end <= nearest.start)) ||
+      adjacentAfter.some((cue) => cue.start === end);
     const ownedHere = owned.some(
-      (cue) =>
-        cue.end <= term.start && cue.start >= clause.start && wordsBetween(text, cue.end, term.start) <= 1,
+      (cue) => cue.end <= start && cue.start >= clause.start && wordsBetween(text, cue.end, start) <= 1,
     );
-    const supposed = clause.supposes !== undefined && within(term, clause.supposes);
+    const supposed = clause.supposes !== undefined && within({ start, end }, clause.supposes);
+    // Every field written out: spreading the term into the mention was a slow copy for each answer word.
     return {
-      ...term,
+      start,
+      end,
+      slot: term.slot,
+      options: term.options,
+      kind: term.kind,
+      needle: term.needle,
+      written: term.written,
+      lastWord: term.lastWord,
+      answerOnly: term.answerOnly,
+      namesProduct: term.namesProduct,
       negated: deniedBefore || deniedAfter,
       questioned: (clause.question && !ownedHere) || supposed,
       replaces: false,
