@@ -4,7 +4,8 @@ import {
   lastWordLength,
   longestFirst,
   normalise,
-  occurrences,
+  type Found,
+  type NeedleList,
   type Normalised,
   type Span,
 } from './normalise';
@@ -30,12 +31,6 @@ interface PatternEntry {
   patterns: { ja: string[]; en: string[] };
 }
 
-/** A pattern's parts, which must occur in this order: "access ID … another account" (any words between). */
-interface Needle {
-  id: string;
-  parts: { needle: string; lastWord: number }[];
-}
-
 const GAP = '…';
 
 /** A pattern of one part, as a needle list item (see NeedleDictionary), with its place among the list's patterns. */
@@ -46,10 +41,16 @@ interface WholePattern {
   index: number;
 }
 
-/** A list's patterns, normalised once: those of one part (searched with the message's scan) and the others. */
+/** One part of a pattern of several, which must occur in order: "access ID … another account" (any words between). */
+interface PatternPart extends WholePattern {
+  part: number;
+  partCount: number;
+}
+
+/** A list's patterns, normalised once, as needle lists: those of one part and the parts of the others. */
 interface CompiledPatterns {
   whole: WholePattern[];
-  split: (Needle & { index: number })[];
+  parts: PatternPart[];
 }
 
 const compiledByEntries = new WeakMap<PatternEntry[], CompiledPatterns>();
@@ -57,44 +58,59 @@ const compiledByEntries = new WeakMap<PatternEntry[], CompiledPatterns>();
 function patternsOf(entries: PatternEntry[]): CompiledPatterns {
   let compiled = compiledByEntries.get(entries);
   if (!compiled) {
-    const needles: Needle[] = entries.flatMap((entry) =>
-      [...entry.patterns.ja, ...entry.patterns.en].map((pattern) => ({
-        id: entry.id,
-        parts: pattern.split(GAP).map((part) => {
-          const phrase = normalise(part);
-          return { needle: phrase.compact, lastWord: lastWordLength(phrase) };
-        }),
-      })),
+    compiled = { whole: [], parts: [] };
+    const patterns = entries.flatMap((entry) =>
+      [...entry.patterns.ja, ...entry.patterns.en].map((pattern) => ({ id: entry.id, pattern })),
     );
-    compiled = {
-      whole: needles.flatMap(({ id, parts }, index) =>
-        parts.length === 1 ? [{ ...parts[0], id, index }] : [],
-      ),
-      split: needles.flatMap((needle, index) => (needle.parts.length > 1 ? [{ ...needle, index }] : [])),
-    };
+    for (const [index, { id, pattern }] of patterns.entries()) {
+      const parts = pattern.split(GAP).map((part) => {
+        const phrase = normalise(part);
+        return { needle: phrase.compact, lastWord: lastWordLength(phrase), id, index };
+      });
+      if (parts.length === 1) compiled.whole.push(parts[0]);
+      else
+        for (const [part, needle] of parts.entries())
+          compiled.parts.push({ ...needle, part, partCount: parts.length });
+    }
     compiledByEntries.set(entries, compiled);
   }
   return compiled;
 }
 
-/** The one-part patterns of a list, to put in the NeedleDictionary every message is scanned with. */
-export function wholePatterns(entries: PatternEntry[]): readonly WholePattern[] {
-  return patternsOf(entries).whole;
+/** A list's patterns as needle lists, to put in the NeedleDictionary every message is scanned with. */
+export function patternLists(entries: PatternEntry[]): NeedleList[] {
+  const { whole, parts } = patternsOf(entries);
+  return [whole, parts];
 }
 
 const within = (inner: Span, outer: Span) => outer.start <= inner.start && inner.end <= outer.end;
 
-/** Where all parts of a pattern occur in order, the earliest way: one span per part, or undefined. */
-function partsIn(text: Normalised, parts: Needle['parts']): Span[] | undefined {
-  const spans: Span[] = [];
-  let from = 0;
-  for (const part of parts) {
-    const next = occurrences(text, part.needle, part.lastWord).find((span) => span.start >= from);
-    if (!next) return undefined;
-    spans.push(next);
-    from = next.end;
+/**
+ * Where all parts of each pattern of several occur in order, the earliest way: one span per part. `found` holds
+ * where parts occur, by pattern, then part, then position.
+ */
+function patternsIn(found: readonly Found[]): { pattern: PatternPart; spans: Span[] }[] {
+  const matched: { pattern: PatternPart; spans: Span[] }[] = [];
+  for (let first = 0; first < found.length;) {
+    const pattern = found[first].item as PatternPart;
+    let end = first;
+    while (end < found.length && (found[end].item as PatternPart).index === pattern.index) end += 1;
+    const spans: Span[] = [];
+    let from = 0;
+    for (let part = 0; part < pattern.partCount; part += 1) {
+      let next: Found | undefined;
+      for (let at = first; at < end && !next; at += 1) {
+        const span = found[at];
+        if ((span.item as PatternPart).part === part && span.start >= from) next = span;
+      }
+      if (!next) break;
+      spans.push({ start: next.start, end: next.end });
+      from = next.end;
+    }
+    if (spans.length === pattern.partCount) matched.push({ pattern, spans });
+    first = end;
   }
-  return spans;
+  return matched;
 }
 
 /**
@@ -108,17 +124,15 @@ export function bestEntry(
   entries: PatternEntry[],
   answers: Span[],
 ): { id: string; spans: Span[] } | undefined {
-  const { whole, split } = patternsOf(entries);
+  const { whole, parts } = patternsOf(entries);
   const matches: (Span & { id: string; index: number })[] = [];
   for (const { start, end, item } of foundIn(text, whole)) {
     const { id, index } = item as WholePattern;
     if (!answers.some((answer) => within({ start, end }, answer))) matches.push({ start, end, id, index });
   }
-  for (const { id, parts, index } of split) {
-    const spans = partsIn(text, parts);
-    if (spans && !spans.every((span) => answers.some((answer) => within(span, answer)))) {
-      for (const span of spans) matches.push({ ...span, id, index });
-    }
+  for (const { pattern, spans } of patternsIn(foundIn(text, parts))) {
+    if (spans.every((span) => answers.some((answer) => within(span, answer)))) continue;
+    for (const { start, end } of spans) matches.push({ start, end, id: pattern.id, index: pattern.index });
   }
   // in the order of the patterns, as when they were searched for one by one: ties go to the earlier pattern
   matches.sort((a, b) => a.index - b.index || a.start - b.start);

@@ -131,37 +131,37 @@ interface Membership {
   order: number;
 }
 
-/** The two code units of `text` from `at`, as one number. */
-const pairAt = (text: string, at: number) => text.charCodeAt(at) * 0x10000 + text.charCodeAt(at + 1);
+/** A node of the needle trie: the needles spelt by the path to it, and the nodes one code unit further. */
+interface TrieNode {
+  memberships: Membership[];
+  next: Map<number, TrieNode>;
+}
+
+const trieNode = (): TrieNode => ({ memberships: [], next: new Map() });
 
 /**
  * The needle lists understanding searches every message for (about 900 needles: answer words, cues, patterns),
- * indexed by their first two characters. A message is read once for all of them instead of being searched once
- * per needle, which was most of the time it took to understand a message. `foundIn` gives what `occurrences`
- * gives needle by needle over a list, in the same order.
+ * as one trie of their code units. A message is read once for all of them, each position walked only as far as
+ * some needle still matches, instead of being searched once per needle, which was most of the time it took to
+ * understand a message. `foundIn` gives what `occurrences` gives needle by needle over a list, in the same order.
  */
 export class NeedleDictionary {
-  /** Needles of two characters or more, by their first two, each with the lists it is in. */
-  private readonly byPair = new Map<number, { needle: string; memberships: Membership[] }[]>();
-  /** One-character needles: searched for directly. */
-  private readonly short: Membership[] = [];
+  private readonly root = trieNode();
   private readonly lists: ReadonlySet<NeedleList>;
 
   constructor(lists: readonly NeedleList[]) {
     this.lists = new Set(lists);
     for (const list of this.lists) {
       list.forEach((item, order) => {
-        const membership = { list, item, order };
-        if (item.needle.length < 2) {
-          this.short.push(membership);
-          return;
+        if (item.needle.length === 0) return;
+        let node = this.root;
+        for (let at = 0; at < item.needle.length; at += 1) {
+          const unit = item.needle.charCodeAt(at);
+          let next = node.next.get(unit);
+          if (!next) node.next.set(unit, (next = trieNode()));
+          node = next;
         }
-        const key = pairAt(item.needle, 0);
-        const needles = this.byPair.get(key) ?? [];
-        this.byPair.set(key, needles);
-        const known = needles.find((entry) => entry.needle === item.needle);
-        if (known) known.memberships.push(membership);
-        else needles.push({ needle: item.needle, memberships: [membership] });
+        node.memberships.push({ list, item, order });
       });
     }
   }
@@ -169,26 +169,22 @@ export class NeedleDictionary {
   /** The text, with where every needle of every list occurs in it. */
   scan(text: Normalised): Normalised {
     const found = new Map<NeedleList, Found[]>();
-    const add = ({ list, item, order }: Membership, start: number) => {
-      if (!atBoundaries(text, item.needle, item.lastWord, start)) return;
-      const span = { start, end: start + item.needle.length, item, order };
-      const spans = found.get(list);
-      if (spans) spans.push(span);
-      else found.set(list, [span]);
-    };
     const { compact } = text;
-    for (let at = 0; at + 1 < compact.length; at += 1) {
-      const needles = this.byPair.get(pairAt(compact, at));
-      if (!needles) continue;
-      for (const { needle, memberships } of needles) {
-        if (compact.startsWith(needle, at)) for (const membership of memberships) add(membership, at);
+    for (let start = 0; start < compact.length; start += 1) {
+      // a needle starting with a letter or digit starts a word: none starts inside "support"
+      if (!text.boundary[start] && isAsciiWordChar(compact[start])) continue;
+      let node: TrieNode | undefined = this.root;
+      for (let at = start; at < compact.length; at += 1) {
+        node = node.next.get(compact.charCodeAt(at));
+        if (!node) break;
+        for (const { list, item, order } of node.memberships) {
+          if (!atBoundaries(text, item.needle, item.lastWord, start)) continue;
+          const span = { start, end: at + 1, item, order };
+          const spans = found.get(list);
+          if (spans) spans.push(span);
+          else found.set(list, [span]);
+        }
       }
-    }
-    for (const membership of this.short) {
-      const { needle } = membership.item;
-      if (needle.length === 0) continue;
-      for (let at = compact.indexOf(needle); at !== -1; at = compact.indexOf(needle, at + 1))
-        add(membership, at);
     }
     // in list order, then by position, as searching for the list's needles one by one finds them
     for (const spans of found.values()) spans.sort((a, b) => a.order - b.order || a.start - b.start);

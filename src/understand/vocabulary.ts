@@ -2,7 +2,7 @@ import { distance } from 'fastest-levenshtein';
 import { QuestionId, type Knowledge } from '../knowledge/schema';
 import { lastWordLength, NeedleDictionary, normalise, type NeedleList } from './normalise';
 import type { CompiledPhrases } from './phrases';
-import { wholePatterns } from './intent';
+import { patternLists } from './intent';
 
 /**
  * One way of naming answers: an option's label or synonym, or a word naming several options ("yes" to "ASfP or
@@ -119,7 +119,7 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
   const dictionary = new NeedleDictionary([
     terms,
     ...needleListsIn(phrases),
-    ...[knowledge.knownErrors, knowledge.facts, knowledge.redirects].map(wholePatterns),
+    ...[knowledge.knownErrors, knowledge.facts, knowledge.redirects].flatMap(patternLists),
   ]);
   return { terms, answerWords, typoTargets, knownWords, namesByWord, dictionary };
 }
