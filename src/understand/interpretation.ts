@@ -430,12 +430,19 @@ function complementOf(slot: Slot, denied: Set<string>, knowledge: Knowledge): st
   return left.length === 1 ? left[0].id : undefined;
 }
 
-/** Families with one product (Azure, on-premises): naming the product names the family too. */
+const singleProductFamiliesOf = new WeakMap<Knowledge, Set<string>>();
+
+/** Families with one product (Azure, on-premises): naming the product names the family too. Counted once. */
 function singleProductFamilies(knowledge: Knowledge): Set<string> {
-  const count = new Map<string, number>();
-  for (const option of knowledge.questions.product.options)
-    count.set(option.family, (count.get(option.family) ?? 0) + 1);
-  return new Set([...count].filter(([, products]) => products === 1).map(([family]) => family));
+  let single = singleProductFamiliesOf.get(knowledge);
+  if (!single) {
+    const count = new Map<string, number>();
+    for (const option of knowledge.questions.product.options)
+      count.set(option.family, (count.get(option.family) ?? 0) + 1);
+    single = new Set([...count].filter(([, products]) => products === 1).map(([family]) => family));
+    singleProductFamiliesOf.set(knowledge, single);
+  }
+  return single;
 }
 
 /** "Not Office 365" does not deny Microsoft 365, though "Office 365" is one of its words too. */

@@ -177,7 +177,8 @@ export class NeedleDictionary {
       for (let at = start; at < compact.length; at += 1) {
         node = node.next.get(compact.charCodeAt(at));
         if (!node) break;
-        for (const { list, item, order } of node.memberships) {
+        for (let index = 0; index < node.memberships.length; index += 1) {
+          const { list, item, order } = node.memberships[index];
           if (!atBoundaries(text, item.needle, item.lastWord, start)) continue;
           const span = { start, end: at + 1, item, order };
           const spans = found.get(list);
@@ -188,7 +189,8 @@ export class NeedleDictionary {
     }
     // in list order, then by position, as searching for the list's needles one by one finds them
     for (const spans of found.values()) spans.sort((a, b) => a.order - b.order || a.start - b.start);
-    return { ...text, scanned: { dictionary: this, found } };
+    const { boundary, separators } = text;
+    return { compact, boundary, separators, scanned: { dictionary: this, found } };
   }
 
   has(list: NeedleList): boolean {

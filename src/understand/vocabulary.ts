@@ -31,8 +31,8 @@ export interface Vocabulary {
   terms: Term[];
   /** Lower-case Latin words of the answer terms: what a typo is corrected to, and words that say no language. */
   answerWords: Set<string>;
-  /** Answer words of four letters or more, the targets of typo correction. */
-  typoTargets: string[];
+  /** Answer words of four letters or more, the targets of typo correction, by their first letter. */
+  typoTargets: Map<string, string[]>;
   /** Lower-case English words of the knowledge and phrase files, and `notTypos`: never corrected. */
   knownWords: Set<string>;
   /** Answer names of two Latin words or more ("action pack"), as lower-case words, by each of their words. */
@@ -105,7 +105,13 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
   const knownWords = new Set(phrases.notTypos);
   const prose = JSON.stringify(knowledge).toLowerCase() + ' ' + JSON.stringify([...phrases.commands.keys()]);
   for (const word of prose.match(LATIN_WORDS) ?? []) knownWords.add(word);
-  const typoTargets = [...answerWords].filter((word) => word.length >= MIN_TYPO_LENGTH);
+  const typoTargets = new Map<string, string[]>();
+  for (const word of answerWords) {
+    if (word.length < MIN_TYPO_LENGTH) continue;
+    const sameFirst = typoTargets.get(word[0]) ?? [];
+    typoTargets.set(word[0], sameFirst);
+    sameFirst.push(word);
+  }
   const namesByWord = new Map<string, string[][]>();
   for (const term of terms) {
     const words = term.written.toLowerCase().match(WORDS) ?? [];
@@ -159,8 +165,8 @@ function correctLongWords(text: string, vocabulary: Vocabulary): string {
     let best: string | undefined;
     let bestDistance = allowed + 1;
     let tie = false;
-    for (const target of vocabulary.typoTargets) {
-      if (target[0] !== lower[0] || Math.abs(target.length - lower.length) > allowed) continue;
+    for (const target of vocabulary.typoTargets.get(lower[0]) ?? []) {
+      if (Math.abs(target.length - lower.length) > allowed) continue;
       if (inflected(lower, target)) continue;
       const apart = distance(lower, target);
       // Two edits only as two letters swapped ("Offcie", "advsior"): "connect" is not "content".
@@ -173,6 +179,9 @@ function correctLongWords(text: string, vocabulary: Vocabulary): string {
 }
 
 const WORDS = /[\p{L}\p{N}]+/gu;
+/** A word (of WORDS) of three Latin letters; lower-cased, it must still be three (İ is two code units then). */
+const THREE_LETTER_WORD = /(?<![\p{L}\p{N}])\p{Script=Latin}{3}(?![\p{L}\p{N}])/gu;
+const THREE_LATIN_LETTERS = /^\p{Script=Latin}{3}$/u;
 /** Only spaces between two words of a name ("Action  Pack", not "action; pack"). */
 const SPACES = /^ +$/;
 
@@ -182,6 +191,14 @@ const SPACES = /^ +$/;
  * same first letter, one reading only.
  */
 function correctShortWords(text: string, vocabulary: Vocabulary): string {
+  const unknownStarts = new Set<number>();
+  for (const match of text.matchAll(THREE_LETTER_WORD)) {
+    const word = match[0].toLowerCase();
+    if (!THREE_LATIN_LETTERS.test(word)) continue;
+    if (!vocabulary.answerWords.has(word) && !vocabulary.knownWords.has(word)) unknownStarts.add(match.index);
+  }
+  // most messages have no unknown three-letter word: no need to cut them into words
+  if (unknownStarts.size === 0) return text;
   const tokens = [...text.matchAll(WORDS)].map((match) => ({
     word: match[0].toLowerCase(),
     start: match.index,
@@ -189,8 +206,7 @@ function correctShortWords(text: string, vocabulary: Vocabulary): string {
   }));
   const fixes = new Map<number, string>();
   tokens.forEach((token, at) => {
-    if (!/^\p{Script=Latin}{3}$/u.test(token.word)) return;
-    if (vocabulary.answerWords.has(token.word) || vocabulary.knownWords.has(token.word)) return;
+    if (!unknownStarts.has(token.start)) return;
     const readings = new Set<string>();
     for (const neighbour of [tokens[at - 1], tokens[at + 1]]) {
       for (const name of (neighbour && vocabulary.namesByWord.get(neighbour.word)) ?? []) {
