@@ -188,7 +188,7 @@ const QUESTION_MARK = /[?？]/u;
 function clausesOf(text: Normalised, phrases: CompiledPhrases): Clause[] {
   const starts = [0];
   for (let at = 1; at < text.compact.length; at += 1) {
-    if (CLAUSE_BREAK.test(text.separators[at])) starts.push(at);
+    if (text.separators[at] !== '' && CLAUSE_BREAK.test(text.separators[at])) starts.push(at);
   }
   const { questions } = phrases;
   const opening = foundIn(text, questions.starts);
@@ -352,9 +352,9 @@ function decide(
   text: Normalised,
 ): Decided {
   const negated: Partial<Record<Slot, string[]>> = {};
-  const ownWords = new Set(
-    taken.filter((mention) => mention.kind === 'option').flatMap((mention) => mention.options),
-  );
+  const ownWords = new Set<string>();
+  for (const mention of taken)
+    if (mention.kind === 'option') for (const option of mention.options) ownWords.add(option);
   for (const mention of mentions) {
     if (!mention.negated) continue;
     const list = (negated[mention.slot] ??= []);
@@ -673,8 +673,9 @@ const LATIN_WORD = /\p{Script=Latin}+/gu;
  */
 function languageIn(message: string, vocabulary: Vocabulary): Lang | undefined {
   if (JAPANESE_SCRIPT.test(message)) return 'ja';
-  const words = (message.toLowerCase().match(LATIN_WORD) ?? []).filter(
-    (word) => !vocabulary.answerWords.has(word),
-  );
-  return words.length >= 2 ? 'en' : undefined;
+  let words = 0;
+  for (const [word] of message.toLowerCase().matchAll(LATIN_WORD)) {
+    if (!vocabulary.answerWords.has(word) && ++words === 2) return 'en';
+  }
+  return undefined;
 }

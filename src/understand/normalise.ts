@@ -33,7 +33,8 @@ const isSeparator = (char: string) => {
   const code = char.charCodeAt(0);
   return code < 128 ? ASCII_SEPARATORS[code] : SEPARATOR.test(char);
 };
-const isAsciiWordChar = (char: string) => ASCII_WORD_CHARS[char.charCodeAt(0)] === true;
+/** Whether the character of `text` at `at` is an ASCII letter or digit (read by code, no one-character string). */
+const isAsciiWordChar = (text: string, at = 0) => ASCII_WORD_CHARS[text.charCodeAt(at)] === true;
 
 export function normalise(text: string): Normalised {
   let compact = '';
@@ -91,8 +92,8 @@ export function occurrences(text: Normalised, needle: string, lastWord = needle.
 }
 
 function atBoundaries(text: Normalised, needle: string, lastWord: number, at: number): boolean {
-  const needsStart = isAsciiWordChar(needle[0]);
-  const needsEnd = lastWord <= SHORT_WORD && isAsciiWordChar(needle[needle.length - 1]);
+  const needsStart = isAsciiWordChar(needle);
+  const needsEnd = lastWord <= SHORT_WORD && isAsciiWordChar(needle, needle.length - 1);
   return (!needsStart || text.boundary[at]) && (!needsEnd || text.boundary[at + needle.length]);
 }
 
@@ -172,7 +173,7 @@ export class NeedleDictionary {
     const { compact } = text;
     for (let start = 0; start < compact.length; start += 1) {
       // a needle starting with a letter or digit starts a word: none starts inside "support"
-      if (!text.boundary[start] && isAsciiWordChar(compact[start])) continue;
+      if (!text.boundary[start] && isAsciiWordChar(compact, start)) continue;
       let node: TrieNode | undefined = this.root;
       for (let at = start; at < compact.length; at += 1) {
         node = node.next.get(compact.charCodeAt(at));
@@ -188,7 +189,8 @@ export class NeedleDictionary {
       }
     }
     // in list order, then by position, as searching for the list's needles one by one finds them
-    for (const spans of found.values()) spans.sort((a, b) => a.order - b.order || a.start - b.start);
+    for (const spans of found.values())
+      if (spans.length > 1) spans.sort((a, b) => a.order - b.order || a.start - b.start);
     const { boundary, separators } = text;
     return { compact, boundary, separators, scanned: { dictionary: this, found } };
   }

@@ -144,8 +144,10 @@ function needleListsIn(value: unknown): NeedleList[] {
 
 /** Endings that make another word, not a typo: "teams" is not a misspelt "team", nor "offices" of "office". */
 const INFLECTIONS = ['s', 'es', 'ed', 'ing', 'er'];
-const inflected = (a: string, b: string) =>
-  INFLECTIONS.some((ending) => a === b + ending || b === a + ending);
+function inflected(a: string, b: string): boolean {
+  const [shorter, longer] = a.length < b.length ? [a, b] : [b, a];
+  return longer.startsWith(shorter) && INFLECTIONS.includes(longer.slice(shorter.length));
+}
 
 /**
  * The text with misspelt answer words put right ("Offcie 365" → "office 365", "slver" → "silver"): a Latin word of
