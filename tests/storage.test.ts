@@ -250,6 +250,37 @@ describe('replies of a discarded attempt', () => {
   });
 });
 
+
+describe('a turn that is not a message', () => {
+  it('writes the state only when it changed it', async () => {
+    const store = new ConditionalMemoryStorage();
+    const writes: string[] = [];
+    const writeIfUnchanged = store.writeIfUnchanged.bind(store);
+    store.writeIfUnchanged = (key, item, expected) => {
+      writes.push(key);
+      return writeIfUnchanged(key, item, expected);
+    };
+    const joined = (name: string): Partial<Activity> => ({
+      type: 'conversationUpdate',
+      membersAdded: [{ id: name, name }],
+    });
+    const a = instance(store, async (state, context) => {
+      const names = state.conversationState.createProperty<string[]>('joined');
+      const seen = await names.get(context, []);
+      const added = context.activity.membersAdded?.map((member) => member.id) ?? [];
+      const fresh = added.filter((id) => !seen.includes(id));
+      if (fresh.length > 0) await names.set(context, [...seen, ...fresh]);
+    });
+
+    await a.adapter.processActivity(joined('ann'));
+    await a.adapter.processActivity(joined('ann'));
+    expect(writes).toHaveLength(1);
+    await a.adapter.processActivity(joined('bob'));
+    expect(writes).toHaveLength(2);
+    const stored = await store.read(['test/conversations/conversation-1/']);
+    expect(stored['test/conversations/conversation-1/']).toMatchObject({ joined: ['ann', 'bob'] });
+  });
+});
 describe('state written with Japanese text', () => {
   it('round-trips through the conditional blob write and stays readable by plain BlobsStorage', async () => {
     const container = `state-${randomUUID()}`;
