@@ -1,11 +1,6 @@
 import { ActivityHandler, Channels, TurnContext, type BotState } from 'botbuilder';
-import {
-  DialogSet,
-  DialogTurnStatus,
-  type Dialog,
-  type DialogState,
-  type DialogStateManagerConfiguration,
-} from 'botbuilder-dialogs';
+import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
+import { DialogTurnPrimer } from './dialogTurn';
 import { DIALOG_STATE_PROPERTY } from './pipeline';
 import type { ConversationMemory } from '../dialogs/memory';
 import type { Replies } from '../dialogs/replies';
@@ -18,12 +13,6 @@ export interface SupportBotDeps {
   replies: Replies;
 }
 
-/**
- * Where a turn's first DialogStateManager looks for the memory scopes before building them (botbuilder-dialogs'
- * DIALOG_STATE_MANAGER_CONFIGURATION, not exported; tests/bot.test.ts checks the SDK still reads it).
- */
-export const DIALOG_STATE_CONFIGURATION = 'DialogStateManagerConfiguration';
-
 /** Longer messages are not a question but a pasted log: the partner is asked for the error line instead. */
 export const MAX_MESSAGE_CHARS = 5_000;
 
@@ -34,12 +23,7 @@ export const MAX_MESSAGE_CHARS = 5_000;
  */
 export class SupportBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
-  /**
-   * The dialogs' memory scopes, built by the first turn and given to every later one, as DialogManager does with
-   * its stateConfiguration: building them anew (a service collection, its factories and their checks) cost every
-   * turn more than the bot's own dialog steps.
-   */
-  private stateConfiguration?: DialogStateManagerConfiguration;
+  private readonly primer = new DialogTurnPrimer();
 
   constructor(private readonly deps: SupportBotDeps) {
     super();
@@ -69,10 +53,10 @@ export class SupportBot extends ActivityHandler {
       return;
     }
     // Not runDialog: it snapshots all dialog memory into a trace activity every turn, a fifth of a turn's CPU.
-    if (this.stateConfiguration) context.turnState.set(DIALOG_STATE_CONFIGURATION, this.stateConfiguration);
+    this.primer.prime(context);
     const dialogContext = await this.dialogs.createContext(context);
-    this.stateConfiguration ??= dialogContext.state.configuration;
     const result = await dialogContext.continueDialog();
+    this.primer.learn(context, dialogContext);
     if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.deps.dialog.id);
   }
 }
