@@ -1,4 +1,4 @@
-import { ActivityHandler, Channels, TurnContext, type BotState } from 'botbuilder';
+import { ActivityHandler, ActivityTypes, Channels, TurnContext, type BotState } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import { DialogTurnPrimer } from './dialogTurn';
 import { DIALOG_STATE_PROPERTY } from './pipeline';
@@ -38,11 +38,16 @@ export class SupportBot extends ActivityHandler {
       }
       await next();
     });
+  }
 
-    this.onMessage(async (context, next) => {
-      if (addressedToBot(context)) await this.converse(context);
-      await next();
-    });
+  /**
+   * Messages, nearly every turn, go straight to the dialogs: ActivityHandler would pass them along its chains of
+   * turn, message and dialog handlers (a promise and a closure per link) that this bot leaves empty. Every other
+   * activity (the welcome, invokes such as healthCheck) goes through ActivityHandler.
+   */
+  override async run(context: TurnContext): Promise<void> {
+    if (context.activity?.type !== ActivityTypes.Message) return super.run(context);
+    if (addressedToBot(context)) await this.converse(context);
   }
 
   private async converse(context: TurnContext): Promise<void> {

@@ -44,7 +44,7 @@ interface LastMessage {
   before: string;
 }
 
-/** What runs one turn's dialogs (the SupportBot, an ActivityHandler); it sends its replies and never saves. */
+/** What runs one turn's dialogs (the SupportBot); it sends its replies and never saves. */
 export interface TurnLogic {
   run(context: TurnContext): Promise<void>;
 }
