@@ -1,14 +1,15 @@
 import { ActivityHandler, ActivityTypes, Channels, TurnContext, type BotState } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
+import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { DialogTurnPrimer } from './dialogTurn';
 import { DIALOG_STATE_PROPERTY } from './pipeline';
+import type { MainDialog } from '../dialogs/mainDialog';
 import type { ConversationMemory } from '../dialogs/memory';
 import type { Replies } from '../dialogs/replies';
 
 export interface SupportBotDeps {
   conversationState: BotState;
-  /** The root dialog (MainDialog). */
-  dialog: Dialog;
+  /** The dialog every exchange begins with; it and its companions run at the root of the stack. */
+  dialog: MainDialog;
   memory: ConversationMemory;
   replies: Replies;
 }
@@ -29,6 +30,7 @@ export class SupportBot extends ActivityHandler {
     super();
     const dialogState = deps.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
     this.dialogs = new DialogSet(dialogState).add(deps.dialog);
+    for (const companion of deps.dialog.companions) this.dialogs.add(companion);
 
     this.onMembersAdded(async (context, next) => {
       if (joinedIsWelcome(context) && (await deps.memory.welcomeDue(context))) {
