@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import {
-  ComponentDialog,
   WaterfallDialog,
+  type Dialog,
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
@@ -21,16 +21,19 @@ import { takeFeedback } from './feedback';
 import { NOTHING_SAID, readTurn } from './understood';
 import type { MenuItem } from './memory';
 
-const ROUTE = 'route';
-
 /**
  * The opening of every exchange: reads what the partner said or pressed (once, see understood.ts) and does what
  * the command table says at rest — a support case (pre-filled from their words), the fix for a pasted known error,
  * the severity helper, the right place for questions that are not technical support, or a fact. Runs again for
  * each new exchange, so everything stays reachable later in the same conversation.
+ *
+ * A waterfall at the root of the dialog stack, with the dialogs it begins (`companions`) beside it in the same
+ * DialogSet: wrapped in a component, every turn would build one more dialog context and pass one more layer.
  */
-export class MainDialog extends ComponentDialog {
+export class MainDialog extends WaterfallDialog {
   static readonly id = 'main';
+  /** The dialogs this one begins: they belong in the same DialogSet as it. */
+  readonly companions: Dialog[];
 
   constructor(
     private readonly deps: DialogDeps,
@@ -38,11 +41,9 @@ export class MainDialog extends ComponentDialog {
     severityDialog: SeverityDialog,
   ) {
     super(MainDialog.id);
-    this.addDialog(caseDialog);
-    this.addDialog(severityDialog);
-    this.addDialog(new HandoffDialog(deps));
-    this.addDialog(new WaterfallDialog(ROUTE, [this.openStep.bind(this), this.closeStep.bind(this)]));
-    this.initialDialogId = ROUTE;
+    this.companions = [caseDialog, severityDialog, new HandoffDialog(deps)];
+    this.addStep(this.openStep.bind(this));
+    this.addStep(this.closeStep.bind(this));
   }
 
   private async openStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -298,18 +299,18 @@ export class MainDialog extends ComponentDialog {
 
   private async closeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     // The partner chose another topic mid-way: handle the same message again from the top.
-    if (isHandoff(step.result)) return step.replaceDialog(ROUTE);
+    if (isHandoff(step.result)) return step.replaceDialog(MainDialog.id);
     if (isSeverityDetour(step.result)) {
-      return step.replaceDialog(ROUTE, { severityThenCase: step.result.severityDetour });
+      return step.replaceDialog(MainDialog.id, { severityThenCase: step.result.severityDetour });
     }
     // "Talk to a person" at a question: the hand-off, then the case where it was.
     if (isPersonDetour(step.result)) {
-      return step.replaceDialog(ROUTE, { personThenCase: step.result.personDetour });
+      return step.replaceDialog(MainDialog.id, { personThenCase: step.result.personDetour });
     }
     const setAside = (step.values as { resumeCase?: unknown }).resumeCase;
     const resumeCase = setAside === undefined ? undefined : CaseToResume.safeParse(setAside);
     if (resumeCase?.success && (isSeverityResult(step.result) || isPersonAsked(step.result))) {
-      return step.replaceDialog(ROUTE, { resumeCase: resumeCase.data });
+      return step.replaceDialog(MainDialog.id, { resumeCase: resumeCase.data });
     }
     if (isCaseResult(step.result)) {
       const { answers, answered } = step.result;

@@ -1,28 +1,18 @@
-import { ActivityHandler, Channels, TurnContext, type BotState } from 'botbuilder';
-import {
-  DialogSet,
-  DialogTurnStatus,
-  type Dialog,
-  type DialogState,
-  type DialogStateManagerConfiguration,
-} from 'botbuilder-dialogs';
+import { ActivityHandler, ActivityTypes, Channels, TurnContext, type BotState } from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { DialogTurnPrimer } from './dialogTurn';
 import { DIALOG_STATE_PROPERTY } from './pipeline';
+import type { MainDialog } from '../dialogs/mainDialog';
 import type { ConversationMemory } from '../dialogs/memory';
 import type { Replies } from '../dialogs/replies';
 
 export interface SupportBotDeps {
   conversationState: BotState;
-  /** The root dialog (MainDialog). */
-  dialog: Dialog;
+  /** The dialog every exchange begins with; it and its companions run at the root of the stack. */
+  dialog: MainDialog;
   memory: ConversationMemory;
   replies: Replies;
 }
-
-/**
- * Where a turn's first DialogStateManager looks for the memory scopes before building them (botbuilder-dialogs'
- * DIALOG_STATE_MANAGER_CONFIGURATION, not exported; tests/bot.test.ts checks the SDK still reads it).
- */
-export const DIALOG_STATE_CONFIGURATION = 'DialogStateManagerConfiguration';
 
 /** Longer messages are not a question but a pasted log: the partner is asked for the error line instead. */
 export const MAX_MESSAGE_CHARS = 5_000;
@@ -34,17 +24,13 @@ export const MAX_MESSAGE_CHARS = 5_000;
  */
 export class SupportBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
-  /**
-   * The dialogs' memory scopes, built by the first turn and given to every later one, as DialogManager does with
-   * its stateConfiguration: building them anew (a service collection, its factories and their checks) cost every
-   * turn more than the bot's own dialog steps.
-   */
-  private stateConfiguration?: DialogStateManagerConfiguration;
+  private readonly primer = new DialogTurnPrimer();
 
   constructor(private readonly deps: SupportBotDeps) {
     super();
     const dialogState = deps.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
     this.dialogs = new DialogSet(dialogState).add(deps.dialog);
+    for (const companion of deps.dialog.companions) this.dialogs.add(companion);
 
     this.onMembersAdded(async (context, next) => {
       if (joinedIsWelcome(context) && (await deps.memory.welcomeDue(context))) {
@@ -54,11 +40,16 @@ export class SupportBot extends ActivityHandler {
       }
       await next();
     });
+  }
 
-    this.onMessage(async (context, next) => {
-      if (addressedToBot(context)) await this.converse(context);
-      await next();
-    });
+  /**
+   * Messages, nearly every turn, go straight to the dialogs: ActivityHandler would pass them along its chains of
+   * turn, message and dialog handlers (a promise and a closure per link) that this bot leaves empty. Every other
+   * activity (the welcome, invokes such as healthCheck) goes through ActivityHandler.
+   */
+  override async run(context: TurnContext): Promise<void> {
+    if (context.activity?.type !== ActivityTypes.Message) return super.run(context);
+    if (addressedToBot(context)) await this.converse(context);
   }
 
   private async converse(context: TurnContext): Promise<void> {
@@ -69,10 +60,10 @@ export class SupportBot extends ActivityHandler {
       return;
     }
     // Not runDialog: it snapshots all dialog memory into a trace activity every turn, a fifth of a turn's CPU.
-    if (this.stateConfiguration) context.turnState.set(DIALOG_STATE_CONFIGURATION, this.stateConfiguration);
+    this.primer.prime(context);
     const dialogContext = await this.dialogs.createContext(context);
-    this.stateConfiguration ??= dialogContext.state.configuration;
     const result = await dialogContext.continueDialog();
+    this.primer.learn(context, dialogContext);
     if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.deps.dialog.id);
   }
 }

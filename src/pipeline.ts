@@ -4,7 +4,6 @@ import {
   MessageFactory,
   type Activity,
   type BotAdapter,
-  type ConversationState,
   type Middleware,
   type ResourceResponse,
   type TurnContext,
@@ -14,6 +13,7 @@ import type { Logger } from './logger';
 import { say } from './messages/conversation';
 import { securityMessages } from './messages/security';
 import { isETagConflict } from './storage/conditional';
+import type { SafeConversationState } from './storage/state';
 import { storageMessages } from './storage/messages';
 import { STATE_VERSION_PROPERTY, isOutdated, isUnknownDialog } from './storage/version';
 import { languageFromLocale } from './understand/locale';
@@ -44,13 +44,13 @@ interface LastMessage {
   before: string;
 }
 
-/** What runs one turn's dialogs (the SupportBot, an ActivityHandler); it sends its replies and never saves. */
+/** What runs one turn's dialogs (the SupportBot); it sends its replies and never saves. */
 export interface TurnLogic {
   run(context: TurnContext): Promise<void>;
 }
 
 export interface TurnPipelineOptions {
-  conversationState: ConversationState;
+  conversationState: SafeConversationState;
   bot: TurnLogic;
   /** stateVersionOf(dialogs, answers): a conversation saved under another version restarts politely. */
   stateVersion: string;
@@ -212,15 +212,20 @@ export class TurnPipeline {
     this.stats.turns++;
     const { conversationState, bot, log } = this.options;
     const replies = captureFor(context);
+    const fingerprint = messageFingerprint(context.activity);
     let conflicted = false;
     let unknownDialog = false;
     for (;;) {
       replies.hold();
       try {
-        await this.restartIfOutdated(context, await conversationState.load(context, true), unknownDialog);
+        // A message always changes the state (its fingerprint): it is saved without comparing, so nothing is kept
+        // to compare with.
+        const loaded = fingerprint
+          ? await conversationState.loadToWrite(context)
+          : await conversationState.load(context, true);
+        await this.restartIfOutdated(context, loaded, unknownDialog);
         // read after the restart: clearing puts a new object in place
         const state = conversationState.get(context) as Record<string, unknown>;
-        const fingerprint = messageFingerprint(context.activity);
         const last = state[LAST_MESSAGE_PROPERTY] as LastMessage | undefined;
         if (fingerprint && last?.fingerprint === fingerprint) {
           await this.replay(context, state, last);
@@ -230,7 +235,6 @@ export class TurnPipeline {
           state[STATE_VERSION_PROPERTY] = this.options.stateVersion;
           if (fingerprint && before)
             state[LAST_MESSAGE_PROPERTY] = { fingerprint, before } satisfies LastMessage;
-          // A message always changes the state (its fingerprint): no need to compare before saving.
           await conversationState.saveChanges(context, fingerprint !== undefined);
         }
         await replies.release(context);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ConversationState, MemoryStorage, type Activity } from 'botbuilder';
-import { DialogTurnStatus } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogTurnStatus } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import { getKnowledge } from '../src/knowledge/load';
 import { QuestionId, type Lang } from '../src/knowledge/schema';
@@ -1359,7 +1359,10 @@ class GivenChat {
           : interpret(text, context, known),
     };
     const main = new MainDialog(withGiven, new CaseDialog(withGiven), new SeverityDialog(withGiven));
-    this.tester = new DialogTestClient('emulator', main, undefined, [], conversationState);
+    // the bot runs them at the root of the stack; the test client takes one dialog
+    const conversation = new ComponentDialog('conversation');
+    for (const dialog of [main, ...main.companions]) conversation.addDialog(dialog);
+    this.tester = new DialogTestClient('emulator', conversation, undefined, [], conversationState);
   }
 
   async send(activity: Partial<Activity>): Promise<BotReplies> {

@@ -250,6 +250,36 @@ describe('replies of a discarded attempt', () => {
   });
 });
 
+describe('a turn that is not a message', () => {
+  it('writes the state only when it changed it', async () => {
+    const store = new ConditionalMemoryStorage();
+    const writes: string[] = [];
+    const writeIfUnchanged = store.writeIfUnchanged.bind(store);
+    store.writeIfUnchanged = (key, item, expected) => {
+      writes.push(key);
+      return writeIfUnchanged(key, item, expected);
+    };
+    const joined = (name: string): Partial<Activity> => ({
+      type: 'conversationUpdate',
+      membersAdded: [{ id: name, name }],
+    });
+    const a = instance(store, async (state, context) => {
+      const names = state.conversationState.createProperty<string[]>('joined');
+      const seen = await names.get(context, []);
+      const added = context.activity.membersAdded?.map((member) => member.id) ?? [];
+      const fresh = added.filter((id) => !seen.includes(id));
+      if (fresh.length > 0) await names.set(context, [...seen, ...fresh]);
+    });
+
+    await a.adapter.processActivity(joined('ann'));
+    await a.adapter.processActivity(joined('ann'));
+    expect(writes).toHaveLength(1);
+    await a.adapter.processActivity(joined('bob'));
+    expect(writes).toHaveLength(2);
+    const stored = await store.read(['test/conversations/conversation-1/']);
+    expect(stored['test/conversations/conversation-1/']).toMatchObject({ joined: ['ann', 'bob'] });
+  });
+});
 describe('state written with Japanese text', () => {
   it('round-trips through the conditional blob write and stays readable by plain BlobsStorage', async () => {
     const container = `state-${randomUUID()}`;
@@ -290,7 +320,7 @@ const caseAnswers = z.object({ family: z.string() });
 function caseInstance(
   store: ConditionalStorage,
   root: ComponentDialog,
-  stateVersion = stateVersionOf({ dialogs: root, answers: caseAnswers }),
+  stateVersion = stateVersionOf({ dialogs: [root], answers: caseAnswers }),
 ) {
   const state = createStateStore(store);
   const dialogState = state.conversationState.createProperty<DialogState>('dialogState');
@@ -319,7 +349,7 @@ describe.each(stores)('a conversation saved by an older deploy on %s', (_name, m
   it('restarts politely when the answer schema changed', async () => {
     const store = makeStore();
     await caseInstance(store, caseDialog()).adapter.send('hi').assertReply('family?');
-    const v2 = stateVersionOf({ dialogs: caseDialog(), answers: z.object({ family: z.enum(['azure']) }) });
+    const v2 = stateVersionOf({ dialogs: [caseDialog()], answers: z.object({ family: z.enum(['azure']) }) });
     const restarted = caseInstance(store, caseDialog(), v2);
     await restarted.adapter
       .send('azure')
@@ -346,7 +376,7 @@ describe.each(stores)('a conversation saved by an older deploy on %s', (_name, m
     await caseInstance(
       store,
       caseDialog('caseRenamed'),
-      stateVersionOf({ dialogs: caseDialog('case'), answers: caseAnswers }),
+      stateVersionOf({ dialogs: [caseDialog('case')], answers: caseAnswers }),
     )
       .adapter.send('azure')
       .assertReply(storageMessages.botUpdated.ja)
@@ -357,11 +387,14 @@ describe.each(stores)('a conversation saved by an older deploy on %s', (_name, m
 describe('state version', () => {
   it('is the same for the same dialogs and changes when a dialog is renamed, reshaped or revised', () => {
     const version = (root: ComponentDialog, revision?: number) =>
-      stateVersionOf({ dialogs: root, answers: caseAnswers, revision });
+      stateVersionOf({ dialogs: [root], answers: caseAnswers, revision });
     expect(version(caseDialog())).toBe(version(caseDialog()));
     expect(version(caseDialog('caseRenamed'))).not.toBe(version(caseDialog()));
     expect(version(caseDialog('case', true))).not.toBe(version(caseDialog()));
     expect(version(caseDialog(), 1)).not.toBe(version(caseDialog()));
+    // a dialog beside the root one (MainDialog's companions) counts too
+    const beside = stateVersionOf({ dialogs: [caseDialog(), caseDialog('helper')], answers: caseAnswers });
+    expect(beside).not.toBe(version(caseDialog()));
   });
 });
 

@@ -6,22 +6,22 @@ import { z } from 'zod';
 export const STATE_VERSION_PROPERTY = 'stateVersion';
 
 export interface DialogStateShape {
-  /** The root dialog; every dialog inside it counts, with its waterfall step count (Dialog.getVersion). */
-  dialogs: Dialog;
+  /** The dialogs at the root of the stack; every dialog inside them counts, with its step count (getVersion). */
+  dialogs: Dialog[];
   /** The schema of what dialogs keep in their state, e.g. the engine's Answers. */
   answers: z.ZodType;
   /** Bump by hand for changes the two above cannot see, such as reordered waterfall steps. */
   revision?: number;
 }
 
-/** "id" or "id:steps" of the root and of every dialog inside it, in a stable order. */
-function dialogVersions(root: Dialog): string[] {
+/** "id" or "id:steps" of the root dialogs and of every dialog inside them, in a stable order. */
+function dialogVersions(roots: Dialog[]): string[] {
   const versions = new Set<string>();
   const visit = (dialog: Dialog) => {
     versions.add(dialog.getVersion());
     if (dialog instanceof DialogContainer) dialog.dialogs.getDialogs().forEach(visit);
   };
-  visit(root);
+  roots.forEach(visit);
   return [...versions].sort();
 }
 
