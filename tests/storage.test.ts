@@ -250,6 +250,30 @@ describe('replies of a discarded attempt', () => {
   });
 });
 
+describe('a conversation state property', () => {
+  it('stores a copy of its default, reads what was set, forgets what was deleted, and is saved', async () => {
+    const store = new ConditionalMemoryStorage();
+    const fallback = { seen: [] as string[] };
+    const a = instance(store, async (state, context) => {
+      const notes = state.conversationState.createProperty<{ seen: string[] }>('notes');
+      const scratch = state.conversationState.createProperty<string>('scratch');
+      const kept = await notes.get(context, fallback);
+      kept.seen.push(context.activity.text ?? '');
+      await scratch.set(context, 'temporary');
+      expect(await scratch.get(context)).toBe('temporary');
+      await scratch.delete(context);
+      expect(await scratch.get(context)).toBeUndefined();
+    });
+
+    await a.adapter.processActivity('one');
+    await a.adapter.processActivity('two');
+    expect(fallback.seen).toEqual([]);
+    const stored = await store.read(['test/conversations/conversation-1/']);
+    expect(stored['test/conversations/conversation-1/']).toMatchObject({ notes: { seen: ['one', 'two'] } });
+    expect(stored['test/conversations/conversation-1/']).not.toHaveProperty('scratch');
+  });
+});
+
 describe('a turn that is not a message', () => {
   it('writes the state only when it changed it', async () => {
     const store = new ConditionalMemoryStorage();
