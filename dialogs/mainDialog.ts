@@ -27,13 +27,13 @@ import type { MenuItem } from './memory';
  * the severity helper, the right place for questions that are not technical support, or a fact. Runs again for
  * each new exchange, so everything stays reachable later in the same conversation.
  *
- * A waterfall at the root of the dialog stack, with the dialogs it begins (`companions`) beside it in the same
- * DialogSet: wrapped in a component, every turn would build one more dialog context and pass one more layer.
+ * A waterfall at the root of the dialog stack, with the dialogs it begins beside it in the same DialogSet
+ * (`dialogsAtRoot`): wrapped in a component, every turn would build one more dialog context and pass one more layer.
  */
 export class MainDialog extends WaterfallDialog {
   static readonly id = 'main';
-  /** The dialogs this one begins: they belong in the same DialogSet as it. */
-  readonly companions: Dialog[];
+  /** This dialog and the dialogs it begins: the one list a DialogSet at the root of the stack needs. */
+  readonly dialogsAtRoot: readonly Dialog[];
 
   constructor(
     private readonly deps: DialogDeps,
@@ -41,7 +41,7 @@ export class MainDialog extends WaterfallDialog {
     severityDialog: SeverityDialog,
   ) {
     super(MainDialog.id);
-    this.companions = [caseDialog, severityDialog, new HandoffDialog(deps)];
+    this.dialogsAtRoot = [this, caseDialog, severityDialog, new HandoffDialog(deps)];
     this.addStep(this.openStep.bind(this));
     this.addStep(this.closeStep.bind(this));
   }

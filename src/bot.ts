@@ -8,7 +8,7 @@ import type { Replies } from '../dialogs/replies';
 
 export interface SupportBotDeps {
   conversationState: BotState;
-  /** The dialog every exchange begins with; it and its companions run at the root of the stack. */
+  /** The dialog every exchange begins with; it and the dialogs it begins run at the root of the stack. */
   dialog: MainDialog;
   memory: ConversationMemory;
   replies: Replies;
@@ -29,8 +29,8 @@ export class SupportBot extends ActivityHandler {
   constructor(private readonly deps: SupportBotDeps) {
     super();
     const dialogState = deps.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
-    this.dialogs = new DialogSet(dialogState).add(deps.dialog);
-    for (const companion of deps.dialog.companions) this.dialogs.add(companion);
+    this.dialogs = new DialogSet(dialogState);
+    for (const dialog of deps.dialog.dialogsAtRoot) this.dialogs.add(dialog);
 
     this.onMembersAdded(async (context, next) => {
       if (joinedIsWelcome(context) && (await deps.memory.welcomeDue(context))) {

@@ -103,7 +103,7 @@ export function createBot(options: CreateBotOptions = {}): CreatedBot {
   const pipeline: TurnPipeline = new TurnPipeline({
     conversationState,
     bot,
-    stateVersion: stateVersionOf({ dialogs: [dialog, ...dialog.companions], answers: DialogStateSchema }),
+    stateVersion: stateVersionOf({ dialogs: dialog.dialogsAtRoot, answers: DialogStateSchema }),
     languageOf: (context) => memory.language(context),
     tenantGate: new TenantGate(options.allowedTenantIds, log, (context) => pipeline.languageOf(context)),
     log,

@@ -1361,7 +1361,7 @@ class GivenChat {
     const main = new MainDialog(withGiven, new CaseDialog(withGiven), new SeverityDialog(withGiven));
     // the bot runs them at the root of the stack; the test client takes one dialog
     const conversation = new ComponentDialog('conversation');
-    for (const dialog of [main, ...main.companions]) conversation.addDialog(dialog);
+    for (const dialog of main.dialogsAtRoot) conversation.addDialog(dialog);
     this.tester = new DialogTestClient('emulator', conversation, undefined, [], conversationState);
   }
 

@@ -416,7 +416,7 @@ describe('state version', () => {
     expect(version(caseDialog('caseRenamed'))).not.toBe(version(caseDialog()));
     expect(version(caseDialog('case', true))).not.toBe(version(caseDialog()));
     expect(version(caseDialog(), 1)).not.toBe(version(caseDialog()));
-    // a dialog beside the root one (MainDialog's companions) counts too
+    // a dialog beside the root one (one MainDialog begins) counts too
     const beside = stateVersionOf({ dialogs: [caseDialog(), caseDialog('helper')], answers: caseAnswers });
     expect(beside).not.toBe(version(caseDialog()));
   });

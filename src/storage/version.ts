@@ -7,7 +7,7 @@ export const STATE_VERSION_PROPERTY = 'stateVersion';
 
 export interface DialogStateShape {
   /** The dialogs at the root of the stack; every dialog inside them counts, with its step count (getVersion). */
-  dialogs: Dialog[];
+  dialogs: readonly Dialog[];
   /** The schema of what dialogs keep in their state, e.g. the engine's Answers. */
   answers: z.ZodType;
   /** Bump by hand for changes the two above cannot see, such as reordered waterfall steps. */
@@ -15,7 +15,7 @@ export interface DialogStateShape {
 }
 
 /** "id" or "id:steps" of the root dialogs and of every dialog inside them, in a stable order. */
-function dialogVersions(roots: Dialog[]): string[] {
+function dialogVersions(roots: readonly Dialog[]): string[] {
   const versions = new Set<string>();
   const visit = (dialog: Dialog) => {
     versions.add(dialog.getVersion());
