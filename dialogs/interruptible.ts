@@ -356,8 +356,9 @@ export abstract class InterruptibleDialog<
 
   /**
    * Words at a question that are no command: its answer goes to the prompt; options only asked about are explained
-   * and the question asked again; answers to other questions (corrections included) are taken and noted; denied
-   * options and names the bot does not know are said back, never taken. Anything else is a miss.
+   * and the question asked again; an earlier answer taken back is asked again; answers to other questions
+   * (corrections included) are taken and noted; denied options and names the bot does not know are said back,
+   * never taken. Anything else is a miss.
    */
   private async caseWords(
     innerDc: DialogContext,
@@ -378,6 +379,12 @@ export abstract class InterruptibleDialog<
     }
     if (answered !== undefined) return undefined;
 
+    // "Sorry, we're not Advisor" after answering Advisor: that answer goes, and is asked again (never kept).
+    const withdrawn = meaning.withdrawn.find((slot) => slot in state.answers);
+    if (withdrawn) {
+      this.takeAnswers(state, this.answersIn(meaning), state.asking);
+      return this.change(innerDc, withdrawn, lang);
+    }
     const noted = await this.noteAnswers(innerDc, meaning, lang);
     if (noted) return noted;
     const denied = Object.entries(meaning.negated).flatMap(([slot, options]) =>

@@ -204,6 +204,14 @@ export class MainDialog extends WaterfallDialog {
     const { memory, replies } = this.deps;
     if (meaning.severity) await memory.rememberSeverity(context, meaning.severity);
     const last = await memory.lastCaseOf(context);
+    // "We're not Advisor" / "actually we're CSP" (which CSP?): the case again, that answer asked again.
+    const withdrawn = last && meaning.withdrawn[0];
+    if (withdrawn) {
+      const changing = answersToChange(last.answers, lang).find((answer) => answer.question === withdrawn);
+      if (changing) await replies.say(context, 'changingAnswer', lang, { name: changing.title });
+      const answers = { ...last.answers, ...meaning.answers };
+      return this.startCase(step, answers, { answered: last.answered, change: withdrawn });
+    }
     if (last && Object.keys(meaning.corrections).length > 0) {
       await replies.say(context, 'correctingCase', lang);
       return this.startCase(step, { ...last.answers, ...meaning.answers }, { answered: last.answered });

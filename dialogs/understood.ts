@@ -27,6 +27,7 @@ export const NOTHING_SAID: Interpretation = {
   negated: {},
   askedAbout: [],
   corrections: {},
+  withdrawn: [],
   unrecognised: [],
   ambiguous: false,
 };

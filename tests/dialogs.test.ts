@@ -1670,6 +1670,52 @@ const AS_PARTNERS_WRITE: Written[] = [
     },
   },
   {
+    name: 'a correction after the card that adds an answer the route does not use keeps the case',
+    says: {
+      en: ['Cloud App Security, direct CSP', 'actually we are Gold'],
+      ja: ['Cloud App Security、CSP 直接です', '実はゴールドでした'],
+    },
+    sees: (replies, lang, chat) => {
+      expect(allText(replies)).toContain(text('correctingCase', lang));
+      const [first, second] = chat.log.routeIds();
+      expect(second).toBe(first);
+      expect(questionsAsked(replies, lang)).toEqual([]);
+    },
+  },
+  {
+    name: 'a correction after the card that names no one answer asks that answer again, keeping the rest',
+    says: {
+      en: ['Azure, advisor, no plan, Silver, other competency', "actually we're a CSP partner", 'CSP direct'],
+      ja: [
+        'Azure、アドバイザー、購入していない、シルバー、その他のコンピテンシー',
+        '実は CSP でした',
+        'CSP 直接',
+      ],
+    },
+    sees: (_replies, lang, chat) => {
+      // the product and the plan were kept: the direct CSP answer was the one question left
+      const cspCase = route(
+        { family: 'azure', program: 'cspDirect', purchasedPlan: 'none' },
+        lang,
+        knowledge,
+      );
+      expect(cspCase.kind).toBe('route');
+      expect(chat.log.routeIds()).toEqual(['azure/signatureCloudSupport', 'id' in cspCase && cspCase.id]);
+    },
+  },
+  {
+    name: 'an earlier answer taken back at a later question is asked again, never kept',
+    says: {
+      en: ['Azure, advisor', 'sorry, we are not an advisor'],
+      ja: ['Azure、アドバイザーです', 'すみません、アドバイザーではありません'],
+    },
+    sees: (replies, lang, chat) => {
+      expect(allText(replies)).toContain(say('changingAnswer', lang, { name: questionNames.program[lang] }));
+      expect(questionsAsked(replies, lang)).toEqual(['program']);
+      expect(chat.log.routeIds()).toEqual([]);
+    },
+  },
+  {
     name: 'a name the knowledge does not place: said so, and the family asked',
     says: { en: ['Entra ID problem for my customer'], ja: ['Entra ID の問題です'] },
     sees: (replies, lang) => {

@@ -154,6 +154,28 @@ describe('corrections replace an earlier answer', () => {
     expect(result.answers).toMatchObject(corrected);
   });
 
+  it('after the card, a correction may add an answer the case was never asked; at a question it does not', () => {
+    const csp: Answers = { family: 'azure', program: 'cspDirect' };
+    expect(read('actually we are Gold', undefined, csp).corrections).toEqual({ tier: 'gold' });
+    expect(read('実はゴールドでした', undefined, csp).corrections).toEqual({ tier: 'gold' });
+    expect(read('actually we are Gold', 'purchasedPlan', csp).corrections).toEqual({});
+    // without a correction word it may be a new case
+    expect(read('we are Gold', undefined, csp).corrections).toEqual({});
+  });
+
+  it('takes back an earlier answer it denies, or corrects to no single answer, so it is asked again', () => {
+    const advisor: Answers = { family: 'azure', program: 'advisor' };
+    for (const text of ["sorry, we're not an advisor", "actually we're a CSP partner", '実は CSP でした']) {
+      const result = read(text, 'purchasedPlan', advisor);
+      expect(result.withdrawn, text).toEqual(['program']);
+      expect(result.answers.program, text).toBeUndefined();
+    }
+    // a replacement named is a correction, not a question to ask again
+    expect(read('actually we are direct CSP', undefined, advisor).withdrawn).toEqual([]);
+    // a group word with no correction is not taken as taking anything back
+    expect(read('CSP customers too', undefined, advisor).withdrawn).toEqual([]);
+  });
+
   it('takes the later of two answers after "I mean" / "いや", in the same message', () => {
     expect(read('Silver... sorry, I mean Gold', 'tier').answers).toEqual({ tier: 'gold' });
     expect(read('シルバー、あ、いや、ゴールドです', 'tier').corrections).toEqual({ tier: 'gold' });

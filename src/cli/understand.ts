@@ -56,6 +56,7 @@ if (args.json) {
     `negated:      ${list(result.negated)}`,
     `asked about:  ${result.askedAbout.map((item) => `${item.slot}=${item.option}`).join(', ') || '-'}`,
     `corrections:  ${list(result.corrections)}`,
+    `withdrawn:    ${result.withdrawn.join(', ') || '-'}`,
     `unrecognised: ${result.unrecognised.join(', ') || '-'}`,
     `ambiguous:    ${result.ambiguous ? 'yes: ask, never guess' : 'no'}`,
     `severity:     ${result.severity ? list(result.severity) : '-'}`,

@@ -1,4 +1,4 @@
-import { ProductName, type Answers } from '../engine/types';
+import { isQuestionId, ProductName, type Answers } from '../engine/types';
 import type { Knowledge, Lang, QuestionId } from '../knowledge/schema';
 import { bestEntry, intentOfCommand } from './intent';
 import {
@@ -62,8 +62,16 @@ export interface Interpretation {
   negated: Partial<Record<Slot, string[]>>;
   /** Options the message only asks about ("what's PSfP?"): never an answer. */
   askedAbout: { slot: Slot; option: string }[];
-  /** Answers that replace earlier ones ("Gold, not Silver" after Silver, "actually we're Silver", "Y じゃなくて X"). */
+  /**
+   * Answers that replace earlier ones ("Gold, not Silver" after Silver, "actually we're Silver", "Y じゃなくて X"),
+   * and, after the card, answers a correction adds to the case ("actually we're Gold" on a CSP case).
+   */
   corrections: Partial<Answers>;
+  /**
+   * Earlier answers the message takes back with no single answer in their place ("we're not Advisor", "actually
+   * we're CSP" after Advisor): asked again, never kept.
+   */
+  withdrawn: Slot[];
   /** Product-like names the knowledge does not decide (Entra ID, Defender, Power BI): ask, never guess. */
   unrecognised: string[];
   /** More than one reading for a slot: ask, never guess. */
@@ -143,15 +151,24 @@ export function interpret(
   );
   const decided = decide(taken, mentions, expected, knowledge, normalised);
   // A different answer corrects an earlier one only when the message says so ("actually", "sorry", "でした") or
-  // denies the earlier one ("not Silver", "Azure じゃなくて"): otherwise it may be a new case.
+  // denies the earlier one ("not Silver", "Azure じゃなくて"): otherwise it may be a new case. After the card (no
+  // question open), a correction may also add what the case was never asked ("actually we're Gold" on CSP).
+  const afterCard = context.answers !== undefined && context.asking === undefined;
   const corrections: Partial<Answers> = {};
   for (const [slot, option] of Object.entries(decided.answers) as [QuestionId, string][]) {
     const before = context.answers?.[slot];
     const replaced = mentions.some((mention) => mention.replaces && mention.slot === slot);
     const deniesBefore = before !== undefined && (decided.negated[slot] ?? []).includes(before);
     const changes = before !== undefined && before !== option && (correcting || deniesBefore);
-    if (changes || replaced) Object.assign(corrections, { [slot]: option });
+    const adds = before === undefined && correcting && afterCard;
+    if (changes || adds || replaced) Object.assign(corrections, { [slot]: option });
   }
+  const withdrawn = (Object.keys(context.answers ?? {}) as Slot[]).filter((slot) => {
+    const before = context.answers?.[slot];
+    if (!isQuestionId(slot) || before === undefined || slot in decided.answers) return false;
+    const denied = (decided.negated[slot] ?? []).includes(before);
+    return denied || (correcting && decided.ambiguousSlots.has(slot));
+  });
   const askedAbout = asksAbout ? askedAboutIn(mentions, knowledge) : [];
   const finalIntent: Intent =
     intent.kind === 'fact' ? { ...intent, givesAnswers: Object.keys(decided.answers).length > 0 } : intent;
@@ -171,8 +188,9 @@ export function interpret(
     negated: decided.negated,
     askedAbout,
     corrections,
+    withdrawn,
     unrecognised: unrecognisedIn(normalised, mentions, phrases),
-    ambiguous: decided.ambiguous || unsureBetween,
+    ambiguous: decided.ambiguousSlots.size > 0 || unsureBetween,
     ...(severity && { severity }),
   };
 }
@@ -336,7 +354,8 @@ function mentionsIn(
 interface Decided {
   answers: Answers;
   negated: Partial<Record<Slot, string[]>>;
-  ambiguous: boolean;
+  /** Slots with more than one reading ("CSP" for the program). */
+  ambiguousSlots: Set<Slot>;
 }
 
 /**
@@ -366,7 +385,7 @@ function decide(
   }
 
   const answers: Record<string, string> = {};
-  let ambiguous = false;
+  const ambiguousSlots = new Set<Slot>();
   const slots = new Set<Slot>([...taken.map((mention) => mention.slot), ...(Object.keys(negated) as Slot[])]);
   for (const slot of slots) {
     const denied = new Set(negated[slot] ?? []);
@@ -383,7 +402,7 @@ function decide(
       continue;
     }
     if (affirmed.size > 1 || groupNamed) {
-      ambiguous = true;
+      ambiguousSlots.add(slot);
       continue;
     }
     const complement = complementOf(slot, denied, knowledge);
@@ -400,7 +419,7 @@ function decide(
     if (negated[slot]!.length === 0) delete negated[slot];
   }
   dropImpliedFamilies(negated, knowledge);
-  return { answers: answers as Answers, negated, ambiguous };
+  return { answers: answers as Answers, negated, ambiguousSlots };
 }
 
 /**
