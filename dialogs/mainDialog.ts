@@ -221,11 +221,12 @@ export class MainDialog extends WaterfallDialog {
       await this.offerCase(context, meaning.answers, lang);
       return step.endDialog();
     }
-    // Nothing the bot knows in it ("blue bananas" as the first message): a case is asked for from the start,
-    // and trainers see the message among those not understood, as they do at a question.
+    // Nothing the bot knows in it ("blue bananas", an error it does not know): the partner is told so and a case is
+    // asked for from the start; trainers see the message among those not understood, as they do at a question.
     const nothingKnown = Object.keys(meaning.answers).length === 0 && meaning.unrecognised.length === 0;
     if (nothingKnown && !meaning.severity && context.activity.text) {
       this.deps.events?.record(context, { event: 'notUnderstood', text: context.activity.text });
+      await replies.say(context, 'nothingRecognised', lang);
     }
     return this.startCase(step, meaning.answers, { unrecognised: meaning.unrecognised });
   }

@@ -1716,6 +1716,17 @@ const AS_PARTNERS_WRITE: Written[] = [
     },
   },
   {
+    name: 'an error the bot does not know, as the first message: said so, and the case asked from the start',
+    says: {
+      en: ['AADSTS50020: User account from identity provider does not exist in tenant'],
+      ja: ['AADSTS50020: ユーザー アカウントがテナントに存在しません'],
+    },
+    sees: (replies, lang) => {
+      expect(allText(replies)).toContain(text('nothingRecognised', lang));
+      expect(questionsAsked(replies, lang)).toEqual(['family']);
+    },
+  },
+  {
     name: 'a name the knowledge does not place: said so, and the family asked',
     says: { en: ['Entra ID problem for my customer'], ja: ['Entra ID の問題です'] },
     sees: (replies, lang) => {

@@ -161,6 +161,11 @@ export const conversationMessages = {
     ja: '大丈夫です。わかることから教えてください。',
     en: 'No problem: tell me what you do know.',
   },
+  /** A first message with no product, answer or known error in it (an unknown error pasted, "asdf"): a case from the start. */
+  nothingRecognised: {
+    ja: 'メッセージから製品や既知のエラーを読み取れなかったため、いくつかの質問でサポートの受け方をご案内します。エラー メッセージだった場合は、サポート要求に記載してください。',
+    en: 'I did not find a product or a known error in that, so let us find your support path with a few questions. If it was an error message, keep it for your support request.',
+  },
   /** A correction after the result card ("actually Silver"): the same case, its card rebuilt. */
   correctingCase: {
     ja: '承知しました。回答を訂正して、もう一度ご案内します。',
