@@ -35,6 +35,10 @@ export interface Vocabulary {
   typoTargets: Map<string, string[]>;
   /** Lower-case English words of the knowledge and phrase files, and `notTypos`: never corrected. */
   knownWords: Set<string>;
+  /** Katakana words of four characters or more in the answer terms ("アドバイザー"): what kana is corrected to. */
+  kanaTargets: string[];
+  /** Katakana words of the knowledge and phrase files: never corrected. */
+  knownKana: Set<string>;
   /** Answer names of two Latin words or more ("action pack"), as lower-case words, by each of their words. */
   namesByWord: Map<string, string[][]>;
   /** The answer terms and every needle list of the phrase file, to scan each message for once. */
@@ -43,6 +47,9 @@ export interface Vocabulary {
 
 const LATIN_WORDS = /\p{Script=Latin}+/gu;
 const MIN_TYPO_LENGTH = 4;
+/** Katakana words (with the long-vowel mark, which belongs to no script) and hiragana runs, long enough to correct. */
+const KATAKANA_WORDS = /[\p{Script=Katakana}ー]{4,}/gu;
+const HIRAGANA_RUNS = /[\p{Script=Hiragana}ー]{4,}/gu;
 
 const vocabularies = new WeakMap<Knowledge, WeakMap<CompiledPhrases, Vocabulary>>();
 
@@ -112,6 +119,10 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
     typoTargets.set(word[0], sameFirst);
     sameFirst.push(word);
   }
+  const kanaTargets = new Set<string>();
+  for (const term of terms)
+    for (const word of term.written.match(KATAKANA_WORDS) ?? []) kanaTargets.add(word);
+  const knownKana = new Set(JSON.stringify(knowledge).match(KATAKANA_WORDS));
   const namesByWord = new Map<string, string[][]>();
   for (const term of terms) {
     const words = term.written.toLowerCase().match(WORDS) ?? [];
@@ -127,7 +138,17 @@ function buildVocabulary(knowledge: Knowledge, phrases: CompiledPhrases): Vocabu
     ...needleListsIn(phrases),
     ...[knowledge.knownErrors, knowledge.facts, knowledge.redirects].flatMap(patternLists),
   ]);
-  return { terms, answerWords, typoTargets, knownWords, namesByWord, dictionary };
+  return {
+    terms,
+    answerWords,
+    typoTargets,
+    knownWords,
+    // longest first: a hiragana run holding two names takes the longer
+    kanaTargets: [...kanaTargets].sort((a, b) => b.length - a.length),
+    knownKana,
+    namesByWord,
+    dictionary,
+  };
 }
 
 /** Every list of needles in the compiled phrases (each cue list is an array of `{ needle, lastWord }`). */
@@ -152,11 +173,37 @@ function inflected(a: string, b: string): boolean {
 /**
  * The text with misspelt answer words put right ("Offcie 365" → "office 365", "slver" → "silver"): a Latin word of
  * four letters or more that is no known word and lies within edit distance 1 of exactly one answer word starting
- * with the same letter, or 2 for five letters or more when two letters are swapped. Japanese is left as it is: its
- * variants are synonyms.
+ * with the same letter, or 2 for five letters or more when two letters are swapped; then kana (correctKana).
  */
 export function correctTypos(text: string, vocabulary: Vocabulary): string {
-  return correctShortWords(correctLongWords(text, vocabulary), vocabulary);
+  return correctKana(correctShortWords(correctLongWords(text, vocabulary), vocabulary), vocabulary);
+}
+
+/** ぁ..ゖ to ァ..ヶ: the same sounds, 0x60 apart. */
+const toKatakana = (hiragana: string) =>
+  hiragana.replace(/[\u3041-\u3096]/g, (kana) => String.fromCharCode(kana.charCodeAt(0) + 0x60));
+
+/**
+ * Kana put right: an answer name left in hiragana by the input method ("あどばいざーです" → "アドバイザーです"), and a
+ * katakana word that is no word of the knowledge and lies within one edit of exactly one answer word ("アドバイサー",
+ * "シルバ"). Four characters or more, as in Latin.
+ */
+function correctKana(text: string, vocabulary: Vocabulary): string {
+  const { kanaTargets, knownKana } = vocabulary;
+  const named = text.replace(HIRAGANA_RUNS, (run) => {
+    const asKatakana = toKatakana(run);
+    const target = kanaTargets.find((candidate) => asKatakana.includes(candidate));
+    if (!target) return run;
+    const at = asKatakana.indexOf(target);
+    return run.slice(0, at) + target + run.slice(at + target.length);
+  });
+  return named.replace(KATAKANA_WORDS, (word) => {
+    if (knownKana.has(word)) return word;
+    const near = kanaTargets.filter(
+      (target) => Math.abs(target.length - word.length) <= 1 && distance(target, word) === 1,
+    );
+    return near.length === 1 ? near[0] : word;
+  });
 }
 
 function correctLongWords(text: string, vocabulary: Vocabulary): string {
