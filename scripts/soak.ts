@@ -6,7 +6,7 @@
  * --every 10000 --seconds 1800 (whichever bound comes first ends the run).
  */
 import { parseArgs } from 'node:util';
-import { startBot } from '../src/index';
+import { limitHeapGrowth, startBot } from '../src/index';
 import { createLogger } from '../src/logger';
 
 const { values } = parseArgs({
@@ -25,6 +25,8 @@ const deadline = Date.now() + Number(values.seconds) * 1000;
 const collect = (globalThis as { gc?: () => void }).gc;
 if (!collect) console.warn('run with node --expose-gc (npm run soak does) to see retained heap, not garbage');
 
+// the bot's process as `npm start` runs it
+limitHeapGrowth();
 const bot = await startBot({
   env: { ...process.env, PORT: '0' },
   log: createLogger({ level: 'silent' }),
