@@ -12,6 +12,7 @@ import {
   InterruptibleDialog,
   loopOf,
   reprompt,
+  type AnswerNames,
   type CaseSoFar,
   type DialogDeps,
   type LoopOptions,
@@ -176,10 +177,10 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     return { verb: 'answer', question, option };
   }
 
-  protected override describeAnswer(question: string, option: string, lang: Lang): string | undefined {
+  protected override answerNames(question: string, option: string, lang: Lang): AnswerNames | undefined {
     if (!isQuestionId(question)) return undefined;
     const chosen = this.deps.knowledge.questions[question].options.find((entry) => entry.id === option);
-    return chosen && `${questionNames[question][lang]}: ${chosen.label[lang]}`;
+    return chosen && { question: questionNames[question][lang], option: chosen.label[lang] };
   }
 
   /** Already a support case: its question again. */

@@ -75,6 +75,12 @@ export interface CaseSoFar {
   answered: QuestionId[];
 }
 
+/** An answer as the partner sees it: the question's name and the option's label. */
+export interface AnswerNames {
+  question: string;
+  option: string;
+}
+
 /** The result a dialog ends with when the partner asks for a person (or accepts the offer): the case, to go on after. */
 export interface PersonDetour {
   personDetour: { resumeCase?: CaseSoFar; offered?: boolean };
@@ -152,8 +158,8 @@ export abstract class InterruptibleDialog<
   protected dependentAnswers(_question: string): string[] {
     return [];
   }
-  /** "Product family: Azure", to confirm an answer taken from a typed message. */
-  protected describeAnswer(_question: string, _option: string, _lang: Lang): string | undefined {
+  /** The question's and the option's names as the partner sees them ("Product family", "Azure"). */
+  protected answerNames(_question: string, _option: string, _lang: Lang): AnswerNames | undefined {
     return undefined;
   }
   /** The case on screen, to go on with after a hand-off to a person; none for the severity helper. */
@@ -388,7 +394,10 @@ export abstract class InterruptibleDialog<
     const noted = await this.noteAnswers(innerDc, meaning, lang);
     if (noted) return noted;
     const denied = Object.entries(meaning.negated).flatMap(([slot, options]) =>
-      (options ?? []).flatMap((option) => this.describeAnswer(slot, option, lang) ?? []),
+      (options ?? []).flatMap((option) => {
+        const names = this.answerNames(slot, option, lang);
+        return names ? [say('deniedAnswer', lang, { ...names })] : [];
+      }),
     );
     if (denied.length > 0) {
       await replies.say(context, 'notThat', lang, { answers: denied.join(', ') });
@@ -424,7 +433,11 @@ export abstract class InterruptibleDialog<
       const how = question in meaning.corrections ? 'corrected' : 'typed';
       this.deps.events?.record(innerDc.context, { event: 'answerTaken', question, option, how });
     }
-    const noted = taken.flatMap(([slot, option]) => this.describeAnswer(slot, option, lang) ?? []);
+    // "Product family: Azure, Program: CSP direct", as the answers are listed everywhere else
+    const noted = taken.flatMap(([slot, option]) => {
+      const names = this.answerNames(slot, option, lang);
+      return names ? [`${names.question}: ${names.option}`] : [];
+    });
     await this.deps.replies.say(innerDc.context, 'noted', lang, { answers: noted.join(', ') });
     return restartLoop(innerDc);
   }

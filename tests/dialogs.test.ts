@@ -1411,7 +1411,12 @@ describe.each(LANGS)('dialogs act on the interpretation (%s)', (lang) => {
       'not gold': { answers: { tier: 'gold' }, negated: { tier: ['gold'] } },
     });
     const replies = await chat.say('not gold');
-    expect(allText(replies)).toContain(say('notThat', lang, { answers: optionLabel('tier', 'gold', lang) }));
+    // the option with the question it answers: "Noted: not Gold (MPN level)."
+    const gold = say('deniedAnswer', lang, {
+      option: label('tier', 'gold', lang),
+      question: questionNames.tier[lang],
+    });
+    expect(allText(replies)).toContain(say('notThat', lang, { answers: gold }));
     expect(allText(replies)).not.toContain(text('retryChoice', lang));
     expect(questionsAsked(replies, lang)).toEqual(['tier']);
   });

@@ -133,10 +133,15 @@ export const conversationMessages = {
     ja: 'ご回答ありがとうございます。トレーナーが案内の改善に役立てます。',
     en: 'Thank you. The trainers use this to improve the answers.',
   },
-  /** Options the partner denied ("we have no Premier contract"): said back, never taken. */
+  /** Options the partner denied ("we have no Premier contract"): said back, never taken; {answers} as deniedAnswer. */
   notThat: {
     ja: '承知しました。{answers} ではないのですね。',
     en: 'Noted: not {answers}.',
+  },
+  /** One denied option in notThat, with the question it answers: "Gold (MPN level)", "MPN レベルの「Gold」". */
+  deniedAnswer: {
+    ja: '{question}の「{option}」',
+    en: '{option} ({question})',
   },
   /** Names the knowledge does not place in a product family (Entra ID, Defender): the family is asked, not guessed. */
   notRecognised: {
