@@ -23,7 +23,7 @@ import {
   supportsCards,
   type RenderedCard,
 } from '../src/cards';
-import { cardsDirectory, FIRST_SCREEN_BUDGET } from '../src/cards/render';
+import { cardsDirectory, firstSentence, FIRST_SCREEN_BUDGET } from '../src/cards/render';
 import { everyDecidedCase } from '../src/engine/space';
 import type { NotEligible, Route } from '../src/engine/types';
 import { getKnowledge } from '../src/knowledge/load';
@@ -321,7 +321,8 @@ describe.each(LANGS)('every outcome the engine can decide (%s)', (lang) => {
         outcome.plan.name,
         outcome.entitlement,
         outcome.portal.name,
-        outcome.ids.text,
+        // the IDs paragraph: its answer on the card, the rest behind "More about the IDs"
+        ...firstSentence(outcome.ids.text).filter(Boolean),
         // said on business support portal routes only
         ...(outcome.browserCountryNote ? [outcome.browserCountryNote] : []),
         ...(outcome.severity.businessHoursNote ? [outcome.severity.businessHoursNote] : []),
@@ -365,15 +366,18 @@ describe.each(LANGS)('every outcome the engine can decide (%s)', (lang) => {
     for (const outcome of routes) {
       const card = routeCard(outcome);
       const shown = firstScreen(content(card));
+      const [idsAnswer, idsDetails] = firstSentence(outcome.ids.text);
       for (const fact of [
         outcome.plan.name,
         outcome.portal.name,
-        outcome.ids.text,
+        idsAnswer,
         outcome.entitlement,
         outcome.steps[0].text,
       ]) {
         expect(shown.map(readAs), `${outcome.id}: ${fact}`).toContain(fact);
       }
+      // where to find the IDs is one press away, so the steps are not pushed off a phone's first screen
+      if (idsDetails) expect(shown.map(readAs), outcome.id).not.toContain(idsDetails);
       if (outcome.portal.url) {
         expect(shown.join('\n'), outcome.id).toContain(`](${outcome.portal.url})`);
       }
@@ -439,7 +443,8 @@ describe.each(LANGS)('every outcome the engine can decide (%s)', (lang) => {
     for (const outcome of routes) {
       const { text, details = '' } = routeCard(outcome);
       const position = (fact: string) => text.indexOf(fact);
-      const order = [outcome.plan.name, outcome.ids.text, `1. ${outcome.steps[0].text}`];
+      const [idsAnswer, idsDetails] = firstSentence(outcome.ids.text);
+      const order = [outcome.plan.name, idsAnswer, `1. ${outcome.steps[0].text}`];
       for (const fact of order) expect(text, outcome.id).toContain(fact);
       expect(order.map(position)).toEqual([...order.map(position)].sort((a, b) => a - b));
       if (outcome.portal.url) expect(text).toContain(outcome.portal.url);
@@ -448,6 +453,7 @@ describe.each(LANGS)('every outcome the engine can decide (%s)', (lang) => {
         text.indexOf(cardMessages.stepsCommand[lang].slice(0, 4)),
       );
 
+      expect(details).toContain(idsDetails);
       outcome.steps.forEach((step, i) => expect(details).toContain(`${i + 1}. ${step.text}`));
       for (const caveat of outcome.caveats) expect(details).toContain(caveat.text);
       for (const error of outcome.knownErrors) expect(details).toContain(error.title);

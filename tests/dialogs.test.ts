@@ -8,6 +8,7 @@ import { route } from '../src/engine/route';
 import { everyDecidedCase } from '../src/engine/space';
 import type { Answers } from '../src/engine/types';
 import { cardMessages, questionNames } from '../src/messages/cards';
+import { firstSentence } from '../src/cards/render';
 import { conversationMessages, say, type ConversationMessageId } from '../src/messages/conversation';
 import { interpret, type Interpretation } from '../src/understand/interpretation';
 import { CaseDialog } from '../dialogs/caseDialog';
@@ -54,7 +55,7 @@ function expectOutcomeCard(replies: BotReplies, answers: Answers, lang: Lang): v
     expect(text).toContain(cardMessages.resultTitle[lang]);
     expect(text).toContain(outcome.plan.name);
     expect(text).toContain(outcome.entitlement);
-    expect(text).toContain(outcome.ids.text);
+    expect(text).toContain(firstSentence(outcome.ids.text)[0]);
     expect(text).toContain(outcome.steps[0].text);
   } else if (outcome.kind === 'notEligible') {
     expect(text).toContain(cardMessages.notEligibleTitle[lang]);

@@ -158,6 +158,19 @@ function rendered(
 
 const numbered = (texts: string[]) => texts.map((text, index) => ({ n: `${index + 1}.`, text }));
 
+/**
+ * A paragraph's first sentence and the rest ('' when it is one sentence). The IDs paragraph of routing.yaml opens
+ * with the answer ("No access ID or contract ID is needed.", "Competency partners need an access ID and a contract
+ * ID … before they submit a new support request.") and goes on with where to find them: the card shows the answer
+ * and keeps the rest behind a button, so the steps stay on the first screen of a phone.
+ */
+export function firstSentence(paragraph: string): [string, string] {
+  const end = /[.。](?=\s)|。/.exec(paragraph);
+  if (!end) return [paragraph, ''];
+  const cut = end.index + 1;
+  return [paragraph.slice(0, cut), paragraph.slice(cut).trim()];
+}
+
 /** A link as card markdown: brackets in the name would end the link text early. */
 const linkView = (link: { name: string; url: string }) => ({
   name: link.name.replace(/\[/g, '(').replace(/\]/g, ')'),
@@ -246,6 +259,7 @@ export function renderRoute(input: Route): RenderedCard {
   const notes = [...route.caveats.map((caveat) => caveat.text), ...optional(route.browserCountryNote)];
   const steps = numbered(route.steps.map((step) => step.text));
   const knownErrorsTitle = cardText('knownErrorsTitle', lang, { count: route.knownErrors.length });
+  const [idsLead, idsMore] = firstSentence(route.ids.text);
 
   /** The card with the first `shown` steps on its first screen, and the rest behind "All N steps". */
   const card = (shown: number) => {
@@ -257,6 +271,8 @@ export function renderRoute(input: Route): RenderedCard {
         ? markdownLink({ name: route.portal.name, url: route.portal.url })
         : route.portal.name,
       idsStyle: route.ids.required ? 'warning' : 'good',
+      idsLead,
+      idsMore,
       firstSteps: steps.slice(0, shown),
       moreSteps: steps.slice(shown),
       allStepsTitle: cardText('allSteps', lang, { count: steps.length }),

@@ -10,6 +10,7 @@ export const cardMessages = {
   entitlementLabel: { ja: '利用できる特典', en: 'Entitlement' },
   portalLabel: { ja: '要求を作成する場所', en: 'Where to file' },
   idsLabel: { ja: 'アクセス ID と契約 ID', en: 'Access ID and contract ID' },
+  idsMore: { ja: 'ID について詳しく', en: 'More about the IDs' },
   stepsTitle: { ja: '手順', en: 'Steps' },
   notesTitle: { ja: '知っておくこと ({count})', en: 'Good to know ({count})' },
   allSteps: { ja: 'すべての手順 ({count})', en: 'All {count} steps' },
