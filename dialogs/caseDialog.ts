@@ -4,7 +4,6 @@ import { QuestionId, type Lang } from '../src/knowledge/schema';
 import { Answers, isAnswer, isQuestionId, type Ask } from '../src/engine/types';
 import { askFor } from '../src/engine/route';
 import { answersToChange, renderQuestion } from '../src/cards';
-import { questionNames } from '../src/messages/cards';
 import type { Interpretation } from '../src/understand/interpretation';
 import type { CardSubmit } from '../src/understand/submit';
 import {
@@ -12,13 +11,13 @@ import {
   InterruptibleDialog,
   loopOf,
   reprompt,
-  type AnswerNames,
   type CaseSoFar,
   type DialogDeps,
   type LoopOptions,
   type LoopState,
   type Question,
 } from './interruptible';
+import type { NamedAnswer } from './replies';
 import type { TurnReading } from './understood';
 
 export interface CaseOptions extends LoopOptions {
@@ -177,10 +176,8 @@ export class CaseDialog extends InterruptibleDialog<CaseResult, CaseOptions> {
     return { verb: 'answer', question, option };
   }
 
-  protected override answerNames(question: string, option: string, lang: Lang): AnswerNames | undefined {
-    if (!isQuestionId(question)) return undefined;
-    const chosen = this.deps.knowledge.questions[question].options.find((entry) => entry.id === option);
-    return chosen && { question: questionNames[question][lang], option: chosen.label[lang] };
+  protected override answerNames(question: string, option: string, lang: Lang): NamedAnswer | undefined {
+    return isQuestionId(question) ? this.deps.replies.nameAnswer(question, option, lang) : undefined;
   }
 
   /** Already a support case: its question again. */

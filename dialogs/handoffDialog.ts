@@ -8,6 +8,7 @@ import { consentIn } from '../src/handoff/consent';
 import { say } from '../src/messages/conversation';
 import { HANDOFF, type DialogDeps } from './interruptible';
 import { PEOPLE_ANSWER } from './commands';
+import { listAnswers } from './replies';
 import { readTurn } from './understood';
 
 export interface HandoffOptions {
@@ -99,7 +100,7 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
   /** The summary as the partner sees it, then yes / no buttons (a typed yes, no or button title answers too). */
   private async ask(context: TurnContext, shown: Shown, lang: Lang, before?: string): Promise<void> {
     const none = say('handoffNothing', lang);
-    const answers = shown.answers.map(({ question, answer }) => `${question}: ${answer}`).join(', ');
+    const answers = listAnswers(shown.answers);
     const lines = [
       ...(before ? [before] : []),
       say('handoffSummary', lang),

@@ -23,7 +23,7 @@ import type { FeedbackStore } from '../src/insights/feedback';
 import { takeFeedback } from './feedback';
 import { atPrompt, commandOfSubmit, peopleWindow, type AtPrompt } from './commands';
 import type { ConversationMemory, MenuItem } from './memory';
-import type { Replies } from './replies';
+import { listAnswers, type NamedAnswer, type Replies } from './replies';
 import { NOTHING_SAID, readTurn, type Reader, type TurnReading } from './understood';
 import { checkedOnce } from './checkedOnce';
 
@@ -73,12 +73,6 @@ export const isHandoff = (result: unknown): boolean =>
 export interface CaseSoFar {
   answers: Answers;
   answered: QuestionId[];
-}
-
-/** An answer as the partner sees it: the question's name and the option's label. */
-export interface AnswerNames {
-  question: string;
-  option: string;
 }
 
 /** The result a dialog ends with when the partner asks for a person (or accepts the offer): the case, to go on after. */
@@ -159,7 +153,7 @@ export abstract class InterruptibleDialog<
     return [];
   }
   /** The question's and the option's names as the partner sees them ("Product family", "Azure"). */
-  protected answerNames(_question: string, _option: string, _lang: Lang): AnswerNames | undefined {
+  protected answerNames(_question: string, _option: string, _lang: Lang): NamedAnswer | undefined {
     return undefined;
   }
   /** The case on screen, to go on with after a hand-off to a person; none for the severity helper. */
@@ -395,8 +389,8 @@ export abstract class InterruptibleDialog<
     if (noted) return noted;
     const denied = Object.entries(meaning.negated).flatMap(([slot, options]) =>
       (options ?? []).flatMap((option) => {
-        const names = this.answerNames(slot, option, lang);
-        return names ? [say('deniedAnswer', lang, { ...names })] : [];
+        const named = this.answerNames(slot, option, lang);
+        return named ? [say('deniedAnswer', lang, { option: named.answer, question: named.question })] : [];
       }),
     );
     if (denied.length > 0) {
@@ -433,12 +427,8 @@ export abstract class InterruptibleDialog<
       const how = question in meaning.corrections ? 'corrected' : 'typed';
       this.deps.events?.record(innerDc.context, { event: 'answerTaken', question, option, how });
     }
-    // "Product family: Azure, Program: CSP direct", as the answers are listed everywhere else
-    const noted = taken.flatMap(([slot, option]) => {
-      const names = this.answerNames(slot, option, lang);
-      return names ? [`${names.question}: ${names.option}`] : [];
-    });
-    await this.deps.replies.say(innerDc.context, 'noted', lang, { answers: noted.join(', ') });
+    const noted = taken.flatMap(([slot, option]) => this.answerNames(slot, option, lang) ?? []);
+    await this.deps.replies.say(innerDc.context, 'noted', lang, { answers: listAnswers(noted) });
     return restartLoop(innerDc);
   }
 

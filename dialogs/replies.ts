@@ -25,6 +25,17 @@ import { say, type ConversationMessageId } from '../src/messages/conversation';
 import type { CardSubmit } from '../src/understand/submit';
 import type { MenuItem } from './memory';
 
+/** An answer as the partner sees it: the question's name and the option's label. */
+export interface NamedAnswer {
+  question: string;
+  answer: string;
+}
+
+/** "Product family: Azure, Program: CSP direct": answers listed the one way the bot lists them. */
+export function listAnswers(answers: NamedAnswer[]): string {
+  return answers.map(({ question, answer }) => `${question}: ${answer}`).join(', ');
+}
+
 /**
  * What the dialogs send, in one place: cards from src/cards (with their plain-text fallback on channels
  * without Adaptive Cards), facts from the knowledge file, and sentences from the message catalogue.
@@ -168,19 +179,22 @@ export class Replies {
 
   /** "Product: Intune, Program: CSP direct" (a product stands for its family), or '' for no answers. */
   describeAnswers(answers: Answers, lang: Lang): string {
-    return this.answerList(answers, lang)
-      .map(({ question, answer }) => `${question}: ${answer}`)
-      .join(', ');
+    return listAnswers(this.answerList(answers, lang));
   }
 
   /** The answers as the partner saw them, question name and option label, in the order the bot asks. */
-  answerList(answers: Answers, lang: Lang): { question: string; answer: string }[] {
-    return QuestionId.options
-      .filter((slot) => answers[slot] !== undefined && !(slot === 'family' && answers.product))
-      .flatMap((slot) => {
-        const entry = optionsOf(this.knowledge, slot).find((candidate) => candidate.id === answers[slot]);
-        return entry ? [{ question: questionNames[slot][lang], answer: entry.label[lang] }] : [];
-      });
+  answerList(answers: Answers, lang: Lang): NamedAnswer[] {
+    return QuestionId.options.flatMap((slot) => {
+      const option = answers[slot];
+      if (option === undefined || (slot === 'family' && answers.product)) return [];
+      return this.nameAnswer(slot, option, lang) ?? [];
+    });
+  }
+
+  /** One answer as the partner sees it; undefined for an option the question does not have. */
+  nameAnswer(slot: QuestionId, option: string, lang: Lang): NamedAnswer | undefined {
+    const entry = optionsOf(this.knowledge, slot).find((candidate) => candidate.id === option);
+    return entry && { question: questionNames[slot][lang], answer: entry.label[lang] };
   }
 
   /** "Shall I send this to the support desk?" with yes and no buttons; returns them, for a typed pick. */
