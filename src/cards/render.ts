@@ -165,7 +165,7 @@ const numbered = (texts: string[]) => texts.map((text, index) => ({ n: `${index 
  * and keeps the rest behind a button, so the steps stay on the first screen of a phone.
  */
 export function firstSentence(paragraph: string): [string, string] {
-  const end = /[.。](?=\s)|。/.exec(paragraph);
+  const end = /\.(?=\s)|。/.exec(paragraph);
   if (!end) return [paragraph, ''];
   const cut = end.index + 1;
   return [paragraph.slice(0, cut), paragraph.slice(cut).trim()];
