@@ -135,7 +135,7 @@ export const conversationMessages = {
   },
   /** Options the partner denied ("we have no Premier contract"): said back, never taken; {answers} as deniedAnswer. */
   notThat: {
-    ja: '承知しました。{answers} ではないのですね。',
+    ja: '承知しました。{answers}ではないのですね。',
     en: 'Noted: not {answers}.',
   },
   /** One denied option in notThat, with the question it answers: "Gold (MPN level)", "MPN レベルの「Gold」". */
